@@ -1,0 +1,39 @@
+# Ereje — two commands on a fresh machine: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+
+.PHONY: install run test lint bench check clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Start the decision service on 127.0.0.1:8080 with the embedded SQLite store.
+run: install
+	$(BIN)/ereje serve --host 127.0.0.1 --port 8080
+
+## Every test: lint, policy check, unit, BDD features, HTTP, browser; then the traceability gate.
+test: install
+	bash .ci/system-deps
+	$(BIN)/ruff check .
+	$(BIN)/ereje check policies
+	$(BIN)/pytest
+	@if $(BIN)/ereje --help | grep -q ' trace'; then $(BIN)/ereje trace U1300000624; fi
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ereje check policies
+
+check: lint
+
+bench: install
+	$(BIN)/python -m bench
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache
