@@ -1,0 +1,187 @@
+"""The `ereje` command line.
+
+Exit codes: 0 success (any decision is a success), 1 policy errors (`check`) or failing gates,
+2 bad arguments or a bad case. Errors go to stderr as readable text, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from . import jsonio
+from .errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
+from .library import Library, check_library, load_library
+
+DEFAULT_POLICIES = Path(os.environ.get("EREJE_POLICIES", "policies"))
+
+Register = Callable[[argparse._SubParsersAction], None]
+
+
+class UsageError(Exception):
+    """Bad arguments: exit 2 with the message."""
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        if len(text) != 10:
+            raise ValueError
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-06-01"
+        ) from None
+
+
+def _library(path: Path) -> Library:
+    return load_library(path)
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    library, issues = check_library(args.path)
+    errors = [i for i in issues if i.severity == "error"]
+    for issue in issues:
+        print(issue.render(), file=sys.stderr if issue.severity == "error" else sys.stdout)
+    if errors:
+        print(f"\n{len(errors)} error(s) in {args.path}", file=sys.stderr)
+        return 1
+    assert library is not None
+    acts = library.acts
+    clauses = sum(len(a.clauses) for a in acts.values())
+    decisions = sum(len(a.decisions) for a in acts.values())
+    print(f"ok: {len(acts)} act(s), {clauses} clauses, {decisions} decisions checked and compiled")
+    return 0
+
+
+def _read_case(source: str) -> object:
+    if source == "-":
+        text = sys.stdin.buffer.read(jsonio.MAX_CASE_BYTES + 1)
+    else:
+        path = Path(source)
+        if not path.is_file():
+            raise UsageError(f"case file not found: {source}")
+        if path.stat().st_size > jsonio.MAX_CASE_BYTES:
+            raise CaseError([], title=f"the case file is over {jsonio.MAX_CASE_BYTES:,} bytes")
+        text = path.read_bytes()
+    return jsonio.parse_case(text)
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    case = _read_case(args.case)
+    library = _library(args.policies)
+    as_of = args.as_of or dt.date.today()
+    decision = library.decide(
+        args.question, case, as_of=as_of, act_id=args.act, lang=args.lang, explain=args.explain
+    )
+    print(jsonio.dumps(decision.to_dict()))
+    return 0
+
+
+def cmd_clauses(args: argparse.Namespace) -> int:
+    library = _library(args.policies)
+    act = library.act(args.act)
+    tested = _tested_clauses(args.act)
+    width = max(len(c) for c in act.clauses)
+    print(f"{'clause':<{width}}  kind         rule  tests  decisions")
+    for cid, clause in act.clauses.items():
+        version = clause.versions[-1]
+        decisions = sorted({b.decision for b in version.program.blocks}) if version.program else []
+        has_rule = "yes" if version.program else "no"
+        print(
+            f"{cid:<{width}}  {version.kind:<11}  {has_rule:<4}  {tested.get(cid, 0):>5}  {', '.join(decisions)}"
+        )
+    return 0
+
+
+def _tested_clauses(act_id: str) -> dict[str, int]:
+    """Scenarios per clause, read from the features' tags (no test is run here)."""
+    try:
+        from .trace import scenario_index
+    except ImportError:  # pragma: no cover - trace arrives with the features
+        return {}
+    counts: dict[str, int] = {}
+    for scenario in scenario_index(Path("features")):
+        if scenario.act == act_id:
+            for cid in scenario.clauses:
+                counts[cid] = counts.get(cid, 0) + 1
+    return counts
+
+
+def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="ereje", description="Declarative policy-as-code for Kazakhstan's regulations."
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser(
+        "check",
+        help="load, validate, type-check and compile every policy",
+        description="Load every act under PATH, validate its files against the schemas, "
+        "parse and type-check every rule, and compile it. Reports every "
+        "problem with file:line:column. Exit 1 on any error.",
+    )
+    p.add_argument("path", nargs="?", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    p.set_defaults(func=cmd_check)
+
+    p = sub.add_parser(
+        "decide",
+        help="decide a question for one case",
+        description="Print one JSON decision: outcome, citations, edition, policy_hash, "
+        "values, facts, warnings (and the trace with --explain). Exit 0 for "
+        "any decision, 2 for a bad case or bad arguments.",
+    )
+    p.add_argument("question", help="decision name, e.g. enrollment")
+    p.add_argument("case", help="case JSON file, or - for standard input")
+    p.add_argument("--act", help="act id (needed only when several acts answer the question)")
+    p.add_argument("--as-of", type=iso_date, help="decision date YYYY-MM-DD (default: today)")
+    p.add_argument("--lang", default=None, help="language of the clause texts (kk, en, …)")
+    p.add_argument("--explain", action="store_true", help="include the value of every condition")
+    p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    p.set_defaults(func=cmd_decide)
+
+    p = sub.add_parser(
+        "clauses",
+        help="list an act's clauses with kind, rule and tests",
+        description="Every clause id with its kind, whether it has a rule, how many "
+        "scenarios cite it, and the decisions it feeds.",
+    )
+    p.add_argument("act", help="act id, e.g. U1300000624")
+    p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    p.set_defaults(func=cmd_clauses)
+
+    for register in extra:
+        register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None, extra: Iterable[Register] = ()) -> int:
+    parser = build_parser(extra)
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except PolicyError as exc:
+        for issue in exc.issues:
+            print(issue.render(), file=sys.stderr)
+        print("the policies have errors; run `ereje check` for the full list", file=sys.stderr)
+        return 1
+    except CaseError as exc:
+        print(f"error: {exc.title}", file=sys.stderr)
+        for p in exc.problems:
+            print(f"  {p.pointer or '/'}: {p.message}", file=sys.stderr)
+        return 2
+    except (UnknownAct, UnknownQuestion, EditionError, UsageError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except ErejeError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:  # pragma: no cover - `ereje … | head`
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,194 @@
+"""From what a decision function reports to an explained decision.
+
+The compiled function says which statements fired, which could not be evaluated for want of a
+fact, which exceptions applied and which overrides took effect. Here that becomes an outcome:
+the first outcome of the decision's precedence list that some statement gave, or the default
+when none did. Every clause that gave the chosen outcome is cited (an exclusion on grounds
+18.3 and 18.6 cites both); for the default outcome, every clause that was checked is cited.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from .dsl.codegen import CompiledDecision, StatementRef
+from .errors import CaseError, CaseProblem
+from .policy import Act, DecisionSpec
+
+ROLE_FOR_KIND = {"require": "requirement_not_met", "ground": "ground"}
+
+
+@dataclass
+class Citation:
+    clause: str
+    role: str  # ground | requirement_not_met | satisfied | not_triggered | exception | override
+    text: str | None
+    lang: str | None
+    language_status: str | None
+    amendment: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "clause": self.clause,
+            "role": self.role,
+            "text": self.text,
+            "lang": self.lang,
+            "language_status": self.language_status,
+            "amendment": self.amendment,
+        }
+
+
+@dataclass
+class Decision:
+    question: str
+    act: str
+    outcome: str
+    outcome_title: str | None
+    as_of: dt.date
+    clauses: list[Citation]
+    values: dict[str, dict[str, Any]]
+    facts: list[dict[str, Any]]
+    edition: dict[str, Any]
+    policy_hash: str
+    warnings: list[str] = field(default_factory=list)
+    trace: list[dict[str, Any]] | None = None
+
+    @property
+    def citations(self) -> list[str]:
+        return [c.clause for c in self.clauses]
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "question": self.question,
+            "act": self.act,
+            "outcome": self.outcome,
+            "outcome_title": self.outcome_title,
+            "citations": self.citations,
+            "clauses": [c.to_dict() for c in self.clauses],
+            "values": self.values,
+            "facts": self.facts,
+            "as_of": self.as_of.isoformat(),
+            "edition": self.edition,
+            "policy_hash": self.policy_hash,
+            "warnings": self.warnings,
+        }
+        if self.trace is not None:
+            out["trace"] = self.trace
+        return out
+
+
+def jsonable(value: Any) -> Any:
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    if isinstance(value, frozenset | set):
+        return sorted(jsonable(v) for v in value)
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    return value
+
+
+@dataclass
+class Resolution:
+    outcome: str
+    decisive: list[StatementRef]  # statements whose clauses are cited, in order
+    roles: dict[str, str]  # clause -> role
+    excepted: list[StatementRef]
+    overrides: list[StatementRef]
+    values: list[tuple[StatementRef, Any]]
+
+
+def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple) -> Resolution:
+    """Choose the outcome from the statements' results; raise CaseError when facts are lacking."""
+    fired, undetermined, excepted, overrides, values = raw
+    stmts = compiled.statements
+    overridden = {stmts[i].target for i in overrides}
+    live = [i for i in fired if stmts[i].clause not in overridden]
+    undetermined = [i for i in undetermined if stmts[i].clause not in overridden]
+    rank = {o: k for k, o in enumerate(spec.outcome_ids)}
+    outcome = min((stmts[i].outcome for i in live), key=rank.__getitem__, default=spec.default)
+    blocking = [
+        stmts[i]
+        for i in undetermined
+        if stmts[i].kind in ("override",)
+        or (stmts[i].outcome is not None and rank[stmts[i].outcome] <= rank[outcome])
+    ]
+    if blocking:
+        raise CaseError(
+            [
+                CaseProblem(_pointer_of(path), f"needed by clause {s.clause} and missing from the case")
+                for s in blocking
+                for path in s.facts
+            ]
+            or [
+                CaseProblem("", f"clause {s.clause} cannot be decided from the facts given") for s in blocking
+            ],
+            title="The case lacks facts needed to decide",
+        )
+    roles: dict[str, str] = {}
+    decisive: list[StatementRef] = []
+    if outcome != spec.default:
+        for i in live:
+            if stmts[i].outcome == outcome:
+                decisive.append(stmts[i])
+                roles.setdefault(stmts[i].clause, ROLE_FOR_KIND[stmts[i].kind])
+    else:
+        fired_set = set(live)
+        for s in stmts:
+            if s.kind in ("require", "ground") and s.clause not in overridden and s.index not in fired_set:
+                decisive.append(s)
+                roles.setdefault(s.clause, "satisfied" if s.kind == "require" else "not_triggered")
+    exc = [stmts[i] for i in excepted if stmts[i].clause not in overridden]
+    for s in exc:
+        roles[s.clause] = "exception"
+    ovr = [stmts[i] for i in overrides]
+    for s in ovr:
+        roles.setdefault(s.clause, "override")
+    vals = [(stmts[i], v) for i, v in values if stmts[i].clause not in overridden]
+    return Resolution(outcome, decisive, roles, exc, ovr, vals)
+
+
+def _pointer_of(path: tuple[str, ...]) -> str:
+    parts = []
+    for p in path:
+        if p == "*":
+            break
+        parts.append(p.replace("~", "~0").replace("/", "~1"))
+    return "/" + "/".join(parts)
+
+
+def facts_used(case: dict[str, Any], statements: list[StatementRef]) -> list[dict[str, Any]]:
+    """The facts the cited statements read, with their values as given in the case."""
+    seen: dict[str, Any] = {}
+    for s in statements:
+        for path in s.facts:
+            if path and path[0] == "*":
+                continue  # a field of a list element; its list is reported by its own path
+            pointer = _pointer_of(path)
+            if pointer in seen:
+                continue
+            value: Any = case
+            for part in path:
+                if part == "*" or not isinstance(value, dict):
+                    break
+                value = value.get(part)
+            seen[pointer] = value
+    return [{"pointer": p, "value": jsonable(v)} for p, v in seen.items()]
+
+
+def citation(act: Act, version_of: dict[str, Any], clause: str, role: str, lang: str | None) -> Citation:
+    version = version_of[clause]
+    wanted = lang or act.authoritative_language
+    text = version.texts.get(wanted)
+    used = wanted
+    if text is None:
+        used = act.authoritative_language
+        text = version.texts.get(used)
+    status = act.languages.get(used, {}).get("status") if text is not None else None
+    return Citation(clause, role, text, used if text is not None else None, status, version.amendment)

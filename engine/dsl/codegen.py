@@ -1,0 +1,180 @@
+"""Assembling one Python function per decision from the clauses that feed it.
+
+The function reads each fact at most once (hoisted), evaluates every statement of every
+clause the decision cites, and returns what fired; choosing the outcome from that is
+`engine.decide`'s job. Two variants are compiled from the same checked tree: a plain one for
+the hot path and a traced one that records each condition's value for `--explain`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import ast
+from .compiler import CompileFailed, Definitions, FunctionCompiler, Scope, TypeProblem
+from .runtime import RUNTIME
+from .types import BOOL, Ty
+
+
+@dataclass(frozen=True)
+class StatementRef:
+    """One statement of one clause, as the decision function numbers it."""
+
+    index: int
+    clause: str
+    kind: str  # require | ground | compute | override
+    outcome: str | None
+    name: str | None
+    target: str | None
+    has_exception: bool
+    node: ast.Node = field(repr=False, compare=False)
+    facts: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass
+class CompiledDecision:
+    name: str
+    statements: list[StatementRef]
+    plain: Callable[..., Any]
+    traced: Callable[..., Any]
+    source: str
+    uses_calendar: bool
+
+
+Problem = tuple[str, TypeProblem]  # (clause id, problem)
+
+
+def compile_decision(
+    name: str, outcomes: set[str], root: Ty, definitions: Definitions, blocks: list[tuple[str, ast.Block]]
+) -> tuple[CompiledDecision | None, list[Problem]]:
+    """Compile the statements of `blocks` (clause id, block) into one decision function."""
+    problems: list[Problem] = []
+    built: dict[bool, tuple[str, FunctionCompiler]] = {}
+    statements: list[StatementRef] = []
+    for trace in (False, True):
+        namespace: dict[str, Any] = {}
+        fc = FunctionCompiler(root, definitions, namespace, trace, counters={})
+        body: list[str] = []
+        index = 0
+        for clause, block in blocks:
+            for stmt in block.statements:
+                fc.current_facts = set()
+                before = len(fc.problems)
+                try:
+                    lines = _statement(fc, stmt, index, outcomes)
+                except CompileFailed:
+                    lines = []
+                if not trace:
+                    problems.extend((clause, p) for p in fc.problems[before:])
+                    statements.append(_ref(stmt, index, clause, fc.current_facts))
+                body.extend(f"    {line}" for line in [f"# statement {index}", *lines])
+                index += 1
+        source = "\n".join(
+            [
+                "def decide(case, _dd, _wd, _t):",
+                *(f"    {line}" for line in fc.prelude),
+                "    _f = []; _u = []; _x = []; _o = []; _v = []",
+                *body,
+                "    return _f, _u, _x, _o, _v",
+            ]
+        )
+        built[trace] = (source, fc)
+        if fc.problems and trace:
+            pass
+    if problems:
+        return None, _dedupe(problems)
+    fns = {}
+    for trace, (source, fc) in built.items():
+        namespace = dict(RUNTIME)
+        namespace.update(fc.namespace)
+        code = compile(source, f"<ereje decision {name}{' traced' if trace else ''}>", "exec")
+        exec(code, namespace)
+        fns[trace] = namespace["decide"]
+    return CompiledDecision(
+        name, statements, fns[False], fns[True], built[False][0], built[False][1].uses_calendar
+    ), []
+
+
+def _ref(stmt: ast.Node, index: int, clause: str, facts: set[tuple[str, ...]]) -> StatementRef:
+    facts_t = tuple(sorted(facts))
+    match stmt:
+        case ast.Require(outcome=o, exception=e) | ast.Ground(outcome=o, exception=e):
+            kind = "require" if isinstance(stmt, ast.Require) else "ground"
+            return StatementRef(index, clause, kind, o, None, None, e is not None, stmt, facts_t)
+        case ast.Compute(name=n):
+            return StatementRef(index, clause, "compute", None, n, None, False, stmt, facts_t)
+        case ast.Override(clause=target):
+            return StatementRef(index, clause, "override", None, None, target, False, stmt, facts_t)
+    raise TypeError(type(stmt))
+
+
+def _condition(fc: FunctionCompiler, node: ast.Node, what: str) -> Any:
+    typed = fc.expr(node, Scope())
+    if typed.ty.kind != BOOL:
+        fc.fail(
+            node,
+            f"{what} must be a condition (true or false), not a {typed.ty.describe()}",
+            expected="a comparison, a membership test, 'is missing', any/all …",
+        )
+    return typed
+
+
+def _check_outcome(fc: FunctionCompiler, stmt: ast.Node, outcome: str, outcomes: set[str]) -> None:
+    if outcome not in outcomes:
+        from .compiler import _did_you_mean
+
+        fc.fail(
+            stmt,
+            f"'{outcome}' is not an outcome of this decision",
+            expected=", ".join(sorted(outcomes)),
+            hint=_did_you_mean(outcome, sorted(outcomes)),
+        )
+
+
+def _statement(fc: FunctionCompiler, stmt: ast.Node, i: int, outcomes: set[str]) -> list[str]:
+    if isinstance(stmt, ast.Require | ast.Ground):
+        _check_outcome(fc, stmt, stmt.outcome, outcomes)
+        cond = _condition(fc, stmt.condition, "the condition")
+        exc = _condition(fc, stmt.exception, "the exception after 'unless'") if stmt.exception else None
+        trigger = "not _c" if isinstance(stmt, ast.Require) else "_c"
+        lines = [f"_c = {cond.code}"]
+        fire = [f"_f.append({i})"]
+        if exc is not None:
+            fire = [f"_e = {exc.code}"]
+            if exc.ty.nullable:
+                fire += [
+                    "if _e is None: _u.append(" + str(i) + ")",
+                    f"elif _e: _x.append({i})",
+                    f"else: _f.append({i})",
+                ]
+            else:
+                fire += [f"if _e: _x.append({i})", f"else: _f.append({i})"]
+        if cond.ty.nullable:
+            lines.append(f"if _c is None: _u.append({i})")
+            lines.append(f"elif {trigger}:")
+        else:
+            lines.append(f"if {trigger}:")
+        lines.extend("    " + f for f in fire)
+        return lines
+    if isinstance(stmt, ast.Compute):
+        typed = fc.expr(stmt.expr, Scope())
+        return [f"_v.append(({i}, {typed.code}))"]
+    if isinstance(stmt, ast.Override):
+        cond = _condition(fc, stmt.condition, "the override's condition")
+        if cond.ty.nullable:
+            return [f"_c = {cond.code}", f"if _c is None: _u.append({i})", f"elif _c: _o.append({i})"]
+        return [f"if {cond.code}: _o.append({i})"]
+    raise TypeError(type(stmt))
+
+
+def _dedupe(problems: list[Problem]) -> list[Problem]:
+    seen = set()
+    out = []
+    for clause, p in problems:
+        key = (clause, p.span, p.message, p.origin)
+        if key not in seen:
+            seen.add(key)
+            out.append((clause, p))
+    return out

@@ -1,0 +1,627 @@
+"""The loaded library of acts: checked and compiled once, then asked many questions.
+
+`load_library` reads every act under a policies directory, checks it completely and compiles
+one decision function per (edition, decision). `Library.decide` validates a case, picks the
+edition in force, runs the compiled function and explains the result. Nothing is parsed or
+compiled per case.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .casecheck import CaseValidator
+from .decide import Decision, citation, facts_used, jsonable, resolve
+from .dsl import ast
+from .dsl.codegen import CompiledDecision, compile_decision
+from .dsl.compiler import Definitions
+from .edition import Edition, content_hash, edition_on, editions_of
+from .errors import (
+    CalendarError,
+    CaseError,
+    CaseProblem,
+    EditionError,
+    EvaluationLimit,
+    PolicyError,
+    PolicyIssue,
+    UnknownAct,
+    UnknownQuestion,
+)
+from .loader import load_act, rule_position
+from .policy import Act, ClauseVersion, DecisionSpec
+
+MAX_ACTS = 200
+
+
+@dataclass
+class NodeInfo:
+    clause: str
+    source: str
+    line: int | None
+
+
+@dataclass
+class CompiledEdition:
+    edition: Edition
+    policy_hash: str
+    decisions: dict[str, CompiledDecision]
+    missing: dict[str, list[str]]  # decision -> clauses it needs that this edition lacks
+
+
+@dataclass
+class ActRuntime:
+    act: Act
+    editions: list[CompiledEdition]
+    validators: dict[str, CaseValidator]
+    nodes: dict[int, NodeInfo] = field(default_factory=dict)
+
+
+class _CalendarRecorder:
+    """Per-decision wrapper: adds working days and remembers the spans, for the notes."""
+
+    def __init__(self, calendar: Any) -> None:
+        self.calendar = calendar
+        self.spans: list[tuple[dt.date, dt.date]] = []
+
+    def __call__(self, start: dt.date, n: int) -> dt.date:
+        end = self.calendar.add_working_days(start, n)
+        self.spans.append((start, end))
+        return end
+
+
+class Library:
+    """Every act loaded, checked and compiled; the engine's public entry point."""
+
+    def __init__(
+        self,
+        root: Path,
+        runtimes: dict[str, ActRuntime],
+        warnings: list[PolicyIssue],
+        calendar_factory: Callable[[], Any],
+    ) -> None:
+        self.root = root
+        self._runtimes = runtimes
+        self.warnings = warnings
+        self._calendar_factory = calendar_factory
+        self._calendar: Any = None
+
+    # ---- reading ---------------------------------------------------------------------
+
+    @property
+    def acts(self) -> dict[str, Act]:
+        return {k: r.act for k, r in self._runtimes.items()}
+
+    def act(self, act_id: str) -> Act:
+        return self._runtime(act_id).act
+
+    def editions(self, act_id: str) -> list[Edition]:
+        return [c.edition for c in self._runtime(act_id).editions]
+
+    def edition_on(self, act_id: str, day: dt.date) -> CompiledEdition | None:
+        runtime = self._runtime(act_id)
+        edition = edition_on([c.edition for c in runtime.editions], day)
+        if edition is None:
+            return None
+        return next(c for c in runtime.editions if c.edition is edition)
+
+    def policy_hashes(self) -> dict[str, tuple[str, str]]:
+        """Every loadable policy hash -> (act id, edition id)."""
+        return {c.policy_hash: (r.act.id, c.edition.id) for r in self._runtimes.values() for c in r.editions}
+
+    def questions(self) -> dict[str, list[str]]:
+        out: dict[str, list[str]] = {}
+        for runtime in self._runtimes.values():
+            for name in runtime.act.decisions:
+                out.setdefault(name, []).append(runtime.act.id)
+        return out
+
+    def calendar(self) -> Any:
+        if self._calendar is None:
+            self._calendar = self._calendar_factory()
+        return self._calendar
+
+    # ---- deciding ----------------------------------------------------------------------
+
+    def decide(
+        self,
+        question: str,
+        case: Any,
+        *,
+        as_of: dt.date,
+        act_id: str | None = None,
+        lang: str | None = None,
+        explain: bool = False,
+        policy_hash: str | None = None,
+    ) -> Decision:
+        """Decide `question` for `case` on `as_of`, under the edition in force then.
+
+        `policy_hash`, when given, pins the edition whose content hash it is (to re-check a
+        stored decision); it is an error if no loaded edition has that hash.
+        """
+        runtime, spec = self._locate(question, act_id)
+        validator = runtime.validators[question]
+        validator.check(case)
+        compiled_edition, warnings = self._edition_for(runtime, spec, case, as_of, policy_hash)
+        compiled = compiled_edition.decisions.get(question)
+        if compiled is None:
+            missing = compiled_edition.missing.get(question, [])
+            raise EditionError(
+                f"the edition {compiled_edition.edition.id} in force on {as_of.isoformat()} does not "
+                f"encode clause(s) {', '.join(missing)} that '{question}' needs",
+                missing,
+            )
+        recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
+        trace: list[tuple[int, Any]] | None = [] if explain else None
+        try:
+            if trace is None:
+                raw = compiled.plain(case, as_of, recorder, None)
+            else:
+
+                def record(nid: int, value: Any) -> Any:
+                    trace.append((nid, value))
+                    return value
+
+                raw = compiled.traced(case, as_of, recorder, record)
+        except CalendarError as exc:
+            raise CaseError(
+                [CaseProblem("", str(exc))], title="A date lies outside the working-day calendar"
+            ) from None
+        except EvaluationLimit as exc:
+            raise CaseError(
+                [CaseProblem("", str(exc))], title="A date computed from the case is out of range"
+            ) from None
+        resolution = resolve(spec, compiled, raw)
+        versions = compiled_edition.edition.versions
+        cited: list[str] = []
+        for s in [*resolution.decisive, *resolution.excepted, *resolution.overrides]:
+            if s.clause not in cited:
+                cited.append(s.clause)
+        order = {cid: k for k, cid in enumerate(runtime.act.clauses)}
+        cited.sort(key=order.__getitem__)
+        clauses = [citation(runtime.act, versions, c, resolution.roles[c], lang) for c in cited]
+        values = {s.name: {"value": jsonable(v), "clause": s.clause} for s, v in resolution.values}
+        if recorder is not None and recorder.spans:
+            start = min(s for s, _ in recorder.spans)
+            end = max(e for _, e in recorder.spans)
+            warnings.extend(note.message for note in self.calendar().notes(start, end))
+        outcome_title = next(
+            (
+                o.titles.get(lang or "en") or o.titles.get(runtime.act.authoritative_language)
+                for o in spec.outcomes
+                if o.id == resolution.outcome
+            ),
+            None,
+        )
+        return Decision(
+            question=question,
+            act=runtime.act.id,
+            outcome=resolution.outcome,
+            outcome_title=outcome_title,
+            as_of=as_of,
+            clauses=clauses,
+            values=values,
+            facts=facts_used(case, [*resolution.decisive, *resolution.excepted, *resolution.overrides]),
+            edition=compiled_edition.edition.to_dict(),
+            policy_hash=compiled_edition.policy_hash,
+            warnings=warnings,
+            trace=self._trace(runtime, trace) if trace is not None else None,
+        )
+
+    def _trace(self, runtime: ActRuntime, trace: list[tuple[int, Any]]) -> list[dict[str, Any]]:
+        out = []
+        for nid, value in trace:
+            info = runtime.nodes.get(nid)
+            out.append(
+                {
+                    "clause": info.clause if info else None,
+                    "line": info.line if info else None,
+                    "expression": info.source if info else None,
+                    "value": jsonable(value),
+                }
+            )
+        return out
+
+    def _locate(self, question: str, act_id: str | None) -> tuple[ActRuntime, DecisionSpec]:
+        if act_id is not None:
+            runtime = self._runtime(act_id)
+            spec = runtime.act.decisions.get(question)
+            if spec is None:
+                known = sorted(runtime.act.decisions)
+                raise UnknownQuestion(question, known, _close(question, known))
+            return runtime, spec
+        owners = self.questions().get(question, [])
+        if not owners:
+            known = sorted(self.questions())
+            raise UnknownQuestion(question, known, _close(question, known))
+        if len(owners) > 1:
+            raise UnknownQuestion(
+                question,
+                sorted(self.questions()),
+                f"several acts answer it ({', '.join(owners)}): name the act",
+            )
+        runtime = self._runtimes[owners[0]]
+        return runtime, runtime.act.decisions[question]
+
+    def _runtime(self, act_id: str) -> ActRuntime:
+        runtime = self._runtimes.get(act_id)
+        if runtime is None:
+            known = sorted(self._runtimes)
+            raise UnknownAct(act_id, known, _close(act_id, known))
+        return runtime
+
+    def _edition_for(
+        self, runtime: ActRuntime, spec: DecisionSpec, case: Any, as_of: dt.date, policy_hash: str | None
+    ) -> tuple[CompiledEdition, list[str]]:
+        if policy_hash is not None:
+            for c in runtime.editions:
+                if c.policy_hash == policy_hash:
+                    return c, []
+            raise EditionError(f"no loaded edition of {runtime.act.id} has policy hash {policy_hash}")
+        day, source = as_of, "the decision date"
+        if spec.edition_date != "decision_date":
+            value: Any = case
+            for part in spec.edition_date.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            if value is None:
+                raise CaseError(
+                    [
+                        CaseProblem(
+                            "/" + spec.edition_date.replace(".", "/"),
+                            "selects the edition in force and is missing",
+                        )
+                    ],
+                    title="The case lacks the date that selects the edition",
+                )
+            day, source = dt.date.fromisoformat(value), spec.edition_date
+        editions = [c.edition for c in runtime.editions]
+        edition = edition_on(editions, day)
+        if edition is None:
+            first = editions[0].start.isoformat() if editions else "none"
+            raise EditionError(
+                f"{source} {day.isoformat()} is before the first encoded edition of {runtime.act.id} "
+                f"(from {first}); clauses {', '.join(spec.clauses)} are not encoded for that date",
+                list(spec.clauses),
+            )
+        compiled = next(c for c in runtime.editions if c.edition is edition)
+        warnings = []
+        if not edition.entry.certain:
+            previous = [e for e in editions if e.start < edition.start]
+            before = f"the edition {previous[-1].id}" if previous else "an edition that is not encoded"
+            warnings.append(
+                f"Decided under {edition.id} ({edition.amendment.id}), applied from "
+                f"{edition.start.isoformat()}: {edition.entry.explanation}. If it entered into force "
+                f"after {day.isoformat()}, this case falls under {before} and the answer may differ. "
+                f"Recording the publication date in amendments/{edition.amendment.id}.yaml fixes the date."
+            )
+        return compiled, warnings
+
+
+def _close(name: str, known: list[str]) -> str | None:
+    close = difflib.get_close_matches(name, known, n=3)
+    return ("did you mean " + " or ".join(close) + "?") if close else None
+
+
+# ---- loading, checking, compiling ----------------------------------------------------------
+
+
+def _calendar_factory() -> Any:
+    from .calendar import WorkingCalendar
+
+    return WorkingCalendar()
+
+
+def check_library(
+    root: Path, calendar_factory: Callable[[], Any] = _calendar_factory
+) -> tuple[Library | None, list[PolicyIssue]]:
+    """Load, check and compile every act under `root`; return the library and every issue."""
+    issues: list[PolicyIssue] = []
+    runtimes: dict[str, ActRuntime] = {}
+    if not root.is_dir():
+        return None, [PolicyIssue(file=str(root), message="policies directory not found", code="io")]
+    directories = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if len(directories) > MAX_ACTS:
+        return None, [PolicyIssue(file=str(root), message=f"more than {MAX_ACTS} acts", code="size")]
+    for directory in directories:
+        act, act_issues = load_act(directory, root)
+        issues.extend(act_issues)
+        if act is None or any(i.severity == "error" for i in act_issues):
+            continue
+        runtime, compile_issues = compile_act(act)
+        issues.extend(compile_issues)
+        if runtime is not None:
+            runtimes[act.id] = runtime
+    if any(i.severity == "error" for i in issues):
+        return None, issues
+    return Library(root, runtimes, issues, calendar_factory), issues
+
+
+def load_library(root: Path, calendar_factory: Callable[[], Any] = _calendar_factory) -> Library:
+    """The library, or `PolicyError` listing every problem."""
+    library, issues = check_library(root, calendar_factory)
+    if library is None:
+        raise PolicyError(issues)
+    return library
+
+
+def _snippet(version: ClauseVersion, span: ast.Span) -> str:
+    lines = (version.rule_text or "").splitlines()
+    if not 1 <= span.line <= len(lines):
+        return ""
+    if span.end_line == span.line:
+        return lines[span.line - 1][span.column - 1 : span.end_column - 1]
+    first = lines[span.line - 1][span.column - 1 :]
+    rest = [ln.strip() for ln in lines[span.line : span.end_line - 1]]
+    last = lines[span.end_line - 1][: span.end_column - 1].strip() if span.end_line <= len(lines) else ""
+    return " ".join(x for x in [first.strip(), *rest, last] if x)
+
+
+def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
+    """Check the act's rules against its decisions and compile every (edition, decision)."""
+    issues: list[PolicyIssue] = []
+    nodes: dict[int, NodeInfo] = {}
+    counter = 0
+    for clause in act.clauses.values():
+        for version in clause.versions:
+            if version.program is None:
+                continue
+            for node in ast.walk(version.program):
+                node.nid = counter
+                line, _ = rule_position(version, node.span) if node is not version.program else (None, None)
+                nodes[counter] = NodeInfo(clause.id, _snippet(version, node.span), line)
+                counter += 1
+    issues.extend(_structural_checks(act))
+    editions = editions_of(act)
+    compiled_editions: list[CompiledEdition] = []
+    seen: set[tuple[str, int | None, int | None, str]] = set()
+    for edition in editions:
+        definitions, def_issues = _definitions(act, edition)
+        issues.extend(i for i in def_issues if _first(seen, i))
+        decisions: dict[str, CompiledDecision] = {}
+        missing: dict[str, list[str]] = {}
+        for name, spec in act.decisions.items():
+            lacking = [
+                c for c in spec.clauses if c not in edition.versions or not edition.versions[c].text_known
+            ]
+            if lacking:
+                missing[name] = lacking
+                continue
+            blocks = []
+            for cid in spec.clauses:
+                version = edition.versions[cid]
+                if version.program is None:
+                    continue
+                blocks.extend((cid, b) for b in version.program.blocks if b.decision == name)
+            compiled, problems = compile_decision(
+                name, set(spec.outcome_ids) - {spec.default}, spec.root, definitions, blocks
+            )
+            for cid, problem in problems:
+                version = (
+                    edition.versions.get(cid)
+                    if problem.origin is None
+                    else _definer(definitions, problem.origin, edition)
+                )
+                version = version or edition.versions[cid]
+                line, column = rule_position(version, problem.span)
+                message = problem.message
+                if problem.origin:
+                    message += f" (inside definition {problem.origin}, used by {cid} for '{name}')"
+                issue = PolicyIssue(
+                    file=version.file,
+                    line=line,
+                    column=column,
+                    clause=version.clause,
+                    message=message,
+                    expected=problem.expected,
+                    hint=problem.hint,
+                    code="type",
+                )
+                if _first(seen, issue):
+                    issues.append(issue)
+            if compiled is not None:
+                decisions[name] = compiled
+        from .calendar import DEFAULT_OVERRIDES
+
+        extra = {"calendar": _calendar_version(DEFAULT_OVERRIDES)}
+        compiled_editions.append(
+            CompiledEdition(edition, content_hash(act, edition, extra), decisions, missing)
+        )
+    if any(i.severity == "error" for i in issues):
+        return None, issues
+    validators = {name: CaseValidator(spec.case_schema) for name, spec in act.decisions.items()}
+    return ActRuntime(act, compiled_editions, validators, nodes), issues
+
+
+def _calendar_version(path: Path) -> str:
+    import hashlib
+
+    import holidays
+
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "none"
+    return f"holidays {holidays.__version__} + {path.name} sha256:{digest}"
+
+
+def _first(seen: set, issue: PolicyIssue) -> bool:
+    key = (issue.file, issue.line, issue.column, issue.message)
+    if key in seen:
+        return False
+    seen.add(key)
+    return True
+
+
+def _definer(definitions: Definitions, origin: str, edition: Edition) -> ClauseVersion | None:
+    name = origin.split(" ", 1)[0]
+    entry = definitions.by_name.get(name)
+    return edition.versions.get(entry[1]) if entry else None
+
+
+def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIssue]]:
+    issues: list[PolicyIssue] = []
+    by_name: dict[str, tuple[ast.Definition, str]] = {}
+    for cid, version in edition.versions.items():
+        if version.program is None:
+            continue
+        for definition in version.program.definitions:
+            line, column = rule_position(version, definition.span)
+            if definition.name in by_name:
+                issues.append(
+                    PolicyIssue(
+                        file=version.file,
+                        line=line,
+                        column=column,
+                        clause=cid,
+                        message=f"'{definition.name}' is already defined by clause {by_name[definition.name][1]}",
+                        hint="a defined term has one definition per edition; rename one",
+                        code="definition",
+                    )
+                )
+                continue
+            if len(set(definition.params)) != len(definition.params):
+                issues.append(
+                    PolicyIssue(
+                        file=version.file,
+                        line=line,
+                        column=column,
+                        clause=cid,
+                        message=f"'{definition.name}' repeats a parameter name",
+                        code="definition",
+                    )
+                )
+            by_name[definition.name] = (definition, cid)
+    # Cycles among definitions, found statically so an unused cycle is reported too.
+    graph = {name: _refs(d.body, set(by_name)) for name, (d, _) in by_name.items()}
+    reported: set[frozenset[str]] = set()
+    for start in graph:
+        stack = [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in graph[node]:
+                if nxt == start:
+                    cycle = frozenset(path)
+                    if cycle not in reported:
+                        reported.add(cycle)
+                        d, cid = by_name[start]
+                        version = edition.versions[cid]
+                        line, column = rule_position(version, d.span)
+                        issues.append(
+                            PolicyIssue(
+                                file=version.file,
+                                line=line,
+                                column=column,
+                                clause=cid,
+                                message="definitions refer to each other in a cycle: "
+                                + " → ".join([*path, start]),
+                                hint="a definition may use others only if none of them leads back to it",
+                                code="definition",
+                            )
+                        )
+                elif nxt not in path:
+                    stack.append((nxt, [*path, nxt]))
+    return Definitions(by_name), issues
+
+
+def _refs(node: ast.Node, names: set[str]) -> set[str]:
+    out = set()
+    for n in ast.walk(node):
+        if isinstance(n, ast.Path) and n.parts[0] in names:
+            out.add(n.parts[0])
+        elif isinstance(n, ast.Call) and n.name in names:
+            out.add(n.name)
+    return out
+
+
+def _structural_checks(act: Act) -> list[PolicyIssue]:
+    """Cross-references the type checker does not see: blocks, decisions, overrides."""
+    issues: list[PolicyIssue] = []
+    decisions = act.decisions
+    overrides: dict[str, set[str]] = {}
+    for clause in act.clauses.values():
+        for version in clause.versions:
+            if version.program is None:
+                continue
+            for block in version.program.blocks:
+                line, column = rule_position(version, block.span)
+                spec = decisions.get(block.decision)
+                if spec is None:
+                    issues.append(
+                        PolicyIssue(
+                            file=version.file,
+                            line=line,
+                            column=column,
+                            clause=clause.id,
+                            code="decision",
+                            message=f"'for {block.decision}:' names no decision of this act",
+                            expected=", ".join(sorted(decisions)) or "a decision file in decisions/",
+                            hint=_close(block.decision, sorted(decisions)),
+                        )
+                    )
+                    continue
+                if clause.id not in spec.clauses:
+                    issues.append(
+                        PolicyIssue(
+                            file=version.file,
+                            line=line,
+                            column=column,
+                            clause=clause.id,
+                            code="decision",
+                            message=f"clause {clause.id} contributes to '{block.decision}', but {spec.file} does not list it",
+                            hint=f"add {clause.id} to the clauses of {spec.file}, or remove this block",
+                        )
+                    )
+                for stmt in block.statements:
+                    if isinstance(stmt, ast.Override):
+                        sline, scol = rule_position(version, stmt.span)
+                        if stmt.clause not in act.clauses:
+                            issues.append(
+                                PolicyIssue(
+                                    file=version.file,
+                                    line=sline,
+                                    column=scol,
+                                    clause=clause.id,
+                                    code="override",
+                                    message=f"override names clause {stmt.clause!r}, which does not exist",
+                                    hint=_close(stmt.clause, list(act.clauses)),
+                                )
+                            )
+                        elif stmt.clause not in spec.clauses:
+                            issues.append(
+                                PolicyIssue(
+                                    file=version.file,
+                                    line=sline,
+                                    column=scol,
+                                    clause=clause.id,
+                                    code="override",
+                                    message=f"override names {stmt.clause}, which '{block.decision}' does not use",
+                                )
+                            )
+                        elif stmt.clause == clause.id:
+                            issues.append(
+                                PolicyIssue(
+                                    file=version.file,
+                                    line=sline,
+                                    column=scol,
+                                    clause=clause.id,
+                                    code="override",
+                                    message="a clause cannot override itself; use 'unless' for an exception",
+                                )
+                            )
+                        overrides.setdefault(clause.id, set()).add(stmt.clause)
+    for a, targets in overrides.items():
+        for b in targets:
+            if a in overrides.get(b, set()) and a < b:
+                clause = act.clauses[a]
+                issues.append(
+                    PolicyIssue(
+                        file=clause.file,
+                        line=clause.line,
+                        clause=a,
+                        code="override",
+                        message=f"clauses {a} and {b} override each other",
+                        hint="priority must be one-way: keep one override",
+                    )
+                )
+    return issues

@@ -1,0 +1,408 @@
+"""Reading `policies/<act>/` into the policy model.
+
+Every file is validated against its JSON Schema (Draft 2020-12, `engine/schemas/`) before it
+is interpreted, and every rule is parsed with its DSL positions mapped back into the YAML file.
+Loading never stops at the first problem: it returns the model it could build and every issue.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from jsonschema import Draft202012Validator
+from referencing import Registry, Resource
+
+from .dsl import ast
+from .dsl.parser import RuleSyntaxError, parse_rule
+from .dsl.types import SchemaShapeError, Ty, schema_type
+from .errors import PolicyIssue
+from .policy import Act, Amendment, Clause, ClauseVersion, DecisionSpec, Outcome
+from .yamlsafe import LoadedYaml, load_policy_yaml
+
+SCHEMA_DIR = Path(__file__).with_name("schemas")
+MAX_FILES_PER_ACT = 500
+
+
+@lru_cache(maxsize=1)
+def _validators() -> dict[str, Draft202012Validator]:
+    resources = []
+    schemas = {}
+    for path in SCHEMA_DIR.glob("*.schema.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schemas[path.name.split(".")[0]] = schema
+        resources.append((schema["$id"], Resource.from_contents(schema)))
+    registry = Registry().with_resources(resources)
+    return {
+        name: Draft202012Validator(
+            schema, registry=registry, format_checker=Draft202012Validator.FORMAT_CHECKER
+        )
+        for name, schema in schemas.items()
+        if name != "common"
+    }
+
+
+def _pointer(parts: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
+
+
+@dataclass
+class ActFiles:
+    """Issues collected while loading one act, with helpers that position them."""
+
+    issues: list[PolicyIssue] = field(default_factory=list)
+
+    def add(self, doc: LoadedYaml | None, file: str, pointer: str, message: str, **kw: Any) -> None:
+        pos = doc.position(pointer) if doc else None
+        self.issues.append(
+            PolicyIssue(
+                file=file,
+                message=message,
+                line=pos.line if pos else None,
+                column=pos.column if pos else None,
+                **kw,
+            )
+        )
+
+
+def display_path(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root.parent))
+    except ValueError:
+        return str(path)
+
+
+def load_document(path: Path, kind: str, root: Path, sink: ActFiles) -> LoadedYaml | None:
+    """Load one YAML file and validate it against the schema of its kind."""
+    name = display_path(path, root)
+    doc, issues = load_policy_yaml(path, name)
+    sink.issues.extend(issues)
+    if doc is None:
+        return None
+    validator = _validators()[kind]
+    errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
+    for error in errors:
+        pointer = _pointer(error.absolute_path)
+        expected = None
+        if error.validator in ("enum", "const"):
+            expected = ", ".join(
+                map(repr, error.validator_value if error.validator == "enum" else [error.validator_value])
+            )
+        elif error.validator == "pattern":
+            expected = f"text matching {error.validator_value}"
+        elif error.validator == "type":
+            expected = str(error.validator_value)
+        hint = None
+        if error.validator == "additionalProperties":
+            hint = "remove the key or check its spelling against docs/policy-format.md"
+        if (
+            error.validator == "type"
+            and error.validator_value == "string"
+            and isinstance(error.instance, (float, int))
+            and not isinstance(error.instance, bool)
+        ):
+            hint = "quote it: YAML reads 8.10 as the number 8.1 and 2025-01-01 only as text when quoted"
+        sink.add(
+            doc,
+            name,
+            pointer,
+            f"{pointer or '/'}: {error.message}",
+            expected=expected,
+            hint=hint,
+            code="schema",
+        )
+    return None if errors else doc
+
+
+def _date(value: str | None) -> dt.date | None:
+    return dt.date.fromisoformat(value) if value else None
+
+
+def load_act(directory: Path, root: Path) -> tuple[Act | None, list[PolicyIssue]]:
+    """Load one act directory: act.yaml, amendments/, clauses/, decisions/."""
+    sink = ActFiles()
+    act_doc = load_document(directory / "act.yaml", "act", root, sink)
+    if act_doc is None:
+        if not (directory / "act.yaml").exists():
+            sink.issues.append(
+                PolicyIssue(
+                    file=display_path(directory, root),
+                    message="an act directory needs an act.yaml",
+                    code="layout",
+                )
+            )
+        return None, sink.issues
+    data = act_doc.data
+    act_file = display_path(directory / "act.yaml", root)
+    if data["id"] != directory.name:
+        sink.add(
+            act_doc,
+            act_file,
+            "/id",
+            f"act id {data['id']!r} differs from its directory name {directory.name!r}",
+            hint="name the directory after the act id",
+        )
+    files = {sub: sorted((directory / sub).glob("*.yaml")) for sub in ("amendments", "clauses", "decisions")}
+    if sum(len(v) for v in files.values()) > MAX_FILES_PER_ACT:
+        sink.issues.append(PolicyIssue(file=act_file, message="too many policy files", code="size"))
+        return None, sink.issues
+
+    amendments = _load_amendments(files["amendments"], root, sink, data["id"])
+    clauses = _load_clauses(files["clauses"], root, sink, amendments)
+    decisions = _load_decisions(files["decisions"], root, sink, data["id"], clauses)
+    languages = data["languages"]
+    if sum(1 for v in languages.values() if v["status"] == "authoritative") != 1:
+        sink.add(act_doc, act_file, "/languages", "exactly one language must be marked authoritative")
+    for clause in clauses.values():
+        for version in clause.versions:
+            for lang in version.texts:
+                if lang not in languages:
+                    sink.issues.append(
+                        PolicyIssue(
+                            file=version.file,
+                            line=version.line,
+                            clause=clause.id,
+                            message=f"text in language {lang!r}, which act.yaml does not declare",
+                            hint=f"declared languages: {', '.join(languages)}",
+                        )
+                    )
+    act = Act(
+        id=data["id"],
+        title=data["title"],
+        level=data["level"],
+        adopted=_date(data["adopted"]),
+        languages=languages,
+        parents=data.get("parents", []),
+        clauses=clauses,
+        decisions=decisions,
+        amendments=amendments,
+        directory=str(directory),
+        raw=data,
+    )
+    return act, sink.issues
+
+
+def _load_amendments(paths: list[Path], root: Path, sink: ActFiles, act_id: str) -> dict[str, Amendment]:
+    out: dict[str, Amendment] = {}
+    for path in paths:
+        doc = load_document(path, "amendment", root, sink)
+        if doc is None:
+            continue
+        d, name = doc.data, display_path(path, root)
+        if d["act"] != act_id:
+            sink.add(doc, name, "/act", f"amendment amends {d['act']!r}, not this act {act_id!r}")
+        eif = d["entry_into_force"]
+        pub = d.get("publication") or {"status": "unknown"}
+        if pub.get("status") == "known" and not pub.get("date"):
+            sink.add(doc, name, "/publication", "publication status is 'known' but no date is given")
+        if eif["rule"] == "days_after_publication" and eif.get("days") is None:
+            sink.add(doc, name, "/entry_into_force", "rule days_after_publication needs 'days'")
+        if eif["rule"] == "on_date" and not eif.get("date"):
+            sink.add(doc, name, "/entry_into_force", "rule on_date needs 'date'")
+        out[d["id"]] = Amendment(
+            id=d["id"],
+            act=d["act"],
+            number=d.get("number"),
+            signed=_date(d["signed"]),
+            status=d.get("status", "in_force"),
+            publication=_date(pub.get("date")),
+            rule=eif["rule"],
+            days=eif.get("days"),
+            date=_date(eif.get("date")),
+            earliest=_date(eif.get("earliest")),
+            note=eif.get("note"),
+            changes=d["changes"],
+            file=name,
+            raw=d,
+        )
+    return out
+
+
+def _load_clauses(
+    paths: list[Path], root: Path, sink: ActFiles, amendments: dict[str, Amendment]
+) -> dict[str, Clause]:
+    out: dict[str, Clause] = {}
+    for path in paths:
+        doc = load_document(path, "clauses", root, sink)
+        if doc is None:
+            continue
+        name = display_path(path, root)
+        for i, item in enumerate(doc.data["clauses"]):
+            cid = item["id"]
+            base = f"/clauses/{i}"
+            pos = doc.position(base)
+            if cid in out:
+                sink.add(
+                    doc,
+                    name,
+                    base + "/id",
+                    f"clause id {cid!r} is used twice",
+                    hint=f"the first is in {out[cid].file}:{out[cid].line}",
+                    clause=cid,
+                )
+                continue
+            versions = []
+            for j, v in enumerate(item["versions"]):
+                vp = f"{base}/versions/{j}"
+                if v["amendment"] not in amendments:
+                    sink.add(
+                        doc,
+                        name,
+                        vp + "/amendment",
+                        f"version cites amendment {v['amendment']!r}, which has no file in amendments/",
+                        clause=cid,
+                        expected=", ".join(sorted(amendments)) or "an amendment file",
+                        hint="every version must be produced by an act: add amendments/"
+                        f"{v['amendment']}.yaml (the original adoption counts as one)",
+                    )
+                program = None
+                if v["kind"] == "rule":
+                    program = _parse_version_rule(doc, name, vp, v["rule"], cid, sink)
+                vpos = doc.position(vp)
+                versions.append(
+                    ClauseVersion(
+                        clause=cid,
+                        amendment=v["amendment"],
+                        change=v["change"],
+                        kind=v["kind"],
+                        texts=v.get("text", {}),
+                        text_known=v.get("text_status", "known") == "known",
+                        reason=v.get("reason"),
+                        rule_text=v.get("rule"),
+                        notes=v.get("notes"),
+                        program=program,
+                        file=name,
+                        pointer=vp,
+                        line=vpos.line if vpos else None,
+                        raw=v,
+                    )
+                )
+            out[cid] = Clause(
+                cid, item.get("parent"), item.get("chapter"), versions, name, pos.line if pos else None
+            )
+    return out
+
+
+def _parse_version_rule(
+    doc: LoadedYaml, file: str, vp: str, text: str, clause: str, sink: ActFiles
+) -> ast.Program | None:
+    pointer = vp + "/rule"
+    block = doc.blocks.get(pointer)
+    if block is None:
+        sink.add(
+            doc,
+            file,
+            pointer,
+            "a rule must be written as a literal block (rule: |)",
+            clause=clause,
+            hint="write 'rule: |' and the rule on the following, indented lines",
+        )
+        return None
+    try:
+        program = parse_rule(text)
+    except RuleSyntaxError as exc:
+        p = exc.problem
+        sink.issues.append(
+            PolicyIssue(
+                file=file,
+                line=block.first_line + p.line - 1,
+                column=block.indent + p.column,
+                clause=clause,
+                message=p.message,
+                expected=p.expected,
+                hint=p.hint,
+                code="syntax",
+            )
+        )
+        return None
+    program.span = ast.Span(block.first_line, block.indent, 0, 0)  # offset for mapping
+    return program
+
+
+def rule_position(version: ClauseVersion, span: ast.Span) -> tuple[int | None, int | None]:
+    """Map a span inside a version's rule text to the YAML file's line and column."""
+    if version.program is None:
+        return version.line, None
+    origin = version.program.span
+    return origin.line + span.line - 1, origin.column + span.column
+
+
+def _load_decisions(
+    paths: list[Path], root: Path, sink: ActFiles, act_id: str, clauses: dict[str, Clause]
+) -> dict[str, DecisionSpec]:
+    out: dict[str, DecisionSpec] = {}
+    for path in paths:
+        doc = load_document(path, "decision", root, sink)
+        if doc is None:
+            continue
+        d, name = doc.data, display_path(path, root)
+        if path.stem != d["decision"]:
+            sink.add(
+                doc,
+                name,
+                "/decision",
+                f"decision {d['decision']!r} is in a file named {path.name!r}",
+                hint=f"name the file {d['decision']}.yaml",
+            )
+        outcomes = [Outcome(o["id"], o.get("default", False), o.get("title", {})) for o in d["outcomes"]]
+        defaults = [o for o in outcomes if o.default]
+        if len(defaults) != 1:
+            sink.add(
+                doc,
+                name,
+                "/outcomes",
+                f"exactly one outcome must be the default, found {len(defaults)}",
+                hint="mark the outcome given when no clause fires with 'default: true'",
+            )
+            continue
+        if len({o.id for o in outcomes}) != len(outcomes):
+            sink.add(doc, name, "/outcomes", "an outcome is listed twice")
+        for k, cid in enumerate(d["clauses"]):
+            if cid not in clauses:
+                import difflib
+
+                close = difflib.get_close_matches(cid, list(clauses), n=3)
+                sink.add(
+                    doc,
+                    name,
+                    f"/clauses/{k}",
+                    f"decision cites clause {cid!r}, which does not exist",
+                    hint=("did you mean " + " or ".join(close) + "?") if close else None,
+                )
+        try:
+            Draft202012Validator.check_schema(d["case_schema"])
+            root_ty: Ty = schema_type(d["case_schema"])
+        except SchemaShapeError as exc:
+            sink.add(doc, name, "/case_schema" + exc.pointer, f"case schema: {exc}")
+            continue
+        except Exception as exc:  # jsonschema SchemaError
+            sink.add(
+                doc,
+                name,
+                "/case_schema",
+                f"case schema is not valid JSON Schema: {getattr(exc, 'message', exc)}",
+            )
+            continue
+        if root_ty.kind != "object":
+            sink.add(doc, name, "/case_schema", "a case schema describes an object")
+            continue
+        ed = d.get("edition_date", {"from": "decision_date"})
+        out[d["decision"]] = DecisionSpec(
+            name=d["decision"],
+            act=act_id,
+            titles=d.get("title", {}),
+            question=d.get("question", {}),
+            outcomes=outcomes,
+            clauses=d["clauses"],
+            edition_date=ed["from"],
+            edition_date_why=ed.get("why"),
+            case_schema=d["case_schema"],
+            root=root_ty,
+            notes=d.get("notes"),
+            file=name,
+        )
+    return out
