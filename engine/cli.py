@@ -111,6 +111,29 @@ def _tested_clauses(act_id: str) -> dict[str, int]:
     return counts
 
 
+def cmd_trace(args: argparse.Namespace) -> int:
+    from . import trace
+
+    library = _library(args.policies)
+    acts = [args.act] if args.act else sorted(library.acts)
+    try:
+        results = trace.load_results(args.results)
+    except trace.ResultsError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    traces = [trace.build_trace(library.act(a), args.features, results, args.results) for a in acts]
+    if args.format == "json":
+        data = [t.to_dict() for t in traces]
+        print(jsonio.dumps(data[0] if args.act else {"acts": data}))
+    else:
+        print("\n\n".join(trace.render_text(t) for t in traces))
+    failing = [t for t in traces if not t.ok]
+    if failing and args.format == "json":
+        for t in failing:
+            print(f"trace failed for {t.act}: {len(t.failures)} problem(s)", file=sys.stderr)
+    return 1 if failing else 0
+
+
 def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="ereje", description="Declarative policy-as-code for Kazakhstan's regulations."
@@ -152,6 +175,28 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
     p.add_argument("act", help="act id, e.g. U1300000624")
     p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
     p.set_defaults(func=cmd_clauses)
+
+    p = sub.add_parser(
+        "trace",
+        help="the traceability gate: clauses, their scenarios and last results",
+        description="For each clause of the act: its kind, its rule, the scenarios tagged "
+        "@clause:<id> that cover it and their last result (from the results file the "
+        "features write), and for rule clauses a passing scenario where the clause decides "
+        "and one where it does not. Exit 1 when a rule clause lacks either, when a scenario "
+        "tags a clause that does not exist, when a covering scenario failed, or when there "
+        "are no (or only stale) results: run `make test` first.",
+    )
+    p.add_argument("act", nargs="?", help="act id, e.g. U1300000624 (default: every act)")
+    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    p.add_argument(
+        "--results",
+        type=Path,
+        default=Path("test-output/trace-results.json"),
+        help="scenario results written by the features (default: test-output/trace-results.json)",
+    )
+    p.add_argument("--features", type=Path, default=Path("features"), help="directory of .feature files")
+    p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    p.set_defaults(func=cmd_trace)
 
     for register in extra:
         register(sub)

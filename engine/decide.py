@@ -104,6 +104,50 @@ class Resolution:
     values: list[tuple[StatementRef, Any]]
 
 
+class QuickResolver:
+    """Outcome and cited clause ids without building a `Resolution`: the hot path.
+
+    Everything that does not depend on the case (each statement's outcome rank, the clauses
+    cited for the default outcome) is computed once per compiled decision. Cases that involve
+    an override or an undetermined statement fall back to the full `resolve`.
+    """
+
+    def __init__(self, spec: DecisionSpec, compiled: CompiledDecision, order: dict[str, int]) -> None:
+        self.spec = spec
+        self.compiled = compiled
+        self.order = order
+        rank = {o: k for k, o in enumerate(spec.outcome_ids)}
+        self.default = spec.default
+        self.default_rank = rank[spec.default]
+        self.ranks = [rank[s.outcome] if s.outcome is not None else None for s in compiled.statements]
+        self.outcomes = [s.outcome for s in compiled.statements]
+        self.clauses = [s.clause for s in compiled.statements]
+        checked = []
+        for s in compiled.statements:
+            if s.kind in ("require", "ground") and s.clause not in checked:
+                checked.append(s.clause)
+        self.default_citations = tuple(sorted(checked, key=order.__getitem__))
+
+    def __call__(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
+        fired, undetermined, excepted, overrides, _ = raw
+        if overrides or undetermined:
+            resolution = resolve(self.spec, self.compiled, raw)
+            cited = {s.clause for s in (*resolution.decisive, *resolution.excepted, *resolution.overrides)}
+            return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
+        if not fired:
+            return self.default, self.default_citations
+        ranks = self.ranks
+        best = min(ranks[i] for i in fired)
+        clauses = self.clauses
+        cited = {clauses[i] for i in fired if ranks[i] == best}
+        for i in excepted:
+            if ranks[i] < best:
+                cited.add(clauses[i])
+        return self.outcomes[next(i for i in fired if ranks[i] == best)], tuple(
+            sorted(cited, key=self.order.__getitem__)
+        )
+
+
 def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple) -> Resolution:
     """Choose the outcome from the statements' results; raise CaseError when facts are lacking."""
     fired, undetermined, excepted, overrides, values = raw
@@ -144,7 +188,12 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple) -> Resol
             if s.kind in ("require", "ground") and s.clause not in overridden and s.index not in fired_set:
                 decisive.append(s)
                 roles.setdefault(s.clause, "satisfied" if s.kind == "require" else "not_triggered")
-    exc = [stmts[i] for i in excepted if stmts[i].clause not in overridden]
+    # An exception is cited when it changed the answer: the outcome it waived would have won.
+    exc = [
+        stmts[i]
+        for i in excepted
+        if stmts[i].clause not in overridden and rank[stmts[i].outcome] < rank[outcome]
+    ]
     for s in exc:
         roles[s.clause] = "exception"
     ovr = [stmts[i] for i in overrides]

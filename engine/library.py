@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .casecheck import CaseValidator
-from .decide import Decision, citation, facts_used, jsonable, resolve
+from .decide import Decision, QuickResolver, citation, facts_used, jsonable, resolve
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, compile_decision
 from .dsl.compiler import Definitions
@@ -60,6 +60,15 @@ class ActRuntime:
     validators: dict[str, CaseValidator]
     nodes: dict[int, NodeInfo] = field(default_factory=dict)
 
+    def __post_init__(self) -> None:
+        self.order = {cid: k for k, cid in enumerate(self.act.clauses)}
+        self.quick: dict[tuple[str, str], QuickResolver] = {}
+        for compiled_edition in self.editions:
+            for name, compiled in compiled_edition.decisions.items():
+                self.quick[(compiled_edition.edition.id, name)] = QuickResolver(
+                    self.act.decisions[name], compiled, self.order
+                )
+
 
 class _CalendarRecorder:
     """Per-decision wrapper: adds working days and remembers the spans, for the notes."""
@@ -89,6 +98,7 @@ class Library:
         self.warnings = warnings
         self._calendar_factory = calendar_factory
         self._calendar: Any = None
+        self._questions = self.questions()
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -157,32 +167,14 @@ class Library:
             )
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         trace: list[tuple[int, Any]] | None = [] if explain else None
-        try:
-            if trace is None:
-                raw = compiled.plain(case, as_of, recorder, None)
-            else:
-
-                def record(nid: int, value: Any) -> Any:
-                    trace.append((nid, value))
-                    return value
-
-                raw = compiled.traced(case, as_of, recorder, record)
-        except CalendarError as exc:
-            raise CaseError(
-                [CaseProblem("", str(exc))], title="A date lies outside the working-day calendar"
-            ) from None
-        except EvaluationLimit as exc:
-            raise CaseError(
-                [CaseProblem("", str(exc))], title="A date computed from the case is out of range"
-            ) from None
+        raw = self._run(compiled, case, as_of, recorder, trace)
         resolution = resolve(spec, compiled, raw)
         versions = compiled_edition.edition.versions
         cited: list[str] = []
         for s in [*resolution.decisive, *resolution.excepted, *resolution.overrides]:
             if s.clause not in cited:
                 cited.append(s.clause)
-        order = {cid: k for k, cid in enumerate(runtime.act.clauses)}
-        cited.sort(key=order.__getitem__)
+        cited.sort(key=runtime.order.__getitem__)
         clauses = [citation(runtime.act, versions, c, resolution.roles[c], lang) for c in cited]
         values = {s.name: {"value": jsonable(v), "clause": s.clause} for s, v in resolution.values}
         if recorder is not None and recorder.spans:
@@ -212,6 +204,54 @@ class Library:
             trace=self._trace(runtime, trace) if trace is not None else None,
         )
 
+    def outcome(
+        self, question: str, case: Any, *, as_of: dt.date, act_id: str | None = None, validate: bool = True
+    ) -> tuple[str, tuple[str, ...]]:
+        """The outcome and cited clause ids only: the hot path for batches and impact runs.
+
+        Same validation, edition choice and resolution as `decide`, without building the
+        explanation (texts, facts, warnings).
+        """
+        runtime, spec = self._locate(question, act_id)
+        if validate:
+            runtime.validators[question].check(case)
+        compiled_edition, _ = self._edition_for(runtime, spec, case, as_of, None)
+        compiled = compiled_edition.decisions.get(question)
+        if compiled is None:
+            missing = compiled_edition.missing.get(question, [])
+            raise EditionError(
+                f"the edition {compiled_edition.edition.id} does not encode {', '.join(missing)}", missing
+            )
+        recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
+        quick = runtime.quick[(compiled_edition.edition.id, question)]
+        return quick(self._run(compiled, case, as_of, recorder, None))
+
+    @staticmethod
+    def _run(
+        compiled: CompiledDecision,
+        case: Any,
+        as_of: dt.date,
+        recorder: Any,
+        trace: list[tuple[int, Any]] | None,
+    ) -> tuple:
+        try:
+            if trace is None:
+                return compiled.plain(case, as_of, recorder, None)
+
+            def record(nid: int, value: Any) -> Any:
+                trace.append((nid, value))
+                return value
+
+            return compiled.traced(case, as_of, recorder, record)
+        except CalendarError as exc:
+            raise CaseError(
+                [CaseProblem("", str(exc))], title="A date lies outside the working-day calendar"
+            ) from None
+        except EvaluationLimit as exc:
+            raise CaseError(
+                [CaseProblem("", str(exc))], title="A date computed from the case is out of range"
+            ) from None
+
     def _trace(self, runtime: ActRuntime, trace: list[tuple[int, Any]]) -> list[dict[str, Any]]:
         out = []
         for nid, value in trace:
@@ -234,7 +274,7 @@ class Library:
                 known = sorted(runtime.act.decisions)
                 raise UnknownQuestion(question, known, _close(question, known))
             return runtime, spec
-        owners = self.questions().get(question, [])
+        owners = self._questions.get(question, [])
         if not owners:
             known = sorted(self.questions())
             raise UnknownQuestion(question, known, _close(question, known))
@@ -376,6 +416,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
                 counter += 1
     issues.extend(_structural_checks(act))
     editions = editions_of(act)
+    calendar_version = _calendar_version(Path(__file__).with_name("data") / "kz-calendar.yaml")
     compiled_editions: list[CompiledEdition] = []
     seen: set[tuple[str, int | None, int | None, str]] = set()
     for edition in editions:
@@ -424,9 +465,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
                     issues.append(issue)
             if compiled is not None:
                 decisions[name] = compiled
-        from .calendar import DEFAULT_OVERRIDES
-
-        extra = {"calendar": _calendar_version(DEFAULT_OVERRIDES)}
+        extra = {"calendar": calendar_version}
         compiled_editions.append(
             CompiledEdition(edition, content_hash(act, edition, extra), decisions, missing)
         )
@@ -438,11 +477,10 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
 
 def _calendar_version(path: Path) -> str:
     import hashlib
-
-    import holidays
+    from importlib.metadata import version
 
     digest = hashlib.sha256(path.read_bytes()).hexdigest()[:12] if path.exists() else "none"
-    return f"holidays {holidays.__version__} + {path.name} sha256:{digest}"
+    return f"holidays {version('holidays')} + {path.name} sha256:{digest}"
 
 
 def _first(seen: set, issue: PolicyIssue) -> bool:

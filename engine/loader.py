@@ -17,6 +17,7 @@ from typing import Any
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
+from .casecheck import CASE_SCHEMA_KEYWORDS, unsupported_keywords
 from .dsl import ast
 from .dsl.parser import RuleSyntaxError, parse_rule
 from .dsl.types import SchemaShapeError, Ty, schema_type
@@ -373,6 +374,18 @@ def _load_decisions(
                     f"decision cites clause {cid!r}, which does not exist",
                     hint=("did you mean " + " or ".join(close) + "?") if close else None,
                 )
+        bad = unsupported_keywords(d["case_schema"])
+        for where, keyword in bad:
+            sink.add(
+                doc,
+                name,
+                "/case_schema" + where,
+                f"case schema keyword {keyword!r} is not supported",
+                expected=", ".join(sorted(CASE_SCHEMA_KEYWORDS)),
+                hint="case schemas use the JSON Schema keywords listed; see docs/policy-format.md",
+            )
+        if bad:
+            continue
         try:
             Draft202012Validator.check_schema(d["case_schema"])
             root_ty: Ty = schema_type(d["case_schema"])

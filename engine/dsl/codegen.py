@@ -140,23 +140,19 @@ def _statement(fc: FunctionCompiler, stmt: ast.Node, i: int, outcomes: set[str])
         exc = _condition(fc, stmt.exception, "the exception after 'unless'") if stmt.exception else None
         trigger = "not _c" if isinstance(stmt, ast.Require) else "_c"
         lines = [f"_c = {cond.code}"]
-        fire = [f"_f.append({i})"]
         if exc is not None:
-            fire = [f"_e = {exc.code}"]
-            if exc.ty.nullable:
-                fire += [
-                    "if _e is None: _u.append(" + str(i) + ")",
-                    f"elif _e: _x.append({i})",
-                    f"else: _f.append({i})",
-                ]
-            else:
-                fire += [f"if _e: _x.append({i})", f"else: _f.append({i})"]
+            # The exception is looked at only when the condition would give the outcome, or
+            # cannot be evaluated: an exception that holds waives the statement either way.
+            test = f"_c is None or {trigger}" if cond.ty.nullable else trigger
+            lines += [f"if {test}:", f"    _e = {exc.code}", f"    if _e: _x.append({i})"]
+            if exc.ty.nullable or cond.ty.nullable:
+                lines.append(f"    elif _e is None or _c is None: _u.append({i})")
+            lines.append(f"    else: _f.append({i})")
+            return lines
         if cond.ty.nullable:
-            lines.append(f"if _c is None: _u.append({i})")
-            lines.append(f"elif {trigger}:")
+            lines += [f"if _c is None: _u.append({i})", f"elif {trigger}: _f.append({i})"]
         else:
-            lines.append(f"if {trigger}:")
-        lines.extend("    " + f for f in fire)
+            lines += [f"if {trigger}: _f.append({i})"]
         return lines
     if isinstance(stmt, ast.Compute):
         typed = fc.expr(stmt.expr, Scope())

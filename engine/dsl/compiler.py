@@ -93,7 +93,9 @@ class FunctionCompiler:
         self.trace = trace
         self.counters = counters
         self.prelude: list[str] = []
-        self.hoisted: dict[tuple[str, ...], Typed] = {}
+        self.hoisted_prefixes: dict[tuple[str, tuple[str, ...]], Typed] = {}
+        # Loop bodies of quantifiers being compiled: element fields are read once per element.
+        self.loops: list[tuple[list[str], dict[tuple[str, tuple[str, ...]], Typed]]] = []
         self.hoisted_defs: dict[str, Typed] = {}
         self.problems: list[TypeProblem] = []
         self.facts: dict[int, set[tuple[str, ...]]] = {}  # statement -> fact paths it reads
@@ -180,12 +182,22 @@ class FunctionCompiler:
     def _fields(
         self, node: ast.Path, base: Typed, parts: list[str], scope: Scope, hoist_key: tuple[str, ...] | None
     ) -> Typed:
-        if hoist_key is not None and hoist_key in self.hoisted:
+        """Read `parts` from `base`, binding every prefix to a local once (root facts at the
+        top of the function, element fields at the top of their loop body)."""
+        if hoist_key is not None:
             self.current_facts.add(hoist_key)
-            return self.hoisted[hoist_key]
+            lines, cache, owner = self.prelude, self.hoisted_prefixes, "case"
+        else:
+            if base.code.startswith("b") and parts:
+                self.current_facts.add(("*", *parts))
+            if self.loops and _is_name(base.code):
+                lines, seen = self.loops[-1]
+                cache, owner = seen, base.code
+            else:
+                lines, cache, owner = None, None, base.code
         code, ty = base.code, base.ty
-        walked: list[str] = []
-        for part in parts:
+        for index, part in enumerate(parts):
+            walked = parts[:index]
             if ty.kind != OBJECT:
                 self.fail(
                     node,
@@ -202,27 +214,37 @@ class FunctionCompiler:
                     hint=_did_you_mean(part, ty.field_names()),
                     scope=scope,
                 )
+            key = (owner, tuple(parts[: index + 1]))
+            if cache is not None and key in cache:
+                cached = cache[key]
+                code, ty = cached.code, cached.ty
+                continue
             if ty.nullable:
-                code = f"_get({code}, {part!r})"
+                read = (
+                    f"(None if {code} is None else {code}.get({part!r}))"
+                    if _is_name(code)
+                    else f"_get({code}, {part!r})"
+                )
             elif sub.nullable:
-                code = f"{code}.get({part!r})"
+                read = f"{code}.get({part!r})"
             else:
-                code = f"{code}[{part!r}]"
-            if ty.nullable:
-                sub = sub.with_nullable(True)
+                read = f"{code}[{part!r}]"
+            sub = sub.with_nullable(True) if ty.nullable else sub
+            if lines is None or cache is None:
+                code = read
+                if sub.kind == DATE:
+                    code = f"_date3({code})" if sub.nullable else f"_date({code})"
+            else:
+                name = self.fresh("h" if hoist_key is not None else "e")
+                if sub.kind == DATE and sub.nullable:
+                    lines.extend([f"{name} = {read}", f"if {name} is not None: {name} = _date({name})"])
+                elif sub.kind == DATE:
+                    lines.append(f"{name} = _date({read})")
+                else:
+                    lines.append(f"{name} = {read}")
+                cache[key] = Typed(name, sub)
+                code = name
             ty = sub
-            walked.append(part)
-        if ty.kind == DATE and walked:  # a raw ISO string read from the case
-            code = f"_date3({code})" if ty.nullable else f"_date({code})"
-        if hoist_key is not None:
-            self.current_facts.add(hoist_key)
-            name = self.fresh("h")
-            self.prelude.append(f"{name} = {code}")
-            typed = Typed(name, ty)
-            self.hoisted[hoist_key] = typed
-            return typed
-        if base.code.startswith("b"):
-            self.current_facts.add(("*", *parts))
         return Typed(code, ty)
 
     def _use_definition(self, node: ast.Node, name: str, args: list[Typed], scope: Scope) -> Typed:
@@ -310,7 +332,10 @@ class FunctionCompiler:
         inner = self.expr(node.operand, scope)
         if node.op == "not":
             self.expect_kind(node.operand, inner, (BOOL,), "not", scope)
-            code = f"_not3({inner.code})" if inner.ty.nullable else f"(not {inner.code})"
+            if inner.ty.nullable and _is_name(inner.code):
+                code = f"(None if {inner.code} is None else not {inner.code})"
+            else:
+                code = f"_not3({inner.code})" if inner.ty.nullable else f"(not {inner.code})"
             return Typed(code, T_BOOL.with_nullable(inner.ty.nullable))
         self.expect_kind(node.operand, inner, NUMERIC, "-", scope)
         code = f"_neg3({inner.code})" if inner.ty.nullable else f"(-{inner.code})"
@@ -336,9 +361,11 @@ class FunctionCompiler:
         if op in ("and", "or"):
             self.expect_kind(node.left, left, (BOOL,), op, scope)
             self.expect_kind(node.right, right, (BOOL,), op, scope)
-            if nullable:
+            if left.ty.nullable:
                 return Typed(f"_{op}3({left.code}, {right.code})", T_BOOL.with_nullable(True))
-            return Typed(f"({left.code} {op} {right.code})", T_BOOL)
+            # With a known left side Python's own short-circuit is already three-valued:
+            # `True and None` is None, `False and None` is False, `True or None` is True.
+            return Typed(f"({left.code} {op} {right.code})", T_BOOL.with_nullable(right.ty.nullable))
         if op in ("add", "sub"):
             return self._arith(node, left, right, scope)
         if op == "mul":
@@ -375,6 +402,11 @@ class FunctionCompiler:
         else:
             self.comparable(node, left, right, op, scope)
         if nullable:
+            guard = _guard([left, right])
+            if guard is not None:
+                return Typed(
+                    f"(None if {guard} else {left.code} {py} {right.code})", T_BOOL.with_nullable(True)
+                )
             return Typed(f"_cmp3({py!r}, {left.code}, {right.code})", T_BOOL.with_nullable(True))
         return Typed(f"({left.code} {py} {right.code})", T_BOOL)
 
@@ -432,7 +464,10 @@ class FunctionCompiler:
                 self.check_enum(node, left, item, scope)
         negate = node.op == "not_in"
         nullable = left.ty.nullable or right.ty.nullable
-        if nullable:
+        guard = _guard([left, right]) if nullable else None
+        if guard is not None:
+            code = f"(None if {guard} else {left.code} {'not in' if negate else 'in'} {right.code})"
+        elif nullable:
             code = f"_in3({left.code}, {right.code}, {negate!r})"
         else:
             code = f"({left.code} {'not in' if negate else 'in'} {right.code})"
@@ -465,7 +500,11 @@ class FunctionCompiler:
                 amount = amount * (7 if unit == "weeks" else 1)
             call = f"{fn}({left.code}, {amount!r})"
             if left.ty.nullable:
-                call = f"_call3({fn}, {left.code}, {amount!r})"
+                call = (
+                    f"(None if {left.code} is None else {call})"
+                    if _is_name(left.code)
+                    else f"_call3({fn}, {left.code}, {amount!r})"
+                )
             return Typed(call, T_DATE.with_nullable(left.ty.nullable))
         if left.ty.kind == DURATION or right.ty.kind == DURATION:
             self.fail(
@@ -546,23 +585,47 @@ class FunctionCompiler:
                 scope=scope,
             )
         var = self.fresh("b")
-        body = self.expr(node.body, scope.child(**{node.var: Typed(var, source.ty.elem)}))
+        self.loops.append(([], {}))
+        try:
+            body = self.expr(node.body, scope.child(**{node.var: Typed(var, source.ty.elem)}))
+        finally:
+            loop_lines, _ = self.loops.pop()
         if body.ty.kind != BOOL:
             self.fail(
                 node.body,
                 f"the condition after 'where' must be true or false, not a {body.ty.describe()}",
                 scope=scope,
             )
-        lam = f"(lambda {var}: {body.code})"
-        if body.ty.nullable or source.ty.nullable:
-            code = f"_q3({node.kind!r}, {source.code}, {lam})"
-            ty = (T_INT if node.kind == "count" else T_BOOL).with_nullable(True)
-            return Typed(code, ty)
-        if node.kind == "any":
-            return Typed(f"any({body.code} for {var} in {source.code})", T_BOOL)
-        if node.kind == "all":
-            return Typed(f"all({body.code} for {var} in {source.code})", T_BOOL)
-        return Typed(f"sum(1 for {var} in {source.code} if {body.code})", T_INT)
+        # The quantifier becomes a small local function with a plain loop: no per-element
+        # lambda call, early exit for any/all, element fields read once per element.
+        fn = self.fresh("_q")
+        kind, unknown = node.kind, body.ty.nullable
+        lines = [f"def {fn}(_items):"]
+        lines += ["    _n = 0"] if kind == "count" else []
+        lines += ["    _unknown = False"] if unknown else []
+        lines += [f"    for {var} in _items:"] + [f"        {ln}" for ln in loop_lines]
+        lines.append(f"        _v = {body.code}")
+        if kind == "any":
+            lines.append("        if _v: return True")
+        elif kind == "all":
+            lines.append("        if _v is False: return False")
+        else:
+            lines.append("        if _v: _n += 1")
+        if unknown:
+            lines.append("        if _v is None: _unknown = True")
+        result = {"any": "False", "all": "True", "count": "_n"}[kind]
+        lines.append(f"    return None if _unknown else {result}" if unknown else f"    return {result}")
+        target = self.loops[-1][0] if self.loops else self.prelude
+        target.extend(lines)
+        ty = T_INT if kind == "count" else T_BOOL
+        if source.ty.nullable:
+            code = (
+                f"(None if {source.code} is None else {fn}({source.code}))"
+                if _is_name(source.code)
+                else f"_call3({fn}, {source.code})"
+            )
+            return Typed(code, ty.with_nullable(True))
+        return Typed(f"{fn}({source.code})", ty.with_nullable(unknown))
 
     def _conditional(self, node: ast.Conditional, scope: Scope) -> Typed:
         cond = self.expr(node.condition, scope)
@@ -581,6 +644,19 @@ class FunctionCompiler:
         else:
             code = f"({then.code} if {cond.code} else {other.code})"
         return Typed(code, then.ty.with_nullable(nullable))
+
+
+def _is_name(code: str) -> bool:
+    """A hoisted local or parameter: safe to mention twice in the emitted expression."""
+    return code.isidentifier()
+
+
+def _guard(operands: list[Typed]) -> str | None:
+    """`a is None or b is None` over the nullable operands, if all of them are plain names."""
+    nullable = [o.code for o in operands if o.ty.nullable]
+    if not all(_is_name(c) for c in nullable):
+        return None
+    return " or ".join(f"{c} is None" for c in nullable)
 
 
 def _did_you_mean(name: str, candidates: list[str]) -> str | None:

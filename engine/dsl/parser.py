@@ -47,6 +47,9 @@ def _parser() -> Lark:
         propagate_positions=True,
         start="program",
         maybe_placeholders=False,
+        # Building the LALR tables takes ~300 ms; Lark caches them in the temp directory,
+        # keyed by the grammar's hash, so only the first process after a change pays it.
+        cache=True,
     )
 
 

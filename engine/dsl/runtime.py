@@ -104,7 +104,40 @@ def _q3(kind: str, items: Iterable[Any] | None, body: Callable[[Any], bool | Non
     return None if None in values else sum(1 for v in values if v)
 
 
+def _any3(items: Iterable[Any] | None, body: Callable[[Any], bool | None]) -> bool | None:
+    if items is None:
+        return None
+    unknown = False
+    for item in items:
+        value = body(item)
+        if value:
+            return True
+        if value is None:
+            unknown = True
+    return None if unknown else False
+
+
+def _all3(items: Iterable[Any] | None, body: Callable[[Any], bool | None]) -> bool | None:
+    if items is None:
+        return None
+    unknown = False
+    for item in items:
+        value = body(item)
+        if value is False:
+            return False
+        if value is None:
+            unknown = True
+    return None if unknown else True
+
+
+def _count3(items: Iterable[Any] | None, body: Callable[[Any], bool | None]) -> int | None:
+    return _q3("count", items, body)
+
+
 RUNTIME: dict[str, Any] = {
+    "_any3": _any3,
+    "_all3": _all3,
+    "_count3": _count3,
     "_date": _date,
     "_date3": _date3,
     "_get": _get,

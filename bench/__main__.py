@@ -1,0 +1,21 @@
+"""`make bench`: the engine benchmark, then the service load benchmark when present."""
+
+from __future__ import annotations
+
+import sys
+
+from bench import engine_bench
+
+
+def main() -> int:
+    status = engine_bench.main()
+    try:
+        from bench.load import main as load_main  # the service's load figures
+    except ImportError:
+        return status
+    print()
+    return status or int(load_main() or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
