@@ -112,7 +112,7 @@ def main() -> int:
         for case in cases:
             library.decide("enrollment", case, as_of=AS_OF)
 
-    validator = runtime.validators["enrollment"]
+    validator = runtime.validator(None, "enrollment")
 
     def run_validate() -> None:
         for case in cases:

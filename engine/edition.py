@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import itertools
 import json
 from dataclasses import dataclass, field
 from typing import Any
@@ -30,10 +31,13 @@ class Edition:
     entry: EntryIntoForce
     versions: dict[str, ClauseVersion]  # clause id -> version in force
     uncertain: list[EntryIntoForce] = field(default_factory=list)
+    draft: bool = False  # a draft amendment applied to the current edition: not law
+    decisions: dict[str, Any] | None = None  # decisions a draft redefines, else the act's
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
+            "draft": self.draft,
             "act": self.act,
             "from": self.start.isoformat(),
             "until": self.end.isoformat() if self.end else None,
@@ -73,6 +77,98 @@ def editions_of(act: Act) -> list[Edition]:
     return editions
 
 
+def draft_editions(act: Act, in_force: list[Edition]) -> list[Edition]:
+    """One edition per draft amendment: the latest edition in force with the draft applied."""
+    if not in_force:
+        return []
+    base = in_force[-1]
+    out = []
+    for amendment in act.amendments.values():
+        if amendment.status != "draft":
+            continue
+        versions = dict(base.versions)
+        for clause in act.clauses.values():
+            for version in clause.versions:
+                if version.amendment == amendment.id:
+                    versions[clause.id] = version
+        decisions = dict(act.decisions)
+        decisions.update(act.draft_decisions.get(amendment.id, {}))
+        entry = amendment.entry_into_force()
+        out.append(
+            Edition(
+                act.id,
+                f"{act.id}@{amendment.id}",
+                entry.start,
+                None,
+                amendment,
+                entry,
+                versions,
+                draft=True,
+                decisions=decisions,
+            )
+        )
+    return out
+
+
+def history_issues(act: Act) -> list[tuple[str, str, int | None, str, str]]:
+    """Problems in a clause's versions over time: (severity, file, line, clause, message).
+
+    Periods are derived (a version applies from its amending act's entry into force until the
+    next version's), so the only overlap is two versions starting the same day, and the only
+    disorder is versions listed out of time order.
+    """
+    out = []
+    for clause in act.clauses.values():
+        dated = []
+        for version in clause.versions:
+            amendment = act.amendments.get(version.amendment)
+            if amendment is None or amendment.status != "in_force":
+                continue
+            dated.append((amendment.entry_into_force().start, version))
+        for (d1, v1), (d2, v2) in itertools.pairwise(dated):
+            if d1 == d2:
+                out.append(
+                    (
+                        "error",
+                        v2.file,
+                        v2.line,
+                        clause.id,
+                        f"versions by {v1.amendment} and {v2.amendment} both apply from {d1.isoformat()}: "
+                        "their periods overlap",
+                    )
+                )
+            elif d2 < d1:
+                out.append(
+                    (
+                        "error",
+                        v2.file,
+                        v2.line,
+                        clause.id,
+                        f"version by {v2.amendment} ({d2.isoformat()}) is listed after the later "
+                        f"version by {v1.amendment} ({d1.isoformat()}): list versions oldest first",
+                    )
+                )
+            if v1.text_known and v2.text_known:
+                changed = {
+                    lang for lang in set(v1.texts) | set(v2.texts) if v1.texts.get(lang) != v2.texts.get(lang)
+                }
+                same = {
+                    lang for lang in set(v1.texts) & set(v2.texts) if v1.texts.get(lang) == v2.texts.get(lang)
+                }
+                if changed and same:
+                    out.append(
+                        (
+                            "warning",
+                            v2.file,
+                            v2.line,
+                            clause.id,
+                            f"the text changed in {', '.join(sorted(changed))} but not in "
+                            f"{', '.join(sorted(same))} between {v1.amendment} and {v2.amendment}",
+                        )
+                    )
+    return out
+
+
 def edition_on(editions: list[Edition], day: dt.date) -> Edition | None:
     """The edition in force on `day`, or None before the first one."""
     found = None
@@ -100,7 +196,7 @@ def content_hash(act: Act, edition: Edition, extra: dict[str, Any]) -> str:
                 "edition_date": spec.edition_date,
                 "case_schema": spec.case_schema,
             }
-            for name, spec in sorted(act.decisions.items())
+            for name, spec in sorted((edition.decisions or act.decisions).items())
         },
         **extra,
     }

@@ -20,7 +20,7 @@ from .decide import Decision, QuickResolver, citation, facts_used, jsonable, res
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, compile_decision
 from .dsl.compiler import Definitions
-from .edition import Edition, content_hash, edition_on, editions_of
+from .edition import Edition, content_hash, draft_editions, edition_on, editions_of, history_issues
 from .errors import (
     CalendarError,
     CaseError,
@@ -57,16 +57,33 @@ class CompiledEdition:
 class ActRuntime:
     act: Act
     editions: list[CompiledEdition]
-    validators: dict[str, CaseValidator]
+    validators: dict[tuple[str | None, str], CaseValidator]  # (draft edition id or None, decision)
     nodes: dict[int, NodeInfo] = field(default_factory=dict)
+
+    def validator(self, draft: Edition | None, question: str) -> CaseValidator:
+        if draft is not None and (draft.id, question) in self.validators:
+            return self.validators[(draft.id, question)]
+        return self.validators[(None, question)]
+
+    def pinned(self, edition_id: str | None, policy_hash: str | None) -> CompiledEdition:
+        for c in self.editions:
+            if (edition_id is not None and c.edition.id in (edition_id, f"{self.act.id}@{edition_id}")) or (
+                policy_hash is not None and c.policy_hash == policy_hash
+            ):
+                return c
+        known = ", ".join(c.edition.id for c in self.editions)
+        if policy_hash is not None:
+            raise EditionError(f"no loaded edition of {self.act.id} has policy hash {policy_hash}")
+        raise EditionError(f"unknown edition {edition_id!r} of {self.act.id}; editions: {known}")
 
     def __post_init__(self) -> None:
         self.order = {cid: k for k, cid in enumerate(self.act.clauses)}
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
+                specs = compiled_edition.edition.decisions or self.act.decisions
                 self.quick[(compiled_edition.edition.id, name)] = QuickResolver(
-                    self.act.decisions[name], compiled, self.order
+                    specs[name], compiled, self.order
                 )
 
 
@@ -114,7 +131,7 @@ class Library:
 
     def edition_on(self, act_id: str, day: dt.date) -> CompiledEdition | None:
         runtime = self._runtime(act_id)
-        edition = edition_on([c.edition for c in runtime.editions], day)
+        edition = edition_on([c.edition for c in runtime.editions if not c.edition.draft], day)
         if edition is None:
             return None
         return next(c for c in runtime.editions if c.edition is edition)
@@ -147,24 +164,17 @@ class Library:
         lang: str | None = None,
         explain: bool = False,
         policy_hash: str | None = None,
+        edition_id: str | None = None,
     ) -> Decision:
         """Decide `question` for `case` on `as_of`, under the edition in force then.
 
-        `policy_hash`, when given, pins the edition whose content hash it is (to re-check a
-        stored decision); it is an error if no loaded edition has that hash.
+        `edition_id` names an edition to use whatever the date (a draft, for review);
+        `policy_hash` pins the edition with that content hash (to re-check a stored decision).
+        Either is an error if no loaded edition matches.
         """
-        runtime, spec = self._locate(question, act_id)
-        validator = runtime.validators[question]
-        validator.check(case)
-        compiled_edition, warnings = self._edition_for(runtime, spec, case, as_of, policy_hash)
-        compiled = compiled_edition.decisions.get(question)
-        if compiled is None:
-            missing = compiled_edition.missing.get(question, [])
-            raise EditionError(
-                f"the edition {compiled_edition.edition.id} in force on {as_of.isoformat()} does not "
-                f"encode clause(s) {', '.join(missing)} that '{question}' needs",
-                missing,
-            )
+        runtime, compiled_edition, spec, compiled, warnings = self._prepare(
+            question, case, as_of, act_id, policy_hash, edition_id, validate=True
+        )
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         trace: list[tuple[int, Any]] | None = [] if explain else None
         raw = self._run(compiled, case, as_of, recorder, trace)
@@ -181,6 +191,11 @@ class Library:
             start = min(s for s, _ in recorder.spans)
             end = max(e for _, e in recorder.spans)
             warnings.extend(note.message for note in self.calendar().notes(start, end))
+        if compiled_edition.edition.draft:
+            warnings.insert(
+                0,
+                f"Decided under the DRAFT {compiled_edition.edition.amendment.id}: not law, for review only.",
+            )
         outcome_title = next(
             (
                 o.titles.get(lang or "en") or o.titles.get(runtime.act.authoritative_language)
@@ -205,26 +220,60 @@ class Library:
         )
 
     def outcome(
-        self, question: str, case: Any, *, as_of: dt.date, act_id: str | None = None, validate: bool = True
+        self,
+        question: str,
+        case: Any,
+        *,
+        as_of: dt.date,
+        act_id: str | None = None,
+        validate: bool = True,
+        edition_id: str | None = None,
     ) -> tuple[str, tuple[str, ...]]:
         """The outcome and cited clause ids only: the hot path for batches and impact runs.
 
         Same validation, edition choice and resolution as `decide`, without building the
         explanation (texts, facts, warnings).
         """
+        runtime, compiled_edition, _, compiled, _ = self._prepare(
+            question, case, as_of, act_id, None, edition_id, validate=validate
+        )
+        recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
+        quick = runtime.quick[(compiled_edition.edition.id, question)]
+        return quick(self._run(compiled, case, as_of, recorder, None))
+
+    def _prepare(
+        self,
+        question: str,
+        case: Any,
+        as_of: dt.date,
+        act_id: str | None,
+        policy_hash: str | None,
+        edition_id: str | None,
+        validate: bool,
+    ) -> tuple[ActRuntime, CompiledEdition, DecisionSpec, CompiledDecision, list[str]]:
+        """Locate the decision, choose the edition, validate the case against its schema."""
         runtime, spec = self._locate(question, act_id)
-        if validate:
-            runtime.validators[question].check(case)
-        compiled_edition, _ = self._edition_for(runtime, spec, case, as_of, None)
+        validated = False
+        if edition_id is not None or policy_hash is not None:
+            compiled_edition, warnings = runtime.pinned(edition_id, policy_hash), []
+        else:
+            if validate and spec.edition_date != "decision_date":
+                runtime.validator(None, question).check(case)  # the selecting date must be valid
+                validated = True
+            compiled_edition, warnings = self._edition_for(runtime, spec, case, as_of)
+        edition = compiled_edition.edition
+        spec = (edition.decisions or runtime.act.decisions).get(question, spec)
+        if validate and not (validated and not edition.draft):
+            runtime.validator(edition if edition.draft else None, question).check(case)
         compiled = compiled_edition.decisions.get(question)
         if compiled is None:
             missing = compiled_edition.missing.get(question, [])
             raise EditionError(
-                f"the edition {compiled_edition.edition.id} does not encode {', '.join(missing)}", missing
+                f"the edition {edition.id} in force on {as_of.isoformat()} does not "
+                f"encode clause(s) {', '.join(missing)} that '{question}' needs",
+                missing,
             )
-        recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
-        quick = runtime.quick[(compiled_edition.edition.id, question)]
-        return quick(self._run(compiled, case, as_of, recorder, None))
+        return runtime, compiled_edition, spec, compiled, warnings
 
     @staticmethod
     def _run(
@@ -295,13 +344,8 @@ class Library:
         return runtime
 
     def _edition_for(
-        self, runtime: ActRuntime, spec: DecisionSpec, case: Any, as_of: dt.date, policy_hash: str | None
+        self, runtime: ActRuntime, spec: DecisionSpec, case: Any, as_of: dt.date
     ) -> tuple[CompiledEdition, list[str]]:
-        if policy_hash is not None:
-            for c in runtime.editions:
-                if c.policy_hash == policy_hash:
-                    return c, []
-            raise EditionError(f"no loaded edition of {runtime.act.id} has policy hash {policy_hash}")
         day, source = as_of, "the decision date"
         if spec.edition_date != "decision_date":
             value: Any = case
@@ -318,7 +362,7 @@ class Library:
                     title="The case lacks the date that selects the edition",
                 )
             day, source = dt.date.fromisoformat(value), spec.edition_date
-        editions = [c.edition for c in runtime.editions]
+        editions = [c.edition for c in runtime.editions if not c.edition.draft]
         edition = edition_on(editions, day)
         if edition is None:
             first = editions[0].start.isoformat() if editions else "none"
@@ -415,7 +459,14 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
                 nodes[counter] = NodeInfo(clause.id, _snippet(version, node.span), line)
                 counter += 1
     issues.extend(_structural_checks(act))
-    editions = editions_of(act)
+    in_force = editions_of(act)
+    editions = in_force + draft_editions(act, in_force)
+    for severity, file, line, clause, message in history_issues(act):
+        issues.append(
+            PolicyIssue(
+                file=file, line=line, clause=clause, message=message, severity=severity, code="history"
+            )
+        )
     calendar_version = _calendar_version(Path(__file__).with_name("data") / "kz-calendar.yaml")
     compiled_editions: list[CompiledEdition] = []
     seen: set[tuple[str, int | None, int | None, str]] = set()
@@ -424,7 +475,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
         issues.extend(i for i in def_issues if _first(seen, i))
         decisions: dict[str, CompiledDecision] = {}
         missing: dict[str, list[str]] = {}
-        for name, spec in act.decisions.items():
+        for name, spec in (edition.decisions or act.decisions).items():
             lacking = [
                 c for c in spec.clauses if c not in edition.versions or not edition.versions[c].text_known
             ]
@@ -471,7 +522,14 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
         )
     if any(i.severity == "error" for i in issues):
         return None, issues
-    validators = {name: CaseValidator(spec.case_schema) for name, spec in act.decisions.items()}
+    validators: dict[tuple[str | None, str], CaseValidator] = {
+        (None, name): CaseValidator(spec.case_schema) for name, spec in act.decisions.items()
+    }
+    for compiled_edition in compiled_editions:
+        edition = compiled_edition.edition
+        for name, spec in (edition.decisions or {}).items():
+            if edition.draft and spec is not act.decisions.get(name):
+                validators[(edition.id, name)] = CaseValidator(spec.case_schema)
     return ActRuntime(act, compiled_editions, validators, nodes), issues
 
 

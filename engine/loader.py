@@ -153,8 +153,50 @@ def load_act(directory: Path, root: Path) -> tuple[Act | None, list[PolicyIssue]
         return None, sink.issues
 
     amendments = _load_amendments(files["amendments"], root, sink, data["id"])
-    clauses = _load_clauses(files["clauses"], root, sink, amendments)
+    drafts = sorted(p for p in (directory / "drafts").glob("*") if p.is_dir())
+    for draft in drafts:
+        draft_amendments = _load_amendments([draft / "amendment.yaml"], root, sink, data["id"])
+        for amendment in draft_amendments.values():
+            if amendment.status != "draft":
+                sink.issues.append(
+                    PolicyIssue(
+                        file=amendment.file,
+                        message="an amendment under drafts/ must have status: draft",
+                        hint="a draft is not law; move it to amendments/ once it is adopted",
+                        code="draft",
+                    )
+                )
+            if amendment.id in amendments:
+                sink.issues.append(
+                    PolicyIssue(
+                        file=amendment.file,
+                        code="draft",
+                        message=f"draft id {amendment.id!r} is already an amendment",
+                    )
+                )
+            amendment.draft_dir = str(draft)
+        amendments.update(draft_amendments)
+    for aid, amendment in amendments.items():
+        if amendment.status == "draft" and not amendment.draft_dir:
+            sink.issues.append(
+                PolicyIssue(
+                    file=amendment.file,
+                    code="draft",
+                    message=f"{aid} has status draft but is not under drafts/",
+                    hint="drafts live in drafts/<id>/amendment.yaml",
+                )
+            )
+    clause_files = files["clauses"] + [f for d in drafts for f in sorted((d / "clauses").glob("*.yaml"))]
+    clauses = _load_clauses(clause_files, root, sink, amendments)
     decisions = _load_decisions(files["decisions"], root, sink, data["id"], clauses)
+    draft_decisions: dict[str, dict[str, DecisionSpec]] = {}
+    for draft in drafts:
+        amendment_ids = [a.id for a in amendments.values() if a.draft_dir == str(draft)]
+        overlay = _load_decisions(
+            sorted((draft / "decisions").glob("*.yaml")), root, sink, data["id"], clauses
+        )
+        for aid in amendment_ids:
+            draft_decisions[aid] = overlay
     languages = data["languages"]
     if sum(1 for v in languages.values() if v["status"] == "authoritative") != 1:
         sink.add(act_doc, act_file, "/languages", "exactly one language must be marked authoritative")
@@ -236,7 +278,8 @@ def _load_clauses(
             cid = item["id"]
             base = f"/clauses/{i}"
             pos = doc.position(base)
-            if cid in out:
+            in_draft = "drafts" in Path(name).parts
+            if cid in out and not in_draft:
                 sink.add(
                     doc,
                     name,
@@ -246,6 +289,17 @@ def _load_clauses(
                     clause=cid,
                 )
                 continue
+            if in_draft:
+                for j, v in enumerate(item["versions"]):
+                    a = amendments.get(v["amendment"])
+                    if a is not None and a.status != "draft":
+                        sink.add(
+                            doc,
+                            name,
+                            f"{base}/versions/{j}/amendment",
+                            "a version in a draft must name the draft's own amendment",
+                            clause=cid,
+                        )
             versions = []
             for j, v in enumerate(item["versions"]):
                 vp = f"{base}/versions/{j}"
@@ -282,9 +336,12 @@ def _load_clauses(
                         raw=v,
                     )
                 )
-            out[cid] = Clause(
-                cid, item.get("parent"), item.get("chapter"), versions, name, pos.line if pos else None
-            )
+            if cid in out:  # a draft's new version of an existing clause
+                out[cid].versions.extend(versions)
+            else:
+                out[cid] = Clause(
+                    cid, item.get("parent"), item.get("chapter"), versions, name, pos.line if pos else None
+                )
     return out
 
 

@@ -44,6 +44,7 @@ class Amendment:
     changes: list[dict[str, Any]]
     file: str
     raw: dict[str, Any] = field(repr=False)
+    draft_dir: str | None = None
 
     def entry_into_force(self) -> EntryIntoForce:
         if self.rule == "on_signing":
@@ -149,6 +150,8 @@ class Act:
     amendments: dict[str, Amendment]
     directory: str
     raw: dict[str, Any] = field(repr=False)
+    # Decisions a draft redefines (for new facts its rules read), by draft amendment id.
+    draft_decisions: dict[str, dict[str, DecisionSpec]] = field(default_factory=dict)
 
     @property
     def authoritative_language(self) -> str:
