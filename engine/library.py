@@ -78,6 +78,7 @@ class ActRuntime:
 
     def __post_init__(self) -> None:
         self.order = {cid: k for k, cid in enumerate(self.act.clauses)}
+        self.in_force = [c for c in self.editions if not c.edition.draft]
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -235,7 +236,7 @@ class Library:
         explanation (texts, facts, warnings).
         """
         runtime, compiled_edition, _, compiled, _ = self._prepare(
-            question, case, as_of, act_id, None, edition_id, validate=validate
+            question, case, as_of, act_id, None, edition_id, validate=validate, explainable=False
         )
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         quick = runtime.quick[(compiled_edition.edition.id, question)]
@@ -250,17 +251,19 @@ class Library:
         policy_hash: str | None,
         edition_id: str | None,
         validate: bool,
+        explainable: bool = True,
     ) -> tuple[ActRuntime, CompiledEdition, DecisionSpec, CompiledDecision, list[str]]:
         """Locate the decision, choose the edition, validate the case against its schema."""
         runtime, spec = self._locate(question, act_id)
         validated = False
         if edition_id is not None or policy_hash is not None:
-            compiled_edition, warnings = runtime.pinned(edition_id, policy_hash), []
+            compiled_edition, day = runtime.pinned(edition_id, policy_hash), as_of
         else:
             if validate and spec.edition_date != "decision_date":
                 runtime.validator(None, question).check(case)  # the selecting date must be valid
                 validated = True
-            compiled_edition, warnings = self._edition_for(runtime, spec, case, as_of)
+            compiled_edition, day = self._edition_for(runtime, spec, case, as_of)
+        warnings = self._edition_warnings(runtime, compiled_edition.edition, day) if explainable else []
         edition = compiled_edition.edition
         spec = (edition.decisions or runtime.act.decisions).get(question, spec)
         if validate and not (validated and not edition.draft):
@@ -345,7 +348,8 @@ class Library:
 
     def _edition_for(
         self, runtime: ActRuntime, spec: DecisionSpec, case: Any, as_of: dt.date
-    ) -> tuple[CompiledEdition, list[str]]:
+    ) -> tuple[CompiledEdition, dt.date]:
+        """The edition in force on the date that selects it (the decision date, or a fact)."""
         day, source = as_of, "the decision date"
         if spec.edition_date != "decision_date":
             value: Any = case
@@ -362,27 +366,34 @@ class Library:
                     title="The case lacks the date that selects the edition",
                 )
             day, source = dt.date.fromisoformat(value), spec.edition_date
-        editions = [c.edition for c in runtime.editions if not c.edition.draft]
-        edition = edition_on(editions, day)
-        if edition is None:
-            first = editions[0].start.isoformat() if editions else "none"
+        chosen = None
+        for compiled_edition in runtime.in_force:
+            if compiled_edition.edition.start <= day:
+                chosen = compiled_edition
+            else:
+                break
+        if chosen is None:
+            first = runtime.in_force[0].edition.start.isoformat() if runtime.in_force else "none"
             raise EditionError(
                 f"{source} {day.isoformat()} is before the first encoded edition of {runtime.act.id} "
                 f"(from {first}); clauses {', '.join(spec.clauses)} are not encoded for that date",
                 list(spec.clauses),
             )
-        compiled = next(c for c in runtime.editions if c.edition is edition)
-        warnings = []
-        if not edition.entry.certain:
-            previous = [e for e in editions if e.start < edition.start]
-            before = f"the edition {previous[-1].id}" if previous else "an edition that is not encoded"
-            warnings.append(
-                f"Decided under {edition.id} ({edition.amendment.id}), applied from "
-                f"{edition.start.isoformat()}: {edition.entry.explanation}. If it entered into force "
-                f"after {day.isoformat()}, this case falls under {before} and the answer may differ. "
-                f"Recording the publication date in amendments/{edition.amendment.id}.yaml fixes the date."
-            )
-        return compiled, warnings
+        return chosen, day
+
+    @staticmethod
+    def _edition_warnings(runtime: ActRuntime, edition: Edition, day: dt.date) -> list[str]:
+        """Say so when the edition's entry into force is not a known date."""
+        if edition.draft or edition.entry.certain:
+            return []
+        previous = [c.edition for c in runtime.in_force if c.edition.start < edition.start]
+        before = f"the edition {previous[-1].id}" if previous else "an edition that is not encoded"
+        return [
+            f"Decided under {edition.id} ({edition.amendment.id}), applied from "
+            f"{edition.start.isoformat()}: {edition.entry.explanation}. If it entered into force "
+            f"after {day.isoformat()}, this case falls under {before} and the answer may differ. "
+            f"Recording the publication date in amendments/{edition.amendment.id}.yaml fixes the date."
+        ]
 
 
 def _close(name: str, known: list[str]) -> str | None:

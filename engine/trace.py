@@ -12,8 +12,8 @@ Two inputs, both produced outside the engine and only read here:
 
 `build_trace` joins them with the act's clauses. A rule clause passes the gate when a passing
 scenario that covers it shows it *deciding* (cited as ground, requirement_not_met, exception or
-override, or giving a computed value) and another shows it *not deciding* (asked, and cited
-with another role or not cited at all). Results are ignored when the feature file or the act's
+override; for a clause that only computes values, giving its value) and another shows it *not
+deciding* (its decision asked, and the clause cited with another role or not cited at all). Results are ignored when the feature file or the act's
 policy files changed after the run (`stale`), so an old green run cannot vouch for new text.
 """
 
@@ -99,6 +99,7 @@ def read_feature(text: str, display: str, rel: str) -> tuple[list[Scenario], lis
     current: dict[str, Any] | None = None
     docstring: str | None = None
     seen_names: dict[str, int] = {}
+    seen_feature = False
 
     def close() -> None:
         nonlocal current
@@ -162,6 +163,10 @@ def read_feature(text: str, display: str, rel: str) -> tuple[list[Scenario], lis
         keyword, name = match["kw"], match["name"].strip()
         tags, pending = pending, []
         if keyword == "Feature":
+            if seen_feature:  # Gherkin reads a second "Feature:" line as description text
+                pending = tags
+                continue
+            seen_feature = True
             feature_tags = tags
         elif keyword == "Rule":
             close()
@@ -523,7 +528,8 @@ def build_trace(
                 for d in run.get("decisions", []):
                     role = _role_in(d, cid)
                     question = d.get("question")
-                    if role in DECIDING_ROLES or role == "computed":
+                    deciding = role in DECIDING_ROLES or (compute_only and role == "computed")
+                    if deciding:
                         if trace.decides is None:
                             trace.decides = Evidence(s.feature, s.line, s.name, question, role)
                     elif role is not None and question in decisions and trace.does_not_decide is None:

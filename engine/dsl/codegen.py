@@ -73,6 +73,7 @@ def compile_decision(
                 index += 1
         source = "\n".join(
             [
+                *fc.module_lines,
                 "def decide(case, _dd, _wd, _t):",
                 *(f"    {line}" for line in fc.prelude),
                 "    _f = []; _u = []; _x = []; _o = []; _v = []",

@@ -11,6 +11,7 @@ guarantees a value, the emitted code has no missing-value checks at all.
 from __future__ import annotations
 
 import difflib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -93,6 +94,7 @@ class FunctionCompiler:
         self.trace = trace
         self.counters = counters
         self.prelude: list[str] = []
+        self.module_lines: list[str] = []  # quantifier functions, defined once per compile
         self.hoisted_prefixes: dict[tuple[str, tuple[str, ...]], Typed] = {}
         # Loop bodies of quantifiers being compiled: element fields are read once per element.
         self.loops: list[tuple[list[str], dict[tuple[str, tuple[str, ...]], Typed]]] = []
@@ -600,7 +602,13 @@ class FunctionCompiler:
         # lambda call, early exit for any/all, element fields read once per element.
         fn = self.fresh("_q")
         kind, unknown = node.kind, body.ty.nullable
-        lines = [f"def {fn}(_items):"]
+        # Module-level function, free locals passed as arguments: no closure is built per
+        # call, and the decision function's own locals stay fast (no cell variables).
+        text = "\n".join([*loop_lines, body.code])
+        own = {var, *(ln.split(" ", 1)[0] for ln in loop_lines if ln[:1] == "e")}
+        free = sorted({m for m in _FREE_NAME.findall(text) if m not in own}, key=_natural)
+        params = ", ".join(["_items", *free])
+        lines = [f"def {fn}({params}):"]
         lines += ["    _n = 0"] if kind == "count" else []
         lines += ["    _unknown = False"] if unknown else []
         lines += [f"    for {var} in _items:"] + [f"        {ln}" for ln in loop_lines]
@@ -615,17 +623,17 @@ class FunctionCompiler:
             lines.append("        if _v is None: _unknown = True")
         result = {"any": "False", "all": "True", "count": "_n"}[kind]
         lines.append(f"    return None if _unknown else {result}" if unknown else f"    return {result}")
-        target = self.loops[-1][0] if self.loops else self.prelude
-        target.extend(lines)
+        self.module_lines.extend(lines)
+        args = "".join(f", {name}" for name in free)
         ty = T_INT if kind == "count" else T_BOOL
         if source.ty.nullable:
             code = (
-                f"(None if {source.code} is None else {fn}({source.code}))"
+                f"(None if {source.code} is None else {fn}({source.code}{args}))"
                 if _is_name(source.code)
-                else f"_call3({fn}, {source.code})"
+                else f"_call3(lambda _s: {fn}(_s{args}), {source.code})"
             )
             return Typed(code, ty.with_nullable(True))
-        return Typed(f"{fn}({source.code})", ty.with_nullable(unknown))
+        return Typed(f"{fn}({source.code}{args})", ty.with_nullable(unknown))
 
     def _conditional(self, node: ast.Conditional, scope: Scope) -> Typed:
         cond = self.expr(node.condition, scope)
@@ -644,6 +652,14 @@ class FunctionCompiler:
         else:
             code = f"({then.code} if {cond.code} else {other.code})"
         return Typed(code, then.ty.with_nullable(nullable))
+
+
+_FREE_NAME = re.compile(r"\b(h\d+|d\d+|e\d+|b\d+|_dd|_wd|_t)\b")
+
+
+def _natural(name: str) -> tuple[str, int]:
+    head = name.rstrip("0123456789")
+    return head, int(name[len(head) :] or 0)
 
 
 def _is_name(code: str) -> bool:
