@@ -102,6 +102,7 @@ class Resolution:
     excepted: list[StatementRef]
     overrides: list[StatementRef]
     values: list[tuple[StatementRef, Any]]
+    incomplete: list[StatementRef] = field(default_factory=list)  # could not be evaluated
 
 
 class QuickResolver:
@@ -148,8 +149,13 @@ class QuickResolver:
         )
 
 
-def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple) -> Resolution:
-    """Choose the outcome from the statements' results; raise CaseError when facts are lacking."""
+def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: Any = None) -> Resolution:
+    """Choose the outcome from the statements' results; raise CaseError when facts are lacking.
+
+    A statement that cannot be evaluated for want of a fact refuses the case only if its
+    outcome could have won (ranks before the outcome reached). One that could only have added
+    a citation to the same outcome leaves the answer standing, with `incomplete` naming it.
+    """
     fired, undetermined, excepted, overrides, values = raw
     stmts = compiled.statements
     overridden = {stmts[i].target for i in overrides}
@@ -160,21 +166,22 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple) -> Resol
     blocking = [
         stmts[i]
         for i in undetermined
-        if stmts[i].kind in ("override",)
-        or (stmts[i].outcome is not None and rank[stmts[i].outcome] <= rank[outcome])
+        if stmts[i].kind == "override"
+        or (stmts[i].outcome is not None and rank[stmts[i].outcome] < rank[outcome])
     ]
     if blocking:
+        problems = []
+        for s in blocking:
+            for pointer, message in missing_facts(case, s):
+                problems.append(CaseProblem(pointer, f"{message}; clause {s.clause} needs it to decide"))
         raise CaseError(
-            [
-                CaseProblem(_pointer_of(path), f"needed by clause {s.clause} and missing from the case")
-                for s in blocking
-                for path in s.facts
-            ]
+            problems
             or [
                 CaseProblem("", f"clause {s.clause} cannot be decided from the facts given") for s in blocking
             ],
             title="The case lacks facts needed to decide",
         )
+    incomplete = [stmts[i] for i in undetermined if stmts[i] not in blocking and stmts[i].outcome == outcome]
     roles: dict[str, str] = {}
     decisive: list[StatementRef] = []
     if outcome != spec.default:
@@ -200,7 +207,33 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple) -> Resol
     for s in ovr:
         roles.setdefault(s.clause, "override")
     vals = [(stmts[i], v) for i, v in values if stmts[i].clause not in overridden]
-    return Resolution(outcome, decisive, roles, exc, ovr, vals)
+    return Resolution(outcome, decisive, roles, exc, ovr, vals, incomplete)
+
+
+def missing_facts(case: Any, statement: StatementRef) -> list[tuple[str, str]]:
+    """(pointer, message) for each fact the statement reads that the case lacks."""
+    out = []
+    for path in statement.facts:
+        if not path or path[0] == "*":
+            continue
+        value: Any = case
+        walked: list[str] = []
+        for part in path:
+            if part == "*":
+                field_name = path[len(walked) + 1] if len(path) > len(walked) + 1 else None
+                if (
+                    isinstance(value, list)
+                    and field_name
+                    and any(isinstance(v, dict) and v.get(field_name) is None for v in value)
+                ):
+                    out.append((_pointer_of(tuple(walked)), f"an element lacks '{field_name}'"))
+                break
+            if not isinstance(value, dict) or value.get(part) is None:
+                out.append((_pointer_of((*walked, part)), "missing from the case"))
+                break
+            value = value[part]
+            walked.append(part)
+    return out
 
 
 def _pointer_of(path: tuple[str, ...]) -> str:

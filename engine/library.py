@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .casecheck import CaseValidator
-from .decide import Decision, QuickResolver, citation, facts_used, jsonable, resolve
+from .decide import Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, compile_decision
 from .dsl.compiler import Definitions
@@ -179,8 +179,14 @@ class Library:
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         trace: list[tuple[int, Any]] | None = [] if explain else None
         raw = self._run(compiled, case, as_of, recorder, trace)
-        resolution = resolve(spec, compiled, raw)
+        resolution = resolve(spec, compiled, raw, case)
         versions = compiled_edition.edition.versions
+        for s in resolution.incomplete:
+            missing = ", ".join(p for p, _ in missing_facts(case, s)) or "a fact"
+            warnings.append(
+                f"Clause {s.clause} could not be evaluated ({missing} missing): it could only have added a "
+                f"further ground for the same outcome, so the answer stands but its citations may be incomplete."
+            )
         cited: list[str] = []
         for s in [*resolution.decisive, *resolution.excepted, *resolution.overrides]:
             if s.clause not in cited:
@@ -650,8 +656,22 @@ def _structural_checks(act: Act) -> list[PolicyIssue]:
         for version in clause.versions:
             if version.program is None:
                 continue
+            seen_blocks: set[str] = set()
             for block in version.program.blocks:
                 line, column = rule_position(version, block.span)
+                if block.decision in seen_blocks:
+                    issues.append(
+                        PolicyIssue(
+                            file=version.file,
+                            line=line,
+                            column=column,
+                            clause=clause.id,
+                            code="decision",
+                            message=f"a second 'for {block.decision}:' block in the same rule",
+                            hint="merge the statements into one block per decision",
+                        )
+                    )
+                seen_blocks.add(block.decision)
                 spec = decisions.get(block.decision)
                 if spec is None:
                     issues.append(

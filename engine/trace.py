@@ -490,14 +490,13 @@ def build_trace(
     for entry in results.get("scenarios", []):
         if not isinstance(entry, dict):
             continue
-        key = (str(entry.get("feature")), int(entry.get("line") or 0))
+        line = entry.get("line")
+        key = (str(entry.get("feature")), line if isinstance(line, int) else 0)
         current_file = index.files.get(key[0])
         if current_file is None:
             continue  # the feature file is gone
         entry = dict(entry)
-        if entry.get("feature_sha256") != current_file or (
-            entry.get("act") == act.id and entry.get("policies") != fingerprint
-        ):
+        if entry.get("feature_sha256") != current_file or entry.get("policies") != fingerprint:
             entry["result"] = "stale"
         runs.setdefault(key, []).append(entry)
     aggregated = {(s.rel, s.line): _aggregate(runs.get((s.rel, s.line), [])) for s in scenarios}
