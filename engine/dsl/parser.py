@@ -308,6 +308,10 @@ SYNTAX_HINTS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"^[A-Z]"), "names are lower-case snake_case (e.g. decision_date)"),
     (re.compile(r"^'"), 'strings use double quotes: "president"'),
     (
+        re.compile(r"^[0-9]+ +days?\b"),
+        "say which days: '10 calendar days' or '10 working days' (Kazakhstan's calendar)",
+    ),
+    (
         re.compile(r"^(day|days|month|months|year|years|week|weeks)\b"),
         "'day', 'month', 'year' and 'week' (and plurals) are reserved for durations; "
         "pick another name, e.g. on_date",
@@ -355,6 +359,7 @@ def _hint_for(text: str, line: int, column: int) -> str | None:
     last_word = re.search(r"(\S+)\s*$", before)
     candidates = [source[column - 1 :], source[max(column - 2, 0) :]]
     if last_word:
+        candidates.insert(0, before[last_word.start(1) :] + " " + source[column - 1 :])
         candidates.append(before[last_word.start(1) :])
     for candidate in candidates:
         for pattern, hint in SYNTAX_HINTS:
