@@ -158,7 +158,14 @@ class CaseValidator:
         raise CaseError(problems)
 
 
+_DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")
+
+
 def _message(error: Any) -> str:
+    return _DECIMAL_REPR.sub(r"\1", _raw_message(error))
+
+
+def _raw_message(error: Any) -> str:
     if error.validator == "required":
         return error.message
     if error.validator == "additionalProperties":

@@ -13,10 +13,16 @@ MAX_CASE_BYTES = 1_000_000
 MAX_NUMBER_CHARS = 40
 
 
+MAX_EXPONENT = 1000
+
+
 def _number(text: str) -> Decimal:
     if len(text) > MAX_NUMBER_CHARS:
         raise ValueError(f"number with {len(text)} characters is too long")
-    return Decimal(text)
+    value = Decimal(text)
+    if value and not -MAX_EXPONENT <= value.adjusted() <= MAX_EXPONENT:
+        raise ValueError(f"number {text} is out of range (exponent beyond ±{MAX_EXPONENT})")
+    return value
 
 
 def _integer(text: str) -> int:

@@ -305,7 +305,7 @@ class Library:
             raise CaseError(
                 [CaseProblem("", str(exc))], title="A date lies outside the working-day calendar"
             ) from None
-        except EvaluationLimit as exc:
+        except (EvaluationLimit, ArithmeticError, OverflowError) as exc:
             raise CaseError(
                 [CaseProblem("", str(exc))], title="A date computed from the case is out of range"
             ) from None
@@ -430,11 +430,13 @@ def check_library(
     for directory in directories:
         act, act_issues = load_act(directory, root)
         issues.extend(act_issues)
-        if act is None or any(i.severity == "error" for i in act_issues):
+        if act is None:
             continue
+        # Type-check what did load even when another file of the act is broken: one syntax
+        # error must not hide the type errors of every other clause.
         runtime, compile_issues = compile_act(act)
         issues.extend(compile_issues)
-        if runtime is not None:
+        if runtime is not None and not any(i.severity == "error" for i in act_issues):
             runtimes[act.id] = runtime
     if any(i.severity == "error" for i in issues):
         return None, issues
@@ -498,15 +500,16 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
             ]
             if lacking:
                 missing[name] = lacking
-                continue
+                if all(c not in edition.versions for c in spec.clauses):
+                    continue  # an edition that encodes none of it: nothing to check
             blocks = []
             for cid in spec.clauses:
-                version = edition.versions[cid]
-                if version.program is None:
+                version = edition.versions.get(cid)
+                if version is None or version.program is None:
                     continue
                 blocks.extend((cid, b) for b in version.program.blocks if b.decision == name)
             compiled, problems = compile_decision(
-                name, set(spec.outcome_ids) - {spec.default}, spec.root, definitions, blocks
+                name, set(spec.outcome_ids) - {spec.default}, spec.root, definitions, blocks, spec.default
             )
             for cid, problem in problems:
                 version = (
@@ -531,7 +534,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
                 )
                 if _first(seen, issue):
                     issues.append(issue)
-            if compiled is not None:
+            if compiled is not None and not lacking:  # checked either way; usable only if whole
                 decisions[name] = compiled
         extra = {"calendar": calendar_version}
         compiled_editions.append(
@@ -673,6 +676,8 @@ def _structural_checks(act: Act) -> list[PolicyIssue]:
                     )
                 seen_blocks.add(block.decision)
                 spec = decisions.get(block.decision)
+                if spec is None and block.decision in act.unvalidated:
+                    continue
                 if spec is None:
                     issues.append(
                         PolicyIssue(
@@ -702,6 +707,8 @@ def _structural_checks(act: Act) -> list[PolicyIssue]:
                 for stmt in block.statements:
                     if isinstance(stmt, ast.Override):
                         sline, scol = rule_position(version, stmt.span)
+                        if stmt.clause in act.unvalidated:
+                            continue
                         if stmt.clause not in act.clauses:
                             issues.append(
                                 PolicyIssue(

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -56,6 +57,7 @@ class ActFiles:
     """Issues collected while loading one act, with helpers that position them."""
 
     issues: list[PolicyIssue] = field(default_factory=list)
+    unvalidated: set[str] = field(default_factory=set)  # ids declared in files with errors
 
     def add(self, doc: LoadedYaml | None, file: str, pointer: str, message: str, **kw: Any) -> None:
         pos = doc.position(pointer) if doc else None
@@ -83,6 +85,7 @@ def load_document(path: Path, kind: str, root: Path, sink: ActFiles) -> LoadedYa
     doc, issues = load_policy_yaml(path, name)
     sink.issues.extend(issues)
     if doc is None:
+        sink.unvalidated.update(_guessed_ids(kind, path))
         return None
     validator = _validators()[kind]
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
@@ -111,12 +114,51 @@ def load_document(path: Path, kind: str, root: Path, sink: ActFiles) -> LoadedYa
             doc,
             name,
             pointer,
-            f"{pointer or '/'}: {error.message}",
+            f"{pointer or '/'}: {_schema_message(error)}",
             expected=expected,
             hint=hint,
             code="schema",
         )
-    return None if errors else doc
+    if errors:
+        sink.unvalidated.update(_declared_ids(kind, doc.data))
+        return None
+    return doc
+
+
+_CLAUSE_ID_LINE = re.compile(r"^\s*-\s*id:\s*[\"']?([a-z][a-z0-9]*(?:\.[a-z0-9]+)*)", re.MULTILINE)
+
+
+def _guessed_ids(kind: str, path: Path) -> set[str]:
+    """Ids an unparsable file probably declares: its name, or its `- id:` lines."""
+    if kind in ("amendment", "decision"):
+        return {path.stem} if path.stem != "amendment" else set()
+    if kind == "clauses":
+        try:
+            return set(_CLAUSE_ID_LINE.findall(path.read_text(encoding="utf-8", errors="replace")))
+        except OSError:
+            return set()
+    return set()
+
+
+def _schema_message(error: Any) -> str:
+    if error.validator == "maxLength" and isinstance(error.instance, str):
+        return f"the value is too long: {len(error.instance):,} characters, at most {error.validator_value:,}"
+    return _short(error.message)
+
+
+def _short(message: str, limit: int = 300) -> str:
+    """jsonschema quotes the whole offending value; a 20,000-character rule is not a message."""
+    return message if len(message) <= limit else message[: limit - 20] + "… (value shortened)"
+
+
+def _declared_ids(kind: str, data: Any) -> set[str]:
+    """Ids a file that failed validation still declares, so others do not report them missing."""
+    if kind == "clauses" and isinstance(data, dict) and isinstance(data.get("clauses"), list):
+        return {c["id"] for c in data["clauses"] if isinstance(c, dict) and isinstance(c.get("id"), str)}
+    if kind in ("amendment", "decision") and isinstance(data, dict):
+        key = "id" if kind == "amendment" else "decision"
+        return {data[key]} if isinstance(data.get(key), str) else set()
+    return set()
 
 
 def _date(value: str | None) -> dt.date | None:
@@ -225,6 +267,8 @@ def load_act(directory: Path, root: Path) -> tuple[Act | None, list[PolicyIssue]
         amendments=amendments,
         directory=str(directory),
         raw=data,
+        draft_decisions=draft_decisions,
+        unvalidated=set(sink.unvalidated),
     )
     return act, sink.issues
 
@@ -303,7 +347,7 @@ def _load_clauses(
             versions = []
             for j, v in enumerate(item["versions"]):
                 vp = f"{base}/versions/{j}"
-                if v["amendment"] not in amendments:
+                if v["amendment"] not in amendments and v["amendment"] not in sink.unvalidated:
                     sink.add(
                         doc,
                         name,
@@ -420,7 +464,7 @@ def _load_decisions(
         if len({o.id for o in outcomes}) != len(outcomes):
             sink.add(doc, name, "/outcomes", "an outcome is listed twice")
         for k, cid in enumerate(d["clauses"]):
-            if cid not in clauses:
+            if cid not in clauses and cid not in sink.unvalidated:
                 import difflib
 
                 close = difflib.get_close_matches(cid, list(clauses), n=3)

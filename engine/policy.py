@@ -152,6 +152,8 @@ class Act:
     raw: dict[str, Any] = field(repr=False)
     # Decisions a draft redefines (for new facts its rules read), by draft amendment id.
     draft_decisions: dict[str, dict[str, DecisionSpec]] = field(default_factory=dict)
+    # Ids declared by files that failed validation: not reported again as "does not exist".
+    unvalidated: set[str] = field(default_factory=set)
 
     @property
     def authoritative_language(self) -> str:

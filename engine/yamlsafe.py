@@ -3,7 +3,7 @@
 PyYAML's defaults are wrong for legal data: `2024-01-15` becomes a `date`, `8.10` the float
 8.1, `no` the boolean False, and duplicate keys silently overwrite each other. Policy files are
 loaded with a `SafeLoader` subclass that keeps dates and clause ids as strings, accepts only
-`true`/`false` as booleans, refuses duplicate keys, anchors and aliases (no YAML bombs), and
+`true`/`false` as booleans, refuses duplicate keys and aliases (no YAML bombs), and
 records where every value stands so an error can point at the file, line and column.
 """
 
@@ -133,12 +133,20 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
-        if node.style in ("|", ">"):
+        if node.style == "|":  # a folded ">" block would join a comment line with the next
             self.blocks[pointer] = self._block(node)
         return self.loader.construct_object(node)
 
     def _block(self, node: yaml.ScalarNode) -> BlockText:
         first = node.start_mark.line + 1  # 0-based index of the first content line
+        header = self.lines[node.start_mark.line][node.start_mark.column :]
+        indicator = re.match(r"\|[-+]?([1-9])|\|([1-9])[-+]?", header)
+        if indicator:  # `|2`: the content sits that many columns right of the key's line
+            key_line = self.lines[node.start_mark.line]
+            parent = len(key_line) - len(key_line.lstrip(" "))
+            return BlockText(
+                first_line=first + 1, indent=parent + int(indicator.group(1) or indicator.group(2))
+            )
         indent = 0
         for raw in self.lines[first : node.end_mark.line + 1]:
             if raw.strip():
@@ -208,7 +216,7 @@ def load_policy_text(text: str, path: Path) -> tuple[LoadedYaml | None, list[Pol
     try:
         data = builder.build(node, "")
     except _AliasFound as exc:
-        return None, [exc.issue]
+        return None, [_alias_where_used(text, path) or exc.issue]
     except yaml.constructor.ConstructorError as exc:
         mark = exc.problem_mark
         return None, [
@@ -223,6 +231,24 @@ def load_policy_text(text: str, path: Path) -> tuple[LoadedYaml | None, list[Pol
     if builder.issues:
         return None, builder.issues
     return LoadedYaml(path, data, builder.positions, builder.blocks), []
+
+
+def _alias_where_used(text: str, path: Path) -> PolicyIssue | None:
+    """The first `*alias` in the text, positioned where it is used (not at its anchor)."""
+    try:
+        for event in yaml.parse(text, Loader=_LOADER):
+            if isinstance(event, yaml.AliasEvent):
+                return PolicyIssue(
+                    file=str(path),
+                    line=event.start_mark.line + 1,
+                    column=event.start_mark.column + 1,
+                    message="YAML aliases (*name) are not allowed in policy files",
+                    hint="write the value out in full",
+                    code="yaml",
+                )
+    except yaml.YAMLError:
+        return None
+    return None
 
 
 class _AliasFound(Exception):

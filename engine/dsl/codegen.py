@@ -47,7 +47,12 @@ Problem = tuple[str, TypeProblem]  # (clause id, problem)
 
 
 def compile_decision(
-    name: str, outcomes: set[str], root: Ty, definitions: Definitions, blocks: list[tuple[str, ast.Block]]
+    name: str,
+    outcomes: set[str],
+    root: Ty,
+    definitions: Definitions,
+    blocks: list[tuple[str, ast.Block]],
+    default: str | None = None,
 ) -> tuple[CompiledDecision | None, list[Problem]]:
     """Compile the statements of `blocks` (clause id, block) into one decision function."""
     problems: list[Problem] = []
@@ -63,7 +68,7 @@ def compile_decision(
                 fc.current_facts = set()
                 before = len(fc.problems)
                 try:
-                    lines = _statement(fc, stmt, index, outcomes)
+                    lines = _statement(fc, stmt, index, outcomes, default)
                 except CompileFailed:
                     lines = []
                 if not trace:
@@ -116,13 +121,23 @@ def _condition(fc: FunctionCompiler, node: ast.Node, what: str) -> Any:
     if typed.ty.kind != BOOL:
         fc.fail(
             node,
-            f"{what} must be a condition (true or false), not a {typed.ty.describe()}",
+            f"{what} must be a condition (true or false), not {typed.ty.a()}",
             expected="a comparison, a membership test, 'is missing', any/all …",
         )
     return typed
 
 
-def _check_outcome(fc: FunctionCompiler, stmt: ast.Node, outcome: str, outcomes: set[str]) -> None:
+def _check_outcome(
+    fc: FunctionCompiler, stmt: ast.Node, outcome: str, outcomes: set[str], default: str | None = None
+) -> None:
+    if outcome == default:
+        fc.fail(
+            stmt,
+            f"'{outcome}' is the default outcome of this decision: it is given when no statement "
+            "fires, so no statement gives it",
+            expected=", ".join(sorted(outcomes)),
+            hint="state the opposite condition with the outcome it leads to, or drop the statement",
+        )
     if outcome not in outcomes:
         from .compiler import _did_you_mean
 
@@ -134,9 +149,11 @@ def _check_outcome(fc: FunctionCompiler, stmt: ast.Node, outcome: str, outcomes:
         )
 
 
-def _statement(fc: FunctionCompiler, stmt: ast.Node, i: int, outcomes: set[str]) -> list[str]:
+def _statement(
+    fc: FunctionCompiler, stmt: ast.Node, i: int, outcomes: set[str], default: str | None = None
+) -> list[str]:
     if isinstance(stmt, ast.Require | ast.Ground):
-        _check_outcome(fc, stmt, stmt.outcome, outcomes)
+        _check_outcome(fc, stmt, stmt.outcome, outcomes, default)
         cond = _condition(fc, stmt.condition, "the condition")
         exc = _condition(fc, stmt.exception, "the exception after 'unless'") if stmt.exception else None
         trigger = "not _c" if isinstance(stmt, ast.Require) else "_c"
@@ -157,6 +174,13 @@ def _statement(fc: FunctionCompiler, stmt: ast.Node, i: int, outcomes: set[str])
         return lines
     if isinstance(stmt, ast.Compute):
         typed = fc.expr(stmt.expr, Scope())
+        if typed.ty.kind in ("duration", "set", "object"):
+            fc.fail(
+                stmt.expr,
+                f"a computed value is reported in the answer and cannot be {typed.ty.a()}",
+                expected="a date, a number, a string, a boolean or a list",
+                hint="add the duration to a date: compute earliest = employee.reserve.enrolled_on + 3 months",
+            )
         return [f"_v.append(({i}, {typed.code}))"]
     if isinstance(stmt, ast.Override):
         cond = _condition(fc, stmt.condition, "the override's condition")

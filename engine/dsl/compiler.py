@@ -203,7 +203,7 @@ class FunctionCompiler:
             if ty.kind != OBJECT:
                 self.fail(
                     node,
-                    f"'{'.'.join(walked) or code}' is a {ty.describe()} and has no field '{part}'",
+                    f"'{'.'.join(walked) or code}' is {ty.a()} and has no field '{part}'",
                     scope=scope,
                 )
             sub = ty.field(part)
@@ -302,8 +302,8 @@ class FunctionCompiler:
             if arg.ty.kind != kind and not (kind == DECIMAL and arg.ty.kind == INT):
                 self.fail(
                     node.args[i],
-                    f"argument {i + 1} of {node.name} is a {arg.ty.describe()}",
-                    expected=f"a {Ty(kind).describe()}",
+                    f"argument {i + 1} of {node.name} is {arg.ty.a()}",
+                    expected=f"{Ty(kind).a()}",
                     scope=scope,
                 )
         fn = self.const(builtin.impl)
@@ -350,7 +350,7 @@ class FunctionCompiler:
             wanted = " or ".join(Ty(k).describe() for k in kinds)
             self.fail(
                 node,
-                f"'{op}' needs a {wanted}, but this is a {typed.ty.describe()}",
+                f"'{op}' needs a {wanted}, but this is {typed.ty.a()}",
                 expected=wanted,
                 scope=scope,
             )
@@ -364,7 +364,14 @@ class FunctionCompiler:
             self.expect_kind(node.left, left, (BOOL,), op, scope)
             self.expect_kind(node.right, right, (BOOL,), op, scope)
             if left.ty.nullable:
-                return Typed(f"_{op}3({left.code}, {right.code})", T_BOOL.with_nullable(True))
+                # Short-circuit on a decided left side, like Python's own and/or: the right
+                # side (a working-day sum past the calendar, say) is not evaluated needlessly.
+                held = self.fresh("_w")
+                absorbing = "False" if op == "and" else "True"
+                return Typed(
+                    f"({absorbing} if ({held} := {left.code}) is {absorbing} else _{op}3({held}, {right.code}))",
+                    T_BOOL.with_nullable(True),
+                )
             # With a known left side Python's own short-circuit is already three-valued:
             # `True and None` is None, `False and None` is False, `True or None` is True.
             return Typed(f"({left.code} {op} {right.code})", T_BOOL.with_nullable(right.ty.nullable))
@@ -396,7 +403,7 @@ class FunctionCompiler:
                 if typed.ty.kind != DATE:
                     self.fail(
                         side,
-                        f"'{word}' compares dates, but this is a {typed.ty.describe()}",
+                        f"'{word}' compares dates, but this is {typed.ty.a()}",
                         expected="a date",
                         hint="use <, <=, >, >= to compare numbers",
                         scope=scope,
@@ -420,7 +427,7 @@ class FunctionCompiler:
         if lk != rk:
             self.fail(
                 node,
-                f"cannot compare a {left.ty.describe()} with a {right.ty.describe()}",
+                f"cannot compare {left.ty.a()} with {right.ty.a()}",
                 expected="two dates, two numbers, two strings or two booleans",
                 scope=scope,
             )
@@ -454,7 +461,7 @@ class FunctionCompiler:
         if right.ty.kind not in (SET, LIST):
             self.fail(
                 node.right,
-                f"'in' needs a set {{…}} or a list, but this is a {right.ty.describe()}",
+                f"'in' needs a set {{…}} or a list, but this is {right.ty.a()}",
                 expected='a set literal such as {"a", "b"}, or a list fact',
                 scope=scope,
             )
@@ -550,7 +557,7 @@ class FunctionCompiler:
             if typed.ty.kind != DATE:
                 self.fail(
                     side,
-                    f"'within' relates dates, but this is a {typed.ty.describe()}",
+                    f"'within' relates dates, but this is {typed.ty.a()}",
                     expected="a date",
                     scope=scope,
                 )
@@ -568,6 +575,8 @@ class FunctionCompiler:
 
     def _presence(self, node: ast.Presence, scope: Scope) -> Typed:
         inner = self.expr(node.operand, scope)
+        if not inner.ty.nullable:  # the schema guarantees a value: the answer is known
+            return Typed("True" if node.present else "False", T_BOOL)
         return Typed(f"({inner.code} is {'not ' if node.present else ''}None)", T_BOOL)
 
     def _quantifier(self, node: ast.Quantifier, scope: Scope) -> Typed:
@@ -575,7 +584,7 @@ class FunctionCompiler:
         if source.ty.kind != LIST or source.ty.elem is None:
             self.fail(
                 node.source,
-                f"'{node.kind}' ranges over a list, but this is a {source.ty.describe()}",
+                f"'{node.kind}' ranges over a list, but this is {source.ty.a()}",
                 expected="a list fact, e.g. employee.sanctions",
                 scope=scope,
             )
@@ -595,7 +604,7 @@ class FunctionCompiler:
         if body.ty.kind != BOOL:
             self.fail(
                 node.body,
-                f"the condition after 'where' must be true or false, not a {body.ty.describe()}",
+                f"the condition after 'where' must be true or false, not {body.ty.a()}",
                 scope=scope,
             )
         # The quantifier becomes a small local function with a plain loop: no per-element
@@ -648,10 +657,14 @@ class FunctionCompiler:
             )
         nullable = cond.ty.nullable or then.ty.nullable or other.ty.nullable
         if cond.ty.nullable:
-            code = f"_ite3({cond.code}, {then.code}, {other.code})"
+            held = self.fresh("_w")
+            code = f"(None if ({held} := {cond.code}) is None else ({then.code} if {held} else {other.code}))"
         else:
             code = f"({then.code} if {cond.code} else {other.code})"
-        return Typed(code, then.ty.with_nullable(nullable))
+        ty = then.ty
+        if then.ty.kind != other.ty.kind:  # an integer in one branch, a decimal in the other
+            ty = Ty(DECIMAL)
+        return Typed(code, ty.with_nullable(nullable))
 
 
 _FREE_NAME = re.compile(r"\b(h\d+|d\d+|e\d+|b\d+|_dd|_wd|_t)\b")

@@ -368,6 +368,37 @@ def _hint_for(text: str, line: int, column: int) -> str | None:
     return None
 
 
+def _expected_at(text: str, offset: int) -> str | None:
+    """What the parser would accept where the lexer met a character it cannot read.
+
+    The lexer's own `allowed` set lists every terminal; replaying the text before the bad
+    character through the parser gives what actually fits there.
+    """
+    try:
+        interactive = _parser().parse_interactive(text[:offset])
+        interactive.exhaust_lexer()
+        return _describe(set(interactive.accepts())) or None
+    except Exception:  # the prefix has its own error; the first one is what we report
+        return None
+
+
+def _token_words(tok: Token) -> str:
+    """How to name an unexpected token to a drafter: never Lark's internal terminal names."""
+    kinds = {
+        "NAME": "name",
+        "INT": "number",
+        "DECIMAL": "number",
+        "STRING": "string",
+        "DATE": "date",
+        "UNIT": "unit",
+        "DAYS": "word",
+    }
+    kind = kinds.get(tok.type)
+    if kind is None:
+        return f"{str(tok)!r}" if tok.type.isupper() and not str(tok).isalpha() else f"word {str(tok)!r}"
+    return f"{kind} {str(tok)!r}"
+
+
 def parse_rule(text: str) -> ast.Program:
     """Parse one rule text; raise `RuleSyntaxError` with a position, expectation and hint."""
     if len(text) > MAX_RULE_CHARS:
@@ -411,7 +442,7 @@ def _problem(exc: UnexpectedInput, text: str) -> SyntaxProblem:
             line,
             column,
             f"unexpected character {char!r}",
-            expected=_describe(set(exc.allowed or ())) or None,
+            expected=_expected_at(text, exc.pos_in_stream),
             hint=_hint_for(text, line, column),
         )
     assert isinstance(exc, UnexpectedToken)
@@ -419,7 +450,7 @@ def _problem(exc: UnexpectedInput, text: str) -> SyntaxProblem:
     return SyntaxProblem(
         line,
         column,
-        f"unexpected {tok.type.lower() if tok.type != 'NAME' else 'name'} {str(tok)!r}",
+        f"unexpected {_token_words(tok)}",
         expected=_describe(set(exc.expected)),
         hint=_hint_for(text, line, column),
     )

@@ -46,6 +46,11 @@ class Ty:
     def with_nullable(self, nullable: bool) -> Ty:
         return self if self.nullable == nullable else replace(self, nullable=nullable)
 
+    def a(self) -> str:
+        """The type with its article, for messages: "an integer", "a date"."""
+        text = self.describe()
+        return ("an " if text[:1] in "aeiou" else "a ") + text
+
     def describe(self) -> str:
         if self.kind == LIST and self.elem is not None:
             text = f"list of {self.elem.describe()}"
