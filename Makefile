@@ -15,8 +15,13 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 ## Start the decision service on 127.0.0.1:8080 with the embedded SQLite store.
+## A random local token is made once in instance/dev-token (never committed); the README's
+## curl example reads it. Set EREJE_TOKENS or EREJE_TOKENS_FILE to use your own instead.
 run: install
-	$(BIN)/ereje serve --host 127.0.0.1 --port 8080
+	@mkdir -p instance
+	@test -s instance/dev-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > instance/dev-token
+	EREJE_TOKENS="$${EREJE_TOKENS:-local-dev:$$($(BIN)/ereje token hash < instance/dev-token)}" \
+	  $(BIN)/ereje serve --host 127.0.0.1 --port 8080
 
 ## Every test: lint, policy check, unit, BDD features, HTTP, browser; then the traceability gate.
 test: install
