@@ -9,6 +9,10 @@ from bench import engine_bench
 
 def main() -> int:
     status = engine_bench.main()
+    print()
+    from bench import impact_bench  # ereje impact: 100,000 cases × 2 editions × every decision
+
+    status = status or impact_bench.main()
     try:
         from bench.load import main as load_main  # the service's load figures
     except ImportError:

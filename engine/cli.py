@@ -75,7 +75,13 @@ def cmd_decide(args: argparse.Namespace) -> int:
     library = _library(args.policies)
     as_of = args.as_of or dt.date.today()
     decision = library.decide(
-        args.question, case, as_of=as_of, act_id=args.act, lang=args.lang, explain=args.explain
+        args.question,
+        case,
+        as_of=as_of,
+        act_id=args.act,
+        lang=args.lang,
+        explain=args.explain,
+        edition_id=args.edition,
     )
     print(jsonio.dumps(decision.to_dict()))
     return 0
@@ -87,8 +93,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
     tested = _tested_clauses(args.act)
     width = max(len(c) for c in act.clauses)
     print(f"{'clause':<{width}}  kind         rule  tests  decisions")
-    for cid, clause in act.clauses.items():
-        version = clause.versions[-1]
+    for cid in act.clauses:
+        version = act.current_version(cid)
         decisions = sorted({b.decision for b in version.program.blocks}) if version.program else []
         has_rule = "yes" if version.program else "no"
         print(
@@ -163,6 +169,11 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=iso_date, help="decision date YYYY-MM-DD (default: today)")
     p.add_argument("--lang", default=None, help="language of the clause texts (kk, en, …)")
     p.add_argument("--explain", action="store_true", help="include the value of every condition")
+    p.add_argument(
+        "--edition",
+        help="decide under this edition whatever the date, e.g. a draft: "
+        "draft-hypothetical-reserve-terms or U1300000624@U2500000853",
+    )
     p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
     p.set_defaults(func=cmd_decide)
 

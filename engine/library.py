@@ -653,12 +653,13 @@ def _refs(node: ast.Node, names: set[str]) -> set[str]:
 def _structural_checks(act: Act) -> list[PolicyIssue]:
     """Cross-references the type checker does not see: blocks, decisions, overrides."""
     issues: list[PolicyIssue] = []
-    decisions = act.decisions
     overrides: dict[str, set[str]] = {}
     for clause in act.clauses.values():
         for version in clause.versions:
             if version.program is None:
                 continue
+            # A draft's version is checked against the decisions as the draft redefines them.
+            decisions = {**act.decisions, **act.draft_decisions.get(version.amendment, {})}
             seen_blocks: set[str] = set()
             for block in version.program.blocks:
                 line, column = rule_position(version, block.span)

@@ -294,7 +294,7 @@ def _load_amendments(paths: list[Path], root: Path, sink: ActFiles, act_id: str)
             id=d["id"],
             act=d["act"],
             number=d.get("number"),
-            signed=_date(d["signed"]),
+            signed=_date(d.get("signed") or d["prepared"]),
             status=d.get("status", "in_force"),
             publication=_date(pub.get("date")),
             rule=eif["rule"],

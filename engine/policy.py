@@ -155,6 +155,15 @@ class Act:
     # Ids declared by files that failed validation: not reported again as "does not exist".
     unvalidated: set[str] = field(default_factory=set)
 
+    def current_version(self, clause_id: str) -> ClauseVersion:
+        """The latest version made by an act in force (a draft's version is not current)."""
+        versions = self.clauses[clause_id].versions
+        for version in reversed(versions):
+            amendment = self.amendments.get(version.amendment)
+            if amendment is not None and amendment.status != "draft":
+                return version
+        return versions[-1]
+
     @property
     def authoritative_language(self) -> str:
         for lang, info in self.languages.items():

@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from .dsl import ast
-from .policy import Act, Clause
+from .policy import Act, Clause, ClauseVersion
 
 RESULTS_FORMAT = "ereje-scenario-results/1"
 DEFAULT_RESULTS = Path("test-output") / "trace-results.json"
@@ -248,8 +248,8 @@ def act_fingerprint(act_directory: Path) -> str:
     digest = hashlib.sha256()
     for path in sorted(p for p in act_directory.rglob("*") if p.is_file()):
         rel = path.relative_to(act_directory).as_posix()
-        if "__pycache__" in rel:
-            continue
+        if "__pycache__" in rel or rel.startswith("drafts/"):
+            continue  # a draft is not law: editing it does not make the act's results stale
         digest.update(rel.encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
     return "sha256:" + digest.hexdigest()
 
@@ -432,9 +432,10 @@ def _statement_source(rule_text: str, node: ast.Node) -> str:
     return " ".join(" ".join(_strip_comment(part) for part in chunk).split())
 
 
-def _clause_shape(clause: Clause) -> tuple[str, str | None, str | None, list[str], list[str], set[str], bool]:
+def _clause_shape(
+    clause: Clause, version: ClauseVersion
+) -> tuple[str, str | None, str | None, list[str], list[str], set[str], bool]:
     """kind, reason, rule text, decisions fed, statement summaries, decisions, statement kinds."""
-    version = clause.versions[-1]
     decisions: list[str] = []
     statements: list[str] = []
     kinds: set[str] = set()
@@ -515,7 +516,10 @@ def build_trace(
 
     clauses: list[ClauseTrace] = []
     for cid, clause in act.clauses.items():
-        kind, reason, rule_text, decisions, statements, kinds, has_definitions = _clause_shape(clause)
+        current = act.current_version(cid)
+        kind, reason, rule_text, decisions, statements, kinds, has_definitions = _clause_shape(
+            clause, current
+        )
         trace = ClauseTrace(cid, kind, reason, decisions, rule_text, statements)
         compute_only = bool(kinds) and kinds <= {"Compute"}
         trace.needs_not_deciding = kind == "rule" and bool(kinds) and not compute_only
@@ -539,7 +543,7 @@ def build_trace(
             if aggregated[key] in ("failed", "error"):
                 trace.problems.append(f"scenario {s.where} ({s.name!r}) {aggregated[key]} in the last run")
         if kind == "rule":
-            if clause.versions[-1].program is None:
+            if current.program is None:
                 trace.problems.append("kind is rule but it has no `rule:` yet")
             elif not kinds:
                 if has_definitions and not any(r.result == "passed" for r in trace.scenarios):

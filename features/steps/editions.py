@@ -1,0 +1,65 @@
+"""Steps of features/editions.feature: the edition that decides, refusals naming clauses, drafts.
+
+When the "appointment" question is decided on 2026-02-02 under the edition "draft:<id>"
+    (any form `ereje diff` accepts: an edition id, an amending act id, a date, draft:<id>;
+     the decision is recorded like every other, so the trace sees it)
+Then the refusal names the clauses "rules.14.part1, rules.14.part2"   (all of them, order free)
+Then the decision is made under the edition "U1300000624@U2500000853"
+Then the edition's entry into force is uncertain
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+import pytest
+from pytest_bdd import parsers, then, when
+
+from engine.diff import select_edition
+from engine.errors import CaseError, EditionError
+
+
+@when(
+    parsers.re(
+        r'the "(?P<question>[^"]+)" question is decided on (?P<day>\d{4}-\d{2}-\d{2}) '
+        r'under the edition "(?P<edition>[^"]+)"'
+    )
+)
+def when_decided_under(world: Any, question: str, day: str, edition: str) -> None:
+    asked_type = sys.modules[type(world).__module__].Asked  # the features' conftest records it
+    try:
+        as_of = dt.date.fromisoformat(day)
+    except ValueError:
+        pytest.fail(f"{day} is not a date", pytrace=False)
+    act = world.act or pytest.fail("no act: tag the feature @act:<id>", pytrace=False)
+    chosen = select_edition(world.library, act, edition)
+    asked = asked_type(question, as_of, False)
+    world.asked.append(asked)
+    try:
+        asked.decision = world.library.decide(
+            question, world.case, as_of=as_of, act_id=act, edition_id=chosen.id
+        )
+    except (CaseError, EditionError) as exc:
+        asked.error = exc
+
+
+@then(parsers.re(r'the refusal names the clauses "(?P<clauses>[^"]+)"'))
+def then_refusal_names(world: Any, clauses: str) -> None:
+    error = world.refusal
+    assert isinstance(error, EditionError), f"refused, but not for the date: {error}"
+    expected = [c.strip() for c in clauses.split(",") if c.strip()]
+    missing = [c for c in expected if c not in error.missing_clauses or c not in str(error)]
+    assert not missing, f"the refusal does not name {', '.join(missing)}: {error}"
+
+
+@then(parsers.re(r'the decision is made under the edition "(?P<edition>[^"]+)"'))
+def then_under_edition(world: Any, edition: str) -> None:
+    got = world.decision.edition["id"]
+    assert got == edition, f"decided under {got}, not {edition}"
+
+
+@then(parsers.re(r"the edition's entry into force is uncertain"))
+def then_uncertain(world: Any) -> None:
+    assert world.decision.edition["entry_into_force_certain"] is False, world.decision.edition
