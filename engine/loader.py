@@ -240,8 +240,16 @@ def load_act(directory: Path, root: Path) -> tuple[Act | None, list[PolicyIssue]
         for aid in amendment_ids:
             draft_decisions[aid] = overlay
     languages = data["languages"]
-    if sum(1 for v in languages.values() if v["status"] == "authoritative") != 1:
-        sink.add(act_doc, act_file, "/languages", "exactly one language must be marked authoritative")
+    authoritative = sum(1 for v in languages.values() if v["status"] == "authoritative")
+    paraphrase_only = all(v["status"] == "paraphrase" for v in languages.values())
+    if authoritative > 1 or (authoritative == 0 and not paraphrase_only):
+        sink.add(
+            act_doc,
+            act_file,
+            "/languages",
+            "exactly one language must be marked authoritative",
+            hint="an act encoded only from a paraphrase marks every language 'paraphrase' instead",
+        )
     for clause in clauses.values():
         for version in clause.versions:
             for lang in version.texts:

@@ -74,7 +74,8 @@ class Amendment:
         return EntryIntoForce(
             earliest,
             False,
-            f"date of entry into force not recorded; {earliest:%d.%m.%Y} (signing) taken as the earliest",
+            f"date of entry into force not recorded; {earliest:%d.%m.%Y} taken as the earliest possible date"
+            + (" (its signing)" if self.earliest is None else " (as recorded in the amendment file)"),
         )
 
 

@@ -1,0 +1,120 @@
+"""Legal monitoring: static checks of encoded acts, with exact witnesses.
+
+`lint_library(library, acts, as_of)` runs, for each act and the edition in force on `as_of`:
+
+- the decision checks of `engine.lint.checks` (conflicts, gaps, dead and constant conditions,
+  clauses that cannot influence a decision, unused facts) over every decision;
+- unused definitions (edition-wide);
+- wording risks over every clause text in force (`engine.lint.wording`, phrase lists in
+  `engine/data/wording-risks.yaml`);
+- the hierarchy of norms against the acts each act declares as parents (`engine.lint.hierarchy`);
+
+and adds the figures of `ereje stability` when `engine/stability.py` is present
+(`engine.lint.report.stability_section`). Definitions and the witness method: docs/monitoring.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from ..loader import rule_position
+from .analysis import Analyser, definitions_of, used_definitions
+from .checks import DecisionCheck
+from .hierarchy import check_hierarchy
+from .model import KINDS, SEVERITIES, ActSummary, Finding, Report, Witness
+from .wording import Catalogue, load_catalogue, wording_findings
+
+DEFAULT_BUDGET = 200_000
+
+__all__ = ["DEFAULT_BUDGET", "KINDS", "SEVERITIES", "Finding", "Report", "Witness", "lint_library"]
+
+
+def lint_library(
+    library: Any,
+    act_ids: list[str] | None = None,
+    as_of: dt.date | None = None,
+    budget: int = DEFAULT_BUDGET,
+    catalogue: Catalogue | None = None,
+    stability: bool = True,
+) -> Report:
+    as_of = as_of or dt.date.today()
+    acts = library.acts
+    ids = list(act_ids) if act_ids else sorted(acts)
+    for a in ids:
+        library.act(a)  # UnknownAct names the loaded acts
+    catalogue = catalogue or load_catalogue()
+    findings: list[Finding] = []
+    summaries: list[ActSummary] = []
+    for act_id in ids:
+        act = acts[act_id]
+        ce = library.edition_on(act_id, as_of)
+        title = act.title.get("en") or next(iter(act.title.values()), None)
+        summary = ActSummary(act_id, ce.edition.id if ce else None, act.level, title, [])
+        summaries.append(summary)
+        if ce is None:
+            summary.notes.append(f"no edition of {act_id} is in force on {as_of}: nothing checked")
+            continue
+        if not ce.edition.entry.certain:
+            summary.notes.append(f"edition {ce.edition.id}: {ce.edition.entry.explanation}")
+        specs = ce.edition.decisions or act.decisions
+        for name, spec in specs.items():
+            summary.decisions.append(name)
+            check = DecisionCheck(library, act, ce, spec, as_of, budget)
+            check.run()
+            findings.extend(check.findings)
+            summary.notes.extend(check.notes)
+            summary.searches += check.searches
+            if getattr(check, "ev", None) is not None:
+                summary.evaluations += check.ev.evaluations
+        findings.extend(_unused_definitions(act, ce))
+        wf, wnotes = wording_findings(act, ce.edition, catalogue, library.root)
+        findings.extend(wf)
+        summary.notes.extend(wnotes)
+    hf, hnotes = check_hierarchy(library, ids, as_of, budget)
+    findings.extend(hf)
+    by_act = {s.act: s for s in summaries}
+    for act_id, note in hnotes:
+        if act_id in by_act:
+            by_act[act_id].notes.append(note)
+    findings.sort(key=Finding.key)
+    section: dict[str, Any] = {}
+    if stability:
+        from .report import stability_section
+
+        section = stability_section(library, ids, as_of)
+    return Report(as_of, budget, summaries, findings, section)
+
+
+def _unused_definitions(act: Any, ce: Any) -> list[Finding]:
+    edition = ce.edition
+    defs = definitions_of(edition.versions)
+    if not defs:
+        return []
+    analyser = Analyser(defs)
+    used: set[str] = set()
+    for compiled in ce.decisions.values():
+        for s in compiled.statements:
+            used |= analyser.statement(s.node).definitions
+    used = used_definitions(used, defs)
+    out = []
+    for name, (definition, cid) in defs.items():
+        if name in used:
+            continue
+        version = edition.versions[cid]
+        line, _ = rule_position(version, definition.span)
+        out.append(
+            Finding(
+                "unused_definition",
+                "warning",
+                act.id,
+                f"{cid} defines '{name}', which no statement of any decision uses",
+                clause=cid,
+                clauses=[cid],
+                file=version.file,
+                line=line,
+                edition=edition.id,
+                details={"definition": name},
+            )
+        )
+    return out

@@ -1,0 +1,95 @@
+"""`ereje lint`: the legal-monitoring report of the encoded acts.
+
+Registered on the `ereje` parser through `register(subparsers)` (web/cli.py lists it in `extra`).
+Exit codes: 0 — report written; 1 — `--fail-on` given and a finding of that severity (or worse)
+exists, or the policies do not load; 2 — bad arguments (unknown act, bad date, bad budget).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import sys
+from pathlib import Path
+
+from .cli import DEFAULT_POLICIES, UsageError, iso_date
+from .library import load_library
+
+FORMATS = ("text", "json", "html")
+
+
+def _budget(text: str) -> int:
+    try:
+        value = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a number of cases") from None
+    if not 100 <= value <= 50_000_000:
+        raise argparse.ArgumentTypeError("the budget is between 100 and 50,000,000 cases")
+    return value
+
+
+def cmd_lint(args: argparse.Namespace) -> int:
+    from .lint import lint_library
+    from .lint.model import RANK
+    from .lint.report import render_html, render_json, render_text
+    from .lint.wording import WordingDataError
+
+    library = load_library(args.policies)
+    as_of = args.as_of or dt.date.today()
+    try:
+        report = lint_library(library, args.acts or None, as_of=as_of, budget=args.budget)
+    except WordingDataError as exc:
+        raise UsageError(f"engine/data/wording-risks.yaml: {exc}") from None
+    text = {"text": render_text, "json": render_json, "html": render_html}[args.format](report)
+    if args.output:
+        Path(args.output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
+        counts = report.counts()["by_severity"]
+        print(
+            f"wrote {args.output}: {len(report.findings)} finding(s) "
+            f"({counts['error']} error, {counts['warning']} warning, {counts['info']} info)",
+            file=sys.stderr,
+        )
+    else:
+        print(text)
+    if args.fail_on:
+        threshold = RANK[args.fail_on]
+        reached = [f for f in report.findings if RANK[f.severity] <= threshold]
+        if reached:
+            print(
+                f"lint: {len(reached)} finding(s) at or above '{args.fail_on}' (--fail-on {args.fail_on})",
+                file=sys.stderr,
+            )
+            return 1
+    return 0
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "lint",
+        help="legal monitoring: conflicts, gaps, dead rules, wording risks, hierarchy of norms",
+        description="Check every encoded act (or the ACTs named) under the edition in force on --as-of: "
+        "conflicts between clauses of a decision, cases no clause decides, dead or constant conditions, "
+        "unused definitions and facts, cited clauses that cannot influence their decision, wording risks "
+        "of the clause texts (engine/data/wording-risks.yaml), and lower acts that deny what a higher act "
+        "grants. Witness cases are exact: found by enumerating the finite domain the rules' own literals "
+        "and boundaries define and running the compiled decisions (docs/monitoring.md). The stability "
+        "figures of `ereje stability` are shown beside the findings.",
+    )
+    p.add_argument("acts", nargs="*", metavar="ACT", help="act ids (default: every act)")
+    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    p.add_argument(
+        "--fail-on",
+        choices=["error", "warning"],
+        default=None,
+        help="exit 1 when a finding of this severity or worse exists (for CI)",
+    )
+    p.add_argument("--as-of", type=iso_date, help="the date whose editions are checked (default: today)")
+    p.add_argument(
+        "--budget",
+        type=_budget,
+        default=200_000,
+        help="the most cases one search may enumerate (default 200,000); larger domains are noted",
+    )
+    p.add_argument("--output", "-o", help="write the report to this file instead of standard output")
+    p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    p.set_defaults(func=cmd_lint)
