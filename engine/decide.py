@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any
 
 from .dsl.codegen import CompiledDecision, StatementRef
@@ -80,17 +81,28 @@ class Decision:
         return out
 
 
+_PLAIN = (str, int, float, bool, type(None))
+
+
 def jsonable(value: Any) -> Any:
+    """Case values and computed values as JSON data: dates as ISO text, decimals as numbers."""
+    kind = type(value)
+    if kind in _PLAIN:
+        return value
+    if kind is dict:
+        return {k: (v if type(v) in _PLAIN else jsonable(v)) for k, v in value.items()}
+    if kind is list or kind is tuple:
+        return [v if type(v) in _PLAIN else jsonable(v) for v in value]
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     if isinstance(value, frozenset | set):
         return sorted(jsonable(v) for v in value)
-    if isinstance(value, list | tuple):
-        return [jsonable(v) for v in value]
     if isinstance(value, dict):
         return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [jsonable(v) for v in value]
     return value
 
 
@@ -245,23 +257,30 @@ def _pointer_of(path: tuple[str, ...]) -> str:
     return "/" + "/".join(parts)
 
 
-def facts_used(case: dict[str, Any], statements: list[StatementRef]) -> list[dict[str, Any]]:
-    """The facts the cited statements read, with their values as given in the case."""
-    seen: dict[str, Any] = {}
+@lru_cache(maxsize=4096)
+def _fact_plan(statements: tuple[StatementRef, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(pointer, path up to any list) for each fact the statements read, once per combination."""
+    plan: dict[str, tuple[str, ...]] = {}
     for s in statements:
         for path in s.facts:
             if path and path[0] == "*":
                 continue  # a field of a list element; its list is reported by its own path
-            pointer = _pointer_of(path)
-            if pointer in seen:
-                continue
-            value: Any = case
-            for part in path:
-                if part == "*" or not isinstance(value, dict):
-                    break
-                value = value.get(part)
-            seen[pointer] = value
-    return [{"pointer": p, "value": jsonable(v)} for p, v in seen.items()]
+            head = path[: path.index("*")] if "*" in path else path
+            plan.setdefault(_pointer_of(path), head)
+    return tuple(plan.items())
+
+
+def facts_used(case: dict[str, Any], statements: list[StatementRef]) -> list[dict[str, Any]]:
+    """The facts the cited statements read, with their values as given in the case."""
+    out = []
+    for pointer, path in _fact_plan(tuple(statements)):
+        value: Any = case
+        for part in path:
+            if not isinstance(value, dict):
+                break
+            value = value.get(part)
+        out.append({"pointer": pointer, "value": jsonable(value)})
+    return out
 
 
 def citation(act: Act, version_of: dict[str, Any], clause: str, role: str, lang: str | None) -> Citation:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .casecheck import CaseValidator
-from .decide import Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
+from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, compile_decision
 from .dsl.compiler import Definitions
@@ -79,6 +79,7 @@ class ActRuntime:
     def __post_init__(self) -> None:
         self.order = {cid: k for k, cid in enumerate(self.act.clauses)}
         self.in_force = [c for c in self.editions if not c.edition.draft]
+        self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -192,7 +193,14 @@ class Library:
             if s.clause not in cited:
                 cited.append(s.clause)
         cited.sort(key=runtime.order.__getitem__)
-        clauses = [citation(runtime.act, versions, c, resolution.roles[c], lang) for c in cited]
+        edition_id = compiled_edition.edition.id
+        clauses = []
+        for c in cited:
+            key = (edition_id, c, resolution.roles[c], lang)
+            found = runtime.citations.get(key)
+            if found is None:
+                found = runtime.citations[key] = citation(runtime.act, versions, c, resolution.roles[c], lang)
+            clauses.append(found)
         values = {s.name: {"value": jsonable(v), "clause": s.clause} for s, v in resolution.values}
         if recorder is not None and recorder.spans:
             start = min(s for s, _ in recorder.spans)
