@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from typing import Any
 
 from .dsl.codegen import CompiledDecision, StatementRef
@@ -257,9 +256,8 @@ def _pointer_of(path: tuple[str, ...]) -> str:
     return "/" + "/".join(parts)
 
 
-@lru_cache(maxsize=4096)
-def _fact_plan(statements: tuple[StatementRef, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    """(pointer, path up to any list) for each fact the statements read, once per combination."""
+def _fact_plan(statements: list[StatementRef]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(pointer, path up to any list) for each fact the statements read."""
     plan: dict[str, tuple[str, ...]] = {}
     for s in statements:
         for path in s.facts:
@@ -270,16 +268,29 @@ def _fact_plan(statements: tuple[StatementRef, ...]) -> tuple[tuple[str, tuple[s
     return tuple(plan.items())
 
 
-def facts_used(case: dict[str, Any], statements: list[StatementRef]) -> list[dict[str, Any]]:
-    """The facts the cited statements read, with their values as given in the case."""
+def facts_used(
+    case: dict[str, Any], statements: list[StatementRef], plans: dict[tuple[int, ...], Any] | None = None
+) -> list[dict[str, Any]]:
+    """The facts the cited statements read, with their values as given in the case.
+
+    `plans` caches the pointers per combination of statements (pass one dict per compiled
+    decision): which facts to report depends only on which statements decided.
+    """
+    if plans is None:
+        plan = _fact_plan(statements)
+    else:
+        key = tuple(s.index for s in statements)
+        plan = plans.get(key)
+        if plan is None:
+            plan = plans[key] = _fact_plan(statements)
     out = []
-    for pointer, path in _fact_plan(tuple(statements)):
+    for pointer, path in plan:
         value: Any = case
         for part in path:
-            if not isinstance(value, dict):
+            if type(value) is not dict:
                 break
             value = value.get(part)
-        out.append({"pointer": pointer, "value": jsonable(value)})
+        out.append({"pointer": pointer, "value": value if type(value) in _PLAIN else jsonable(value)})
     return out
 
 

@@ -80,6 +80,7 @@ class ActRuntime:
         self.order = {cid: k for k, cid in enumerate(self.act.clauses)}
         self.in_force = [c for c in self.editions if not c.edition.draft]
         self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
+        self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], Any]] = {}
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -227,7 +228,11 @@ class Library:
             as_of=as_of,
             clauses=clauses,
             values=values,
-            facts=facts_used(case, [*resolution.decisive, *resolution.excepted, *resolution.overrides]),
+            facts=facts_used(
+                case,
+                [*resolution.decisive, *resolution.excepted, *resolution.overrides],
+                runtime.fact_plans.setdefault((compiled_edition.edition.id, question), {}),
+            ),
             edition=compiled_edition.edition.to_dict(),
             policy_hash=compiled_edition.policy_hash,
             warnings=warnings,
