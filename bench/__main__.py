@@ -13,12 +13,10 @@ def main() -> int:
     from bench import impact_bench  # ereje impact: 100,000 cases × 2 editions × every decision
 
     status = status or impact_bench.main()
-    try:
-        from bench.load import main as load_main  # the service's load figures
-    except ImportError:
-        return status
     print()
-    return status or int(load_main() or 0)
+    from bench.load.run import main as load_main  # the service's load figures (wrk on 127.0.0.1)
+
+    return status or int(load_main([]) or 0)
 
 
 if __name__ == "__main__":

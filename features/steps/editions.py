@@ -11,7 +11,6 @@ Then the edition's entry into force is uncertain
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Any
 
 import pytest
@@ -28,7 +27,9 @@ from engine.errors import CaseError, EditionError
     )
 )
 def when_decided_under(world: Any, question: str, day: str, edition: str) -> None:
-    asked_type = sys.modules[type(world).__module__].Asked  # the features' conftest records it
+    # The features' conftest defines Asked beside World; several conftest modules share the
+    # name "conftest", so reach it through the World class's own globals.
+    asked_type = type(world).__init__.__globals__["Asked"]
     try:
         as_of = dt.date.fromisoformat(day)
     except ValueError:

@@ -1,0 +1,163 @@
+"""From a case to an answer and its log record, and from a log record back to the answer.
+
+The answer is the engine's `Decision.to_dict()` plus what makes it a record: its id, when it
+was logged, the act and date it was decided under, the case's SHA-256. The log keeps the
+answer without what it already holds in columns (id, time, act, date, outcome, citations,
+edition, policy hash, case hash) and without the cited clauses' texts — the law's own words,
+fixed by (clause, amendment, language), which the log keeps. A row is then ~1 KB instead of
+~10 KB, which is what the per-decision commit (and its fsync) pays for. `full_answer`
+rebuilds the answer exactly as it was sent (texts from the loaded act).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from typing import Any
+
+from web.ids import new_id
+from web.params import Params
+from web.policies import PolicySnapshot
+from web.store import DecisionRecord, case_digest, utcnow
+
+# Answer members stored as columns of the log, in the order the answer shows them.
+_HEAD = ("decision_id", "recorded_at", "question", "act", "as_of", "lang")
+_COLUMN_MEMBERS = frozenset(
+    {*_HEAD, "outcome", "citations", "edition", "policy_hash", "case_sha256"}
+)
+
+
+def iso(moment: _dt.datetime) -> str:
+    return moment.isoformat().replace("+00:00", "Z")
+
+
+def decide(
+    snap: PolicySnapshot,
+    question: str,
+    case: Any,
+    params: Params,
+    policy_hash: str | None = None,
+) -> dict[str, Any]:
+    """The engine's decision as a JSON-ready dict (engine errors propagate).
+
+    `policy_hash` pins the edition with that content hash (re-checking a stored decision).
+    """
+    kwargs: dict[str, Any] = {"act_id": params.act, "as_of": params.as_of,
+                              "explain": params.explain}
+    if params.lang is not None:
+        kwargs["lang"] = params.lang
+    if policy_hash is not None:
+        kwargs["policy_hash"] = policy_hash
+    return snap.library.decide(question=question, case=case, **kwargs).to_dict()
+
+
+def build(
+    snap: PolicySnapshot,
+    question: str,
+    case: Any,
+    params: Params,
+    caller: str,
+    client: dict[str, Any],
+) -> tuple[DecisionRecord, dict[str, Any]]:
+    """Decide one case; return its log record and its answer (neither stored yet)."""
+    result = decide(snap, question, case, params)
+    decision_id = new_id()
+    now = utcnow()
+    act = result.get("act") or params.act
+    answer = {
+        "decision_id": decision_id,
+        "recorded_at": iso(now),
+        "question": question,
+        "act": act,
+        "as_of": params.as_of.isoformat(),
+        "lang": params.lang,
+        **result,
+    }
+    answer.setdefault("warnings", [])
+    answer["case_sha256"] = digest = case_digest(case)
+    record = DecisionRecord(
+        decision_id=decision_id,
+        recorded_at=now,
+        caller=caller,
+        question=question,
+        act_id=act,
+        as_of=params.as_of,
+        lang=params.lang,
+        explain=params.explain,
+        outcome=str(result.get("outcome")),
+        edition=result.get("edition"),
+        policy_hash=result.get("policy_hash"),
+        citations=list(result.get("citations") or []),
+        case_sha256=digest,
+        case=case,
+        answer=stored_answer(answer),
+        client=client,
+    )
+    return record, answer
+
+
+def stored_answer(answer: dict[str, Any]) -> dict[str, Any]:
+    """The answer as logged: without its column members and without clause texts."""
+    out = {k: v for k, v in answer.items() if k not in _COLUMN_MEMBERS}
+    clauses = out.get("clauses")
+    if isinstance(clauses, list):
+        out["clauses"] = [
+            {k: v for k, v in c.items() if k != "text"} if isinstance(c, dict) else c
+            for c in clauses
+        ]
+    return out
+
+
+def full_answer(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer as it was sent, from the record (None once purged)."""
+    if record.answer is None:
+        return None
+    answer: dict[str, Any] = {
+        "decision_id": record.decision_id,
+        "recorded_at": iso(record.recorded_at),
+        "question": record.question,
+        "act": record.act_id,
+        "as_of": record.as_of.isoformat(),
+        "lang": record.lang,
+        "outcome": record.outcome,
+        "citations": record.citations,
+        "edition": record.edition,
+        "policy_hash": record.policy_hash,
+        **record.answer,
+        "case_sha256": record.case_sha256,
+    }
+    act = acts.get(record.act_id) if record.act_id else None
+    if act is not None and isinstance(answer.get("clauses"), list):
+        answer["clauses"] = [_with_text(act, c) for c in answer["clauses"]]
+    return answer
+
+
+def _with_text(act: Any, citation: Any) -> Any:
+    """A citation with its text back, from the version the citation names."""
+    if not isinstance(citation, dict) or "text" in citation:
+        return citation
+    clause = act.clauses.get(citation.get("clause"))
+    versions = clause.versions if clause is not None else []
+    version = next((v for v in versions if v.amendment == citation.get("amendment")), None)
+    text = (version.texts or {}).get(citation.get("lang")) if version is not None else None
+    return {**citation, "text": text}
+
+
+def stored_view(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any]:
+    """GET /v1/decisions/<id>: the record with the answer as sent (recheck added by caller)."""
+    return {
+        "decision_id": record.decision_id,
+        "recorded_at": iso(record.recorded_at),
+        "caller": record.caller,
+        "question": record.question,
+        "act": record.act_id,
+        "as_of": record.as_of.isoformat(),
+        "lang": record.lang,
+        "outcome": record.outcome,
+        "citations": record.citations,
+        "edition": record.edition,
+        "policy_hash": record.policy_hash,
+        "case_sha256": record.case_sha256,
+        "case": record.case,
+        "answer": full_answer(record, acts),
+        "purged_at": iso(record.purged_at) if record.purged_at else None,
+    }

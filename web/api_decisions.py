@@ -1,0 +1,201 @@
+"""POST /v1/decisions/<question>[/batch], GET /v1/decisions/<decision_id>.
+
+The body is the case; `as_of`, `act`, `lang`, `explain` are query parameters or envelope
+fields (`web.params`). Every decision is written to the log before its answer leaves
+(`web.store`); if the log cannot be written the caller gets 503 and no decision. Errors,
+including each refused case of a batch, are problem documents (`web.problems`).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, request
+
+from web import params as P
+from web.answers import build, decide, stored_view
+from web.auth import require_token
+from web.ids import is_id
+from web.jsonio import (
+    JSON_MIMETYPES,
+    JSONL_MIMETYPES,
+    iter_json_lines,
+    json_response,
+    parse,
+    read_json,
+    require_mimetype,
+)
+from web.policies import get_holder
+from web.problems import Problem, problem_for
+from web.store import DecisionRecord, get_store
+
+bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
+
+
+def _client() -> dict[str, Any]:
+    """The caller's connection details kept with the decision (redacted by the purge)."""
+    info = {
+        "remote_addr": request.remote_addr,
+        "user_agent": request.headers.get("User-Agent"),
+        "request_id": request.headers.get("X-Request-ID"),
+    }
+    return {k: v[:200] for k, v in info.items() if isinstance(v, str) and v}
+
+
+def _zone() -> str:
+    return current_app.config.get("EREJE_TIMEZONE") or "Asia/Almaty"
+
+
+@bp.post("/<question>")
+@require_token
+def decide_one(question: str) -> Response:
+    snap = get_holder().snapshot  # this request's policy, whatever reloads happen meanwhile
+    body = read_json(request, current_app.config["EREJE_MAX_JSON_DEPTH"])
+    case, fields = P.split_envelope(body)
+    params = P.resolve(request.args, fields, _zone())
+    P.check_question(snap.library, question, params)
+    record, answer = build(snap, question, case, params, g.caller, _client())
+    get_store().record([record])  # durable before the answer leaves
+    return json_response(
+        answer, status=201, headers={"Location": f"/v1/decisions/{record.decision_id}"}
+    )
+
+
+# -- batch ---------------------------------------------------------------------------------
+def _too_many(max_cases: int) -> Problem:
+    return Problem(
+        "batch-too-large",
+        f"a batch holds at most {max_cases} cases; split it",
+        max_cases=max_cases,
+    )
+
+
+def _batch_items(max_cases: int) -> list[tuple[Any, Problem | None]]:
+    """The batch's cases, each parsed or refused with its own problem.
+
+    Depth is left to the engine case by case (it refuses a too-deep case as invalid), so one
+    deep case does not fail its batch and the cases are walked once, not twice.
+    """
+    mimetype = require_mimetype(request, JSON_MIMETYPES + JSONL_MIMETYPES)
+    request.max_content_length = current_app.config["EREJE_BATCH_MAX_BYTES"]
+    data = request.get_data(cache=False)
+    if mimetype in JSONL_MIMETYPES:
+        items: list[tuple[Any, Problem | None]] = []
+        for index, line in iter_json_lines(data):
+            if index >= max_cases:
+                raise _too_many(max_cases)
+            try:
+                items.append((parse(line, None), None))
+            except Problem as problem:
+                items.append((None, problem))
+        return items
+    body = parse(data, None)
+    if not isinstance(body, list):
+        raise Problem(
+            "malformed-request",
+            "a batch is a JSON array of cases (or JSON lines, one case per line)",
+        )
+    if len(body) > max_cases:
+        raise _too_many(max_cases)
+    return [(case, None) for case in body]
+
+
+@bp.post("/<question>/batch")
+@require_token
+def decide_batch(question: str) -> Response:
+    """One answer per case, in order; a refused case does not fail the others."""
+    snap = get_holder().snapshot
+    defaults = P.resolve(request.args, {}, _zone())  # validates the query once for all
+    P.check_question(snap.library, question, defaults)
+    items = _batch_items(current_app.config["EREJE_BATCH_MAX_CASES"])
+    client = _client()
+    records: list[DecisionRecord] = []
+    results: list[dict[str, Any]] = []
+    for index, (body, refused) in enumerate(items):
+        if refused is None:
+            try:
+                case, fields = P.split_envelope(body)
+                params = defaults
+                if fields:
+                    params = P.resolve(request.args, fields, _zone(), fields_win=True)
+                    P.check_question(snap.library, question, params)
+                record, answer = build(snap, question, case, params, g.caller, client)
+            except Exception as exc:  # each case answers for itself
+                refused = problem_for(exc)
+                if refused.status >= 500:
+                    raise
+            else:
+                records.append(record)
+                results.append({"index": index, "status": 201, "decision": answer})
+                continue
+        results.append({"index": index, "status": refused.status, "problem": refused.to_dict()})
+    get_store().record(records)  # one transaction, durable before the answer leaves
+    return json_response(
+        {
+            "question": question,
+            "count": len(results),
+            "decided": len(records),
+            "refused": len(results) - len(records),
+            "results": results,
+        }
+    )
+
+
+# -- reading back --------------------------------------------------------------------------
+def _rerun(snap: Any, record: DecisionRecord, pin: str | None) -> dict[str, Any]:
+    """Outcome and policy hash of the stored case decided again (or the problem refusing it)."""
+    params = P.Params(as_of=record.as_of, act=record.act_id, lang=record.lang, explain=False)
+    try:
+        result = decide(snap, record.question, record.case, params, pin)
+    except Exception as exc:
+        problem = problem_for(exc)
+        if problem.status >= 500:
+            raise
+        return {"outcome": None, "policy_hash": None, "problem": problem.to_dict()}
+    return {"outcome": result.get("outcome"), "policy_hash": result.get("policy_hash")}
+
+
+def recheck(record: DecisionRecord) -> dict[str, Any]:
+    """Re-run a stored decision on the edition whose policy hash it recorded.
+
+    Looks through the live snapshot and the superseded ones this process still holds; a
+    policy hash none of them has (the edition was edited before this process started) is
+    `policy_unavailable`, with what the live policy answers under `current`.
+    """
+    if record.case is None:
+        return {"status": "case_purged", "outcome": None, "policy_hash": record.policy_hash}
+    snapshots = get_holder().snapshots()
+    for snap in snapshots:
+        if record.policy_hash and snap.has_policy_hash(record.policy_hash):
+            again = _rerun(snap, record, record.policy_hash)
+            same = again["outcome"] == record.outcome and "problem" not in again
+            out = {
+                "status": "same" if same else "different",
+                "outcome": again["outcome"],
+                "policy_hash": record.policy_hash,
+                "policy_version": snap.version,
+            }
+            if "problem" in again:
+                out["problem"] = again["problem"]
+            return out
+    return {
+        "status": "policy_unavailable",
+        "outcome": None,
+        "policy_hash": record.policy_hash,
+        "current": _rerun(snapshots[0], record, None) if snapshots else None,
+    }
+
+
+@bp.get("/<decision_id>")
+@require_token
+def get_decision(decision_id: str) -> Response:
+    """A caller reads its own decisions only; another caller's id is answered as unknown."""
+    record = get_store().get(decision_id) if is_id(decision_id) else None
+    if record is None or record.caller != g.caller:
+        raise Problem("unknown-decision", f"no decision {json.dumps(decision_id)} in the log")
+    holder = get_holder()
+    acts = holder.snapshot.library.acts if holder.loaded else {}
+    view = stored_view(record, acts)
+    view["recheck"] = recheck(record)
+    return json_response(view)

@@ -1,0 +1,210 @@
+"""Bearer-token access: which caller sent this request, or a 401.
+
+Tokens are never stored: configuration holds their SHA-256 (from `ereje token hash`), so a
+leaked config file or log line does not leak a credential. A presented token is hashed and
+compared with every configured hash by `hmac.compare_digest` (no early exit, so the timing
+says nothing about which or how many characters matched). Each token names its caller; the
+caller is written into every logged decision. Revoked entries stay in the file, marked, so the
+revocation itself is on record.
+
+Sources, merged: `EREJE_TOKENS_FILE` (YAML or JSON: a list of `{caller, token_sha256,
+revoked?}`, or `{tokens: [...]}`) and `EREJE_TOKENS` (`caller:sha256hex,...`).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import hmac
+import logging
+import re
+import secrets
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from flask import Flask, current_app, g, request
+
+from web.problems import Problem
+
+log = logging.getLogger("ereje.web")
+
+_HEX64 = re.compile(r"^[0-9a-f]{64}$")
+_CALLER = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@-]{0,99}$")
+REALM = "ereje"
+
+
+class TokenConfigError(ValueError):
+    """The token configuration cannot be used; the message names the entry."""
+
+
+@dataclass(frozen=True)
+class TokenEntry:
+    caller: str
+    token_sha256: str
+    revoked: bool = False
+
+
+def hash_token(token: str) -> str:
+    """The SHA-256 hex digest under which a token is configured."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def new_token() -> str:
+    """A fresh random token (256 bits, URL-safe)."""
+    return secrets.token_urlsafe(32)
+
+
+def _entry(item: Any, where: str) -> TokenEntry:
+    if not isinstance(item, Mapping):
+        raise TokenConfigError(f"{where}: expected a mapping with caller and token_sha256")
+    unknown = set(item) - {"caller", "token_sha256", "revoked", "note"}
+    if unknown:
+        raise TokenConfigError(
+            f"{where}: unknown key(s) {', '.join(sorted(map(str, unknown)))};"
+            " allowed: caller, token_sha256, revoked, note"
+        )
+    caller = item.get("caller")
+    digest = item.get("token_sha256")
+    revoked = item.get("revoked", False)
+    if not isinstance(caller, str) or not _CALLER.match(caller):
+        raise TokenConfigError(
+            f"{where}: caller {caller!r} must be 1-100 letters, digits or . _ @ -"
+        )
+    if not isinstance(digest, str) or not _HEX64.match(digest.lower()):
+        raise TokenConfigError(
+            f"{where}: token_sha256 must be 64 hex digits (the output of `ereje token hash`),"
+            " never the token itself"
+        )
+    if not isinstance(revoked, bool):
+        raise TokenConfigError(f"{where}: revoked must be true or false, not {revoked!r}")
+    return TokenEntry(caller, digest.lower(), revoked)
+
+
+def parse_tokens_file(path: Path) -> list[TokenEntry]:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise TokenConfigError(f"{path}: cannot read: {exc.strerror}") from None
+    except yaml.YAMLError as exc:
+        raise TokenConfigError(f"{path}: not valid YAML/JSON: {exc}") from None
+    if isinstance(data, Mapping) and "tokens" in data:
+        data = data["tokens"]
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise TokenConfigError(f"{path}: expected a list of tokens (or a mapping with 'tokens')")
+    return [_entry(item, f"{path}: entry {i + 1}") for i, item in enumerate(data)]
+
+
+def parse_tokens_env(text: str) -> list[TokenEntry]:
+    entries = []
+    for i, part in enumerate(p.strip() for p in text.split(",")):
+        if not part:
+            continue
+        caller, sep, digest = part.rpartition(":")
+        if not sep:
+            raise TokenConfigError(
+                f"EREJE_TOKENS item {i + 1}: expected caller:sha256hex, got no ':'"
+            )
+        entries.append(
+            _entry({"caller": caller, "token_sha256": digest}, f"EREJE_TOKENS item {i + 1}")
+        )
+    return entries
+
+
+class TokenRegistry:
+    """The configured tokens; `reload()` re-reads them (SIGHUP) keeping the old set on error."""
+
+    def __init__(self, file: str | None, env: str | None) -> None:
+        self.file = Path(file) if file else None
+        self.env = env
+        self.entries: tuple[TokenEntry, ...] = tuple(self._read())
+
+    def _read(self) -> list[TokenEntry]:
+        entries: list[TokenEntry] = []
+        if self.file is not None:
+            entries += parse_tokens_file(self.file)
+        if self.env:
+            entries += parse_tokens_env(self.env)
+        return entries
+
+    def reload(self) -> None:
+        try:
+            self.entries = tuple(self._read())
+        except TokenConfigError as exc:
+            log.error("token configuration not reloaded, keeping the previous one: %s", exc)
+
+    def authenticate(self, token: str) -> TokenEntry | None:
+        """The entry whose hash matches `token`, revoked or not; every entry is compared."""
+        digest = hash_token(token).encode("ascii")
+        found: TokenEntry | None = None
+        for entry in self.entries:
+            if hmac.compare_digest(digest, entry.token_sha256.encode("ascii")) and found is None:
+                found = entry
+        return found
+
+
+def _unauthorized(detail: str, error: str | None) -> Problem:
+    challenge = f'Bearer realm="{REALM}"'
+    if error:
+        challenge += f', error="{error}"'
+    return Problem("unauthorized", detail, headers={"WWW-Authenticate": challenge})
+
+
+def current_caller() -> str:
+    """Authenticate this request; return the caller's name or raise a 401 problem."""
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    if not header:
+        raise _unauthorized("send an Authorization: Bearer <token> header", None)
+    token = token.strip()
+    if scheme.lower() != "bearer" or not token:
+        raise _unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
+    registry: TokenRegistry = current_app.extensions["ereje.tokens"]
+    entry = registry.authenticate(token)
+    if entry is None:
+        raise _unauthorized("the token is not valid", "invalid_token")
+    if entry.revoked:
+        log.warning("revoked token presented for caller %s", entry.caller)
+        raise _unauthorized("the token has been revoked", "invalid_token")
+    return entry.caller
+
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def require_token(view: F) -> F:
+    """Decision endpoints: a valid token is required; its caller goes to `g.caller`."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        g.caller = current_caller()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def read_access(view: F) -> F:
+    """Policy-reading endpoints: public when `EREJE_PUBLIC_READ` is on, else as above."""
+
+    @functools.wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not current_app.config.get("EREJE_PUBLIC_READ"):
+            g.caller = current_caller()
+        return view(*args, **kwargs)
+
+    return wrapped  # type: ignore[return-value]
+
+
+def init_app(app: Flask) -> None:
+    registry = TokenRegistry(app.config.get("EREJE_TOKENS_FILE"), app.config.get("EREJE_TOKENS"))
+    if not registry.entries:
+        log.warning(
+            "no bearer tokens configured (EREJE_TOKENS_FILE / EREJE_TOKENS):"
+            " every decision request will be refused with 401"
+        )
+    app.extensions["ereje.tokens"] = registry

@@ -1,0 +1,119 @@
+"""The service's settings: one table, read from `EREJE_*` environment variables.
+
+Everything an operator may change is listed here with its default, so the README, `--help`
+and the tests agree on one source. `create_app(test_config)` overrides any entry by its
+config key (the same name as the variable, except `MAX_CONTENT_LENGTH`, Flask's own key).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+
+
+def _bool(text: str) -> bool:
+    value = text.strip().lower()
+    if value in ("1", "true", "yes", "on"):
+        return True
+    if value in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{text!r} is not a boolean; use 1/0, true/false, yes/no or on/off")
+
+
+def _positive_int(text: str) -> int:
+    value = int(text)
+    if value <= 0:
+        raise ValueError(f"{text!r} must be a positive integer")
+    return value
+
+
+def _positive_float(text: str) -> float:
+    value = float(text)
+    if value <= 0:
+        raise ValueError(f"{text!r} must be a positive number")
+    return value
+
+
+def _default_policies() -> str:
+    shipped = REPO_ROOT / "policies"
+    return str(shipped if shipped.is_dir() else Path.cwd() / "policies")
+
+
+@dataclass(frozen=True)
+class Setting:
+    env: str
+    key: str
+    default: Callable[[], Any]
+    parse: Callable[[str], Any]
+    help: str
+
+
+SETTINGS = [
+    Setting("EREJE_DATABASE_URL", "EREJE_DATABASE_URL", lambda: None, str,
+            "decision log: sqlite:///<path> (default <instance>/ereje.sqlite3) or postgresql://…"),
+    Setting("EREJE_POLICIES", "EREJE_POLICIES", _default_policies, str,
+            "directory of acts loaded by the engine (default: the shipped policies/)"),
+    Setting("EREJE_TOKENS_FILE", "EREJE_TOKENS_FILE", lambda: None, str,
+            "YAML/JSON list of {caller, token_sha256, revoked?}"),
+    Setting("EREJE_TOKENS", "EREJE_TOKENS", lambda: None, str,
+            "comma-separated caller:sha256hex pairs (added to the file's tokens)"),
+    Setting("EREJE_PUBLIC_READ", "EREJE_PUBLIC_READ", lambda: False, _bool,
+            "1: the /v1/acts endpoints need no token"),
+    Setting("EREJE_MAX_CONTENT_LENGTH", "MAX_CONTENT_LENGTH", lambda: 1024 * 1024, _positive_int,
+            "largest request body in bytes for a single decision"),
+    Setting("EREJE_MAX_JSON_DEPTH", "EREJE_MAX_JSON_DEPTH", lambda: 64, _positive_int,
+            "deepest JSON nesting accepted"),
+    Setting("EREJE_BATCH_MAX_CASES", "EREJE_BATCH_MAX_CASES", lambda: 10_000, _positive_int,
+            "most cases in one batch"),
+    Setting("EREJE_BATCH_MAX_BYTES", "EREJE_BATCH_MAX_BYTES", lambda: 32 * 1024 * 1024,
+            _positive_int, "largest batch body in bytes"),
+    Setting("EREJE_RETENTION_DAYS", "EREJE_RETENTION_DAYS", lambda: 1825, _positive_int,
+            "days a decision keeps its case and caller details before `ereje purge` redacts them"),
+    Setting("EREJE_TIMEZONE", "EREJE_TIMEZONE", lambda: "Asia/Almaty", str,
+            "zone whose calendar date is the default as_of"),
+    Setting("EREJE_WATCH", "EREJE_WATCH", lambda: False, _bool,
+            "1: poll the policies directory and reload on change (development)"),
+    Setting("EREJE_WATCH_INTERVAL", "EREJE_WATCH_INTERVAL", lambda: 1.0, _positive_float,
+            "seconds between polls of the watcher"),
+    Setting("EREJE_HISTORY", "EREJE_HISTORY", lambda: 4, _positive_int,
+            "superseded policy versions kept in memory for re-checking stored decisions"),
+    Setting("EREJE_LOG_WRITER", "EREJE_LOG_WRITER", lambda: None, str,
+            "socket of the SQLite log writer process (set by `ereje serve`, not by hand)"),
+]
+
+
+class ConfigError(ValueError):
+    """An `EREJE_*` variable has a value the service cannot use."""
+
+
+def load(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
+    """Every setting from `environ` (default: the process environment), parsed."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = environ.get(s.env)
+        if raw is None or raw == "":
+            values[s.key] = s.default()
+            continue
+        try:
+            values[s.key] = s.parse(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{s.env}={raw!r}: {exc}") from None
+    return values
+
+
+def init_app(app: Flask, test_config: Mapping[str, Any] | None) -> None:
+    app.config.update(load())
+    if test_config:
+        app.config.update(test_config)
+    if not app.config.get("EREJE_DATABASE_URL"):
+        app.config["EREJE_DATABASE_URL"] = "sqlite:///" + str(
+            Path(app.instance_path) / "ereje.sqlite3"
+        )

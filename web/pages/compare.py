@@ -1,0 +1,151 @@
+"""Compare two editions, dates or a draft: the text word by word, the rules in words, witness
+cases whose outcome differs, and the impact on the act's shipped example cases.
+
+    /compare?act=<act>&from=<edition>&to=<edition>     (from_date / to_date: the edition in force)
+
+Editions are named as `engine.diff.select_edition` reads them (an edition id, an amending act
+id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.diff` (`diff_editions`,
+`find_witnesses`) and `engine.impact` (`run_impact`), exactly what `ereje diff` / `ereje impact`
+/ `ereje review` print. A comparison is cached per policy version and pair of editions.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, render_template, request
+
+from web.pages import model
+from web.pages.common import get_act, snapshot
+from web.pages.i18n import parse_user_date
+from web.pages.model import LRU
+
+bp = Blueprint("compare", __name__)
+
+_CACHE = LRU(16)
+
+
+@dataclass
+class Comparison:
+    diff: Any  # engine.diff.EditionDiff
+    impact: dict[str, Any] | None  # ImpactReport.to_dict() on the example corpus
+    examples: dict[int, str]  # corpus line -> example file
+    impact_note: str | None
+
+
+def _tools() -> tuple[Any, Any] | None:
+    """engine.diff and engine.impact, if they are there."""
+    try:
+        from engine import diff, impact
+    except ImportError:
+        return None
+    return diff, impact
+
+
+def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
+    from engine.casegen import example_cases
+
+    diff, impact = _tools()  # type: ignore[misc]
+    d = diff.diff_editions(act, old, act, new, model.edition_select(old), model.edition_select(new))
+    comparer = impact.Comparer(impact.Side(root, lib, act, old), impact.Side(root, lib, act, new))
+    diff.find_witnesses(d, comparer)
+    examples = example_cases(act)
+    report = None
+    note = None
+    lines: dict[int, str] = {}
+    if examples:
+        with tempfile.TemporaryDirectory(prefix="ereje-pages-") as tmp:
+            corpus = Path(tmp) / "examples.jsonl"
+            with corpus.open("w", encoding="utf-8") as fh:
+                for k, e in enumerate(examples, start=1):
+                    lines[k] = e["file"]
+                    record = {"question": e["question"], "as_of": e["as_of"].isoformat(), "case": e["case"]}
+                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+            setup = impact.Setup(str(root), str(root), act.id, old.id, new.id)
+            report = impact.run_impact(comparer, setup, corpus, jobs=1).to_dict()
+    else:
+        note = "none"
+    return Comparison(d, report, lines, note)
+
+
+def _defaults(lib: Any, act_id: str) -> tuple[str, str]:
+    in_force = model.in_force_editions(lib, act_id)
+    drafts = model.draft_editions(lib, act_id)
+    if in_force and drafts:
+        return model.edition_select(in_force[-1]), model.edition_select(drafts[0])
+    if len(in_force) >= 2:
+        return model.edition_select(in_force[-2]), model.edition_select(in_force[-1])
+    if in_force:
+        only = model.edition_select(in_force[-1])
+        return only, only
+    return "", ""
+
+
+def _default_act(lib: Any) -> str | None:
+    ids = sorted(lib.acts)
+    for act_id in ids:
+        if model.draft_editions(lib, act_id):
+            return act_id
+    for act_id in ids:
+        if len(model.in_force_editions(lib, act_id)) >= 2:
+            return act_id
+    return ids[0] if ids else None
+
+
+def _side(name: str, default: str) -> tuple[str, str]:
+    """(what to select, the date typed) for one side of the comparison."""
+    typed = request.args.get(f"{name}_date", "").strip()
+    if typed:
+        day = parse_user_date(typed)
+        return (day.isoformat() if day else typed), typed
+    return request.args.get(name, "").strip() or default, ""
+
+
+@bp.get("/compare")
+def compare() -> str:
+    snap = snapshot()
+    lib = snap.library
+    tools = _tools()
+    act_id = request.args.get("act") or _default_act(lib)
+    act = get_act(lib, act_id or "")
+    default_from, default_to = _defaults(lib, act.id)
+    frm, frm_date = _side("from", default_from)
+    to, to_date = _side("to", default_to)
+    error = None
+    result = None
+    old = new = None
+    if tools is None:
+        error = "missing"
+    else:
+        diff, _ = tools
+        try:
+            old = diff.select_edition(lib, act.id, frm)
+            new = diff.select_edition(lib, act.id, to)
+        except (diff.SelectionError, diff.EditionError) as exc:
+            error = str(exc)
+        if old is not None and new is not None:
+            root = Path(str(snap.library.root))
+            key = (snap.version, act.id, old.id, new.id)
+            result = _CACHE.get(key, lambda: _compute(lib, root, act, old, new))
+    return render_template(
+        "compare.html",
+        acts=[lib.acts[a] for a in sorted(lib.acts)],
+        act=act,
+        editions=lib.editions(act.id),
+        frm=frm,
+        to=to,
+        frm_date=frm_date,
+        to_date=to_date,
+        old=old,
+        new=new,
+        error=error,
+        result=result,
+        edition_select=model.edition_select,
+        label=model.clause_label,
+        law_text=model.law_text,
+        as_json=lambda v: json.dumps(v, ensure_ascii=False, indent=2),
+    )

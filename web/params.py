@@ -1,0 +1,146 @@
+"""The decision parameters `as_of`, `act`, `lang`, `explain`: where they come from, what is valid.
+
+Convention: the body is the case; the parameters are query parameters. They may instead be
+fields of an envelope body `{"case": {...}, "as_of": ..., "act": ..., "lang": ...,
+"explain": ...}` — recognised only when the object has a `case` key and no key outside those
+five. For one case a parameter given both ways must agree; in a batch the query gives every
+case's defaults and an envelope overrides them for its own case (one date per case).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from web.problems import Problem
+
+ENVELOPE_KEYS = frozenset({"case", "as_of", "act", "lang", "explain"})
+_LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+@dataclass(frozen=True)
+class Params:
+    as_of: _dt.date
+    act: str | None
+    lang: str | None
+    explain: bool
+
+
+def today(zone: str) -> _dt.date:
+    """The calendar date now in `zone` (the default decision date)."""
+    try:
+        from zoneinfo import ZoneInfo
+
+        return _dt.datetime.now(ZoneInfo(zone)).date()
+    except Exception:  # no tz database: Kazakhstan is UTC+5 throughout since 2024
+        return _dt.datetime.now(_dt.timezone(_dt.timedelta(hours=5))).date()
+
+
+def _as_of(value: Any) -> _dt.date:
+    if not isinstance(value, str) or not _DATE.match(value):
+        raise Problem(
+            "invalid-parameter",
+            f"as_of {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-01",
+            parameter="as_of",
+        )
+    try:
+        return _dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise Problem(
+            "invalid-parameter",
+            f"as_of {value!r} is not a calendar date: {exc}",
+            parameter="as_of",
+        ) from None
+
+
+def _explain(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
+        return value.lower() in _TRUE
+    raise Problem(
+        "invalid-parameter", f"explain {value!r} must be true or false", parameter="explain"
+    )
+
+
+def _text(name: str, pattern: re.Pattern[str] | None = None) -> Callable[[Any], str]:
+    def parse(value: Any) -> str:
+        if (
+            not isinstance(value, str)
+            or not value
+            or len(value) > 100
+            or (pattern is not None and not pattern.match(value))
+        ):
+            raise Problem(
+                "invalid-parameter", f"{name} {value!r} is not a valid value", parameter=name
+            )
+        return value
+
+    return parse
+
+
+_PARSERS: dict[str, Callable[[Any], Any]] = {
+    "as_of": _as_of,
+    "act": _text("act"),
+    "lang": _text("lang", _LANG),
+    "explain": _explain,
+}
+
+
+def split_envelope(body: Any) -> tuple[Any, dict[str, Any]]:
+    """(case, fields) from a body that is either the case or an envelope around it."""
+    if isinstance(body, dict) and "case" in body and body.keys() <= ENVELOPE_KEYS:
+        return body["case"], {k: v for k, v in body.items() if k != "case"}
+    return body, {}
+
+
+def resolve(
+    query: Mapping[str, str], fields: Mapping[str, Any], zone: str, fields_win: bool = False
+) -> Params:
+    """Merge query parameters and envelope fields (see the module docstring)."""
+    values: dict[str, Any] = {}
+    for name, parser in _PARSERS.items():
+        given = [parser(v) for v in (query.get(name), fields.get(name)) if v is not None]
+        if fields_win and len(given) == 2:
+            given = given[1:]
+        if len(given) == 2 and given[0] != given[1]:
+            raise Problem(
+                "invalid-parameter",
+                f"{name} is given as a query parameter ({query.get(name)!r}) and in the body"
+                f" ({fields.get(name)!r}) with different values; give it once",
+                parameter=name,
+            )
+        values[name] = given[0] if given else None
+    return Params(
+        as_of=values["as_of"] if values["as_of"] is not None else today(zone),
+        act=values["act"],
+        lang=values["lang"],
+        explain=bool(values["explain"]),
+    )
+
+
+def check_question(library: Any, question: str, params: Params) -> None:
+    """404 (or 400 for a language) before any work when the request cannot be decided at all."""
+    acts = library.acts
+    if params.act is not None and params.act not in acts:
+        raise Problem("unknown-act", f"unknown act {params.act!r}", known=sorted(acts))
+    scope = [acts[params.act]] if params.act is not None else list(acts.values())
+    known = sorted({name for a in scope for name in a.decisions})
+    if question not in known:
+        where = f" in act {params.act}" if params.act else ""
+        raise Problem("unknown-question", f"unknown question {question!r}{where}", known=known)
+    if params.lang is not None:
+        langs = sorted({lang for a in scope for lang in (a.languages or {})})
+        if params.lang not in langs:
+            raise Problem(
+                "invalid-parameter",
+                f"lang {params.lang!r} is not a language of the act; available: "
+                + ", ".join(langs),
+                parameter="lang",
+            )

@@ -1,0 +1,143 @@
+"""JSON views of the engine's policy model (`engine.policy`) for the /v1/acts endpoints.
+
+Kept apart from the views so the public shape is decided in one place: what a caller sees of an
+act is its identity, its languages (with their status — the English text is an unofficial
+translation and says so next to every text), its editions (the amending acts and when each took
+effect), its decisions with their case schemas, and its clauses with every version's text.
+Parsed rules and source positions stay inside.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def _language_status(act: Any) -> dict[str, str]:
+    return {
+        lang: str((info or {}).get("status", "unknown"))
+        for lang, info in (getattr(act, "languages", None) or {}).items()
+    }
+
+
+def texts(version: Any, statuses: dict[str, str]) -> dict[str, dict[str, Any]]:
+    """Each language's text with the language's status; missing languages are absent."""
+    out: dict[str, dict[str, Any]] = {}
+    for lang, text in (getattr(version, "texts", None) or {}).items():
+        if text is None:
+            continue
+        out[lang] = {"text": text, "status": statuses.get(lang, "unknown")}
+    return out
+
+
+def amendment(a: Any) -> dict[str, Any]:
+    entry = a.entry_into_force()
+    return {
+        "amendment": a.id,
+        "number": a.number,
+        "signed": a.signed,
+        "status": a.status,
+        "in_force_from": entry.start,
+        "date_certain": entry.certain,
+        "explanation": entry.explanation,
+    }
+
+
+def amendments(act: Any) -> list[dict[str, Any]]:
+    """The acts that produced the clause versions, in order of entry into force."""
+    items = [amendment(a) for a in (getattr(act, "amendments", None) or {}).values()]
+    return sorted(items, key=lambda e: (e["in_force_from"], e["amendment"]))
+
+
+def editions(library: Any, act: Any) -> list[dict[str, Any]]:
+    """The engine's editions of the act (periods with one set of versions) and their hashes."""
+    hash_of = {
+        edition_id: h
+        for h, (act_id, edition_id) in library.policy_hashes().items()
+        if act_id == act.id
+    }
+    return [
+        {**e.to_dict(), "policy_hash": hash_of.get(e.id)} for e in library.editions(act.id)
+    ]
+
+
+def clause_version(version: Any, statuses: dict[str, str], in_force: dict[str, Any]) -> dict:
+    return {
+        "amendment": version.amendment,
+        "in_force_from": in_force.get(version.amendment),
+        "change": version.change,
+        "kind": version.kind,
+        "texts": texts(version, statuses),
+        "text_known": version.text_known,
+        "reason": version.reason,
+        "notes": version.notes,
+        "rule": version.rule_text,
+    }
+
+
+def clause(act: Any, cl: Any) -> dict[str, Any]:
+    statuses = _language_status(act)
+    in_force = {e["amendment"]: e["in_force_from"] for e in amendments(act)}
+    children = [c.id for c in act.clauses.values() if getattr(c, "parent", None) == cl.id]
+    return {
+        "act": act.id,
+        "clause": cl.id,
+        "citation": f"{act.id}:{cl.id}",
+        "parent": cl.parent,
+        "chapter": cl.chapter,
+        "children": children,
+        "versions": [clause_version(v, statuses, in_force) for v in cl.versions],
+    }
+
+
+def decision_spec(spec: Any) -> dict[str, Any]:
+    return {
+        "question": spec.name,
+        "titles": spec.titles,
+        "asks": spec.question,
+        "outcomes": [
+            {"id": o.id, "default": o.default, "titles": o.titles} for o in spec.outcomes
+        ],
+        "clauses": list(spec.clauses),
+        "edition_date": spec.edition_date,
+        "case_schema": spec.case_schema,
+        "notes": spec.notes,
+    }
+
+
+def act_summary(library: Any, act: Any) -> dict[str, Any]:
+    return {
+        "act": act.id,
+        "title": act.title,
+        "level": act.level,
+        "adopted": act.adopted,
+        "languages": act.languages,
+        "clauses": len(act.clauses),
+        "decisions": list(act.decisions),
+        "editions": [e["id"] for e in editions(library, act)],
+    }
+
+
+def act_detail(library: Any, act: Any) -> dict[str, Any]:
+    statuses = _language_status(act)
+    changes = amendments(act)
+    in_force = {e["amendment"]: e["in_force_from"] for e in changes}
+    return {
+        "act": act.id,
+        "title": act.title,
+        "level": act.level,
+        "adopted": act.adopted,
+        "languages": act.languages,
+        "parents": act.parents,
+        "editions": editions(library, act),
+        "amendments": changes,
+        "decisions": {name: decision_spec(spec) for name, spec in act.decisions.items()},
+        "clauses": [
+            {
+                "clause": c.id,
+                "parent": c.parent,
+                "chapter": c.chapter,
+                "versions": [clause_version(v, statuses, in_force) for v in c.versions],
+            }
+            for c in act.clauses.values()
+        ],
+    }

@@ -1,0 +1,126 @@
+"""The decision log: every decision is written here, durably, before its answer is sent.
+
+A caller that stored our answer must be able to come back years later and find the same
+decision, with the policy hash and edition that produced it. So `record()` returns only once
+the row is committed to stable storage (SQLite: WAL with `synchronous=FULL`; PostgreSQL: a
+committed transaction), and the request fails with 503 if it cannot be.
+
+Personal data (the case body, the caller's client details, the full answer which echoes case
+facts) is kept for a retention period; `purge()` then redacts it and keeps what an audit needs:
+outcome, citations, edition, policy hash, and the SHA-256 of the case, so a caller who still
+holds the case can prove which decision it was.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import hashlib
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+
+
+class StoreError(Exception):
+    """The log cannot be read or written (database down, disk full, schema too new)."""
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """One decision as logged; the personal fields are `None` once purged."""
+
+    decision_id: str
+    recorded_at: _dt.datetime
+    caller: str
+    question: str
+    act_id: str | None
+    as_of: _dt.date
+    lang: str | None
+    explain: bool
+    outcome: str
+    edition: Any
+    policy_hash: str | None
+    citations: list[Any]
+    case_sha256: str
+    case: Any = None
+    answer: dict[str, Any] | None = None
+    client: dict[str, Any] | None = None
+    purged_at: _dt.datetime | None = None
+
+
+def store_json(value: Any) -> str:
+    """JSON text as stored: compact UTF-8, the same encoder as the answers."""
+    from web.jsonio import dumps_text
+
+    return dumps_text(value)
+
+
+def case_digest(case: Any) -> str:
+    """SHA-256 of the case's canonical JSON (sorted keys, compact, ASCII-escaped)."""
+    canonical = json.dumps(case, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(canonical.encode("ascii")).hexdigest()
+
+
+def utcnow() -> _dt.datetime:
+    return _dt.datetime.now(_dt.UTC)
+
+
+class DecisionStore(Protocol):
+    """What the service needs from a decision log backend."""
+
+    dialect: str
+
+    def migrate(self) -> int:
+        """Apply pending migrations; return the schema version now in force."""
+
+    def record(self, records: Sequence[DecisionRecord]) -> None:
+        """Store the records in one transaction, durable when this returns."""
+
+    def get(self, decision_id: str) -> DecisionRecord | None:
+        """The record with this id, or `None`."""
+
+    def purge(self, older_than: _dt.datetime) -> int:
+        """Redact personal data of decisions recorded before `older_than`; return the count."""
+
+    def ping(self) -> None:
+        """Raise `StoreError` unless the log can be written now."""
+
+    def schema_version(self) -> int:
+        """The highest migration applied."""
+
+    def close(self) -> None:
+        """Release this process's connections."""
+
+
+def open_store(url: str, log_writer: str | None = None) -> DecisionStore:
+    """The backend named by `url`: `sqlite:///path` or `postgresql://…`.
+
+    `log_writer`: the socket of a log writer process (SQLite under `ereje serve`).
+    """
+    if url.startswith("sqlite:///"):
+        from pathlib import Path
+
+        from web.store.sqlite import SQLiteStore
+
+        return SQLiteStore.from_url(url, Path(log_writer) if log_writer else None)
+    if url.startswith(("postgresql://", "postgres://")):
+        from web.store.postgres import PostgresStore
+
+        return PostgresStore(url)
+    scheme = url.split(":", 1)[0] if ":" in url else url
+    raise StoreError(
+        f"unsupported database URL scheme {scheme!r}; use sqlite:///<path> or postgresql://…"
+    )
+
+
+def init_app(app: Flask) -> None:
+    """Open the configured store and bring its schema up to date before serving."""
+    store = open_store(app.config["EREJE_DATABASE_URL"], app.config.get("EREJE_LOG_WRITER"))
+    store.migrate()
+    app.extensions["ereje.store"] = store
+
+
+def get_store(app: Flask | None = None) -> DecisionStore:
+    return (app or current_app).extensions["ereje.store"]

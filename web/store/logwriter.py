@@ -1,0 +1,263 @@
+"""The log writer: one process that commits every worker's decisions to the SQLite log.
+
+Why a process of its own: SQLite takes one writer at a time and `synchronous=FULL` makes each
+commit wait for an fsync. With every gunicorn worker committing its own decisions, the commits
+queue behind each other, and a worker holding the write lock is slowed further by the CPU-bound
+work around it (other processes deciding, other threads holding its GIL), so the log — not the
+deciding — capped the throughput. Here the workers send their rows over a Unix socket and wait;
+the writer, doing nothing else, commits everything that arrived while the previous commit ran in
+one transaction and then acknowledges each sender. A decision is still answered only after its
+row is durable; the fsyncs are shared by all the workers' requests.
+
+Protocol (local): a frame is a 4-byte big-endian length and a `marshal`-encoded list of rows
+(tuples of str, int and None: the column values, JSON already rendered). `marshal` because it
+copies strings instead of escaping them again, and it can build only plain values, never run
+code; the peer is the server's own worker, on a socket of mode 0600 in a private directory.
+The answer is one byte, 0 for committed, or 1 followed by a 4-byte length and a UTF-8 error
+message. An empty list asks "can you write now?" (`/readyz`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import marshal
+import os
+import selectors
+import signal
+import socket
+import struct
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger("ereje.web")
+
+_HEADER = struct.Struct(">I")
+MAX_FRAME = 256 * 1024 * 1024
+
+
+class WriterError(Exception):
+    """The writer could not be reached or refused the rows; the message says which."""
+
+
+# -- the writer process --------------------------------------------------------------------
+class _Peer:
+    __slots__ = ("buf", "sock")
+
+    def __init__(self, sock: socket.socket) -> None:
+        self.sock = sock
+        self.buf = bytearray()
+
+
+def serve(store: Any, sock_path: Path, stop: threading.Event | None = None) -> None:
+    """Accept workers on `sock_path` and commit their rows in shared transactions until
+    SIGTERM (or `stop`)."""
+    stop = stop or threading.Event()
+    parent = os.getppid()
+    if sock_path.exists():
+        sock_path.unlink()
+    listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+    listener.bind(str(sock_path))
+    os.chmod(sock_path, 0o600)
+    listener.listen(256)
+    listener.setblocking(False)
+    sel = selectors.DefaultSelector()
+    sel.register(listener, selectors.EVENT_READ, None)
+    try:
+        while not stop.is_set():
+            events = sel.select(timeout=0.5)
+            if os.getppid() != parent:  # the server was killed: do not outlive it
+                log.warning("log writer: the server process is gone, exiting")
+                break
+            ready: list[tuple[_Peer, list[Any]]] = []
+            for key, _ in events:
+                if key.data is None:
+                    _accept(listener, sel)
+                    continue
+                peer: _Peer = key.data
+                if not _receive(peer):
+                    sel.unregister(peer.sock)
+                    peer.sock.close()
+                    continue
+                while len(peer.buf) >= 4:
+                    (size,) = _HEADER.unpack_from(peer.buf)
+                    if size > MAX_FRAME or len(peer.buf) < 4 + size:
+                        break
+                    frame = bytes(peer.buf[4 : 4 + size])
+                    del peer.buf[: 4 + size]
+                    try:
+                        ready.append((peer, _rows(marshal.loads(frame))))
+                    except (ValueError, EOFError, TypeError) as exc:
+                        log.error("log writer: unreadable frame dropped: %s", exc)
+                        _reply(peer, _error(f"unreadable frame: {exc}"))
+            if ready:
+                _commit(store, ready)
+    finally:
+        for key in list(sel.get_map().values()):
+            key.fileobj.close()  # type: ignore[union-attr]
+        sel.close()
+        if sock_path.exists():
+            sock_path.unlink()
+
+
+def _accept(listener: socket.socket, sel: selectors.BaseSelector) -> None:
+    try:
+        sock, _ = listener.accept()
+    except BlockingIOError:
+        return
+    sock.setblocking(False)
+    sel.register(sock, selectors.EVENT_READ, _Peer(sock))
+
+
+def _receive(peer: _Peer) -> bool:
+    """Read what is there; False when the peer has gone."""
+    while True:
+        try:
+            chunk = peer.sock.recv(1 << 20)
+        except BlockingIOError:
+            return True
+        except OSError:
+            return False
+        if not chunk:
+            return False
+        peer.buf += chunk
+
+
+def _rows(value: Any) -> list[tuple[Any, ...]]:
+    if not isinstance(value, list) or not all(isinstance(r, tuple) for r in value):
+        raise TypeError("a frame holds a list of row tuples")
+    return value
+
+
+def _error(message: str) -> bytes:
+    data = message.encode("utf-8", "replace")[:4000]
+    return b"\x01" + _HEADER.pack(len(data)) + data
+
+
+def _reply(peer: _Peer, reply: bytes) -> None:
+    try:
+        peer.sock.settimeout(5)  # a worker that stops reading must not stall the log
+        peer.sock.sendall(reply)
+        peer.sock.setblocking(False)
+    except OSError:
+        pass  # the worker died waiting; its request was never answered
+
+
+def _commit(store: Any, ready: list[tuple[_Peer, list[Any]]]) -> None:
+    rows = [row for _, batch in ready for row in batch]
+    reply = b"\x00"
+    try:
+        store.insert_rows(rows)
+    except Exception as exc:  # every sender of this transaction learns it failed
+        log.error("log writer: commit of %d row(s) failed: %s", len(rows), exc)
+        reply = _error(str(exc))
+    for peer, _ in ready:
+        _reply(peer, reply)
+
+
+# -- the workers' side ---------------------------------------------------------------------
+class WriterClient:
+    """One connection per thread (and per process) to the writer."""
+
+    def __init__(self, sock_path: Path, timeout: float = 60.0) -> None:
+        self.sock_path = sock_path
+        self.timeout = timeout
+        self._local = threading.local()
+
+    def _sock(self) -> socket.socket:
+        sock = getattr(self._local, "sock", None)
+        if sock is not None and self._local.pid == os.getpid():
+            return sock
+        sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        sock.settimeout(self.timeout)
+        try:
+            sock.connect(str(self.sock_path))
+        except OSError as exc:
+            sock.close()
+            raise WriterError(
+                f"the log writer at {self.sock_path} is not reachable: {exc}"
+            ) from None
+        self._local.sock = sock
+        self._local.pid = os.getpid()
+        return sock
+
+    def _drop(self) -> None:
+        sock = getattr(self._local, "sock", None)
+        if sock is not None and self._local.pid == os.getpid():
+            sock.close()
+        self._local.sock = None
+
+    def commit(self, rows: list[Any]) -> None:
+        """Return once the writer has committed `rows`; raise `WriterError` otherwise.
+
+        Never retried after the frame was sent: the rows may be committed already.
+        """
+        payload = marshal.dumps([tuple(r) for r in rows])
+        frame = _HEADER.pack(len(payload)) + payload
+        sock = self._sock()
+        try:
+            sock.sendall(frame)
+            status = _recv_exact(sock, 1)
+            if status == b"\x00":
+                return
+            (size,) = _HEADER.unpack(_recv_exact(sock, 4))
+            message = _recv_exact(sock, size).decode("utf-8", "replace")
+        except OSError as exc:
+            self._drop()
+            raise WriterError(f"the log writer did not confirm the commit: {exc}") from None
+        raise WriterError(f"the log writer could not commit: {message}")
+
+    def close(self) -> None:
+        self._drop()
+
+
+def _recv_exact(sock: socket.socket, n: int) -> bytes:
+    data = bytearray()
+    while len(data) < n:
+        chunk = sock.recv(n - len(data))
+        if not chunk:
+            raise ConnectionResetError("the log writer closed the connection")
+        data += chunk
+    return bytes(data)
+
+
+# -- running it ----------------------------------------------------------------------------
+def wait_ready(sock_path: Path, proc: Any, timeout: float = 30.0) -> None:
+    """Until the writer answers a ping; raise if it exits or does not answer in time."""
+    deadline = time.monotonic() + timeout
+    client = WriterClient(sock_path, timeout=5)
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise WriterError(f"the log writer exited with status {proc.returncode}")
+        try:
+            client.commit([])
+            client.close()
+            return
+        except WriterError:
+            time.sleep(0.05)
+    raise WriterError(f"the log writer did not start within {timeout:.0f}s")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m web.store.logwriter", description=__doc__)
+    parser.add_argument("--database-url", required=True)
+    parser.add_argument("--socket", required=True, type=Path)
+    args = parser.parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] %(message)s")
+    from web.store.sqlite import SQLiteStore
+
+    store = SQLiteStore.from_url(args.database_url)
+    store.migrate()
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    signal.signal(signal.SIGINT, lambda *_: stop.set())
+    serve(store, args.socket, stop)
+    store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
