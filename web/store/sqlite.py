@@ -14,6 +14,7 @@ killed process, so `kill -9` cannot leave it held.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import fcntl
 import json
@@ -92,6 +93,14 @@ class SQLiteStore:
             return conn
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
+            # One open file per thread: flock then excludes threads of one process too.
+            lock = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
+        except OSError as exc:
+            raise StoreError(f"cannot open the decision log {self.path}: {exc}") from exc
+        # Switching to WAL does not wait on SQLite's busy handler: done under the same file
+        # lock writers take, so workers opening the log together do not fail with "locked".
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
             conn = sqlite3.connect(
                 self.path,
                 isolation_level=None,
@@ -103,10 +112,12 @@ class SQLiteStore:
             if str(mode).lower() != "wal":
                 raise StoreError(f"{self.path}: cannot switch the log to WAL mode (got {mode})")
             conn.execute("PRAGMA synchronous=FULL")
-            # One open file per thread: flock then excludes threads of one process too.
-            lock = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
-        except (sqlite3.Error, OSError) as exc:
+        except sqlite3.Error as exc:
+            os.close(lock)
             raise StoreError(f"cannot open the decision log {self.path}: {exc}") from exc
+        finally:
+            with contextlib.suppress(OSError):
+                fcntl.flock(lock, fcntl.LOCK_UN)
         self._local.conn = conn
         self._local.lock = lock
         self._local.pid = os.getpid()
