@@ -625,16 +625,6 @@ def definition_changes(
     return per_clause, names
 
 
-def _refs(node: ast.Node, names: set[str]) -> set[str]:
-    out = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.Path) and n.parts[0] in names:
-            out.add(n.parts[0])
-        elif isinstance(n, ast.Call) and n.name in names:
-            out.add(n.name)
-    return out
-
-
 def reached_definitions(edition: Edition, decision: str) -> dict[str, set[str]]:
     """For each clause feeding `decision` in the edition: the definitions its statements reach."""
     defs = _definitions(edition)
@@ -645,7 +635,7 @@ def reached_definitions(edition: Edition, decision: str) -> dict[str, set[str]]:
         if name in closure:
             return closure[name]
         out = {name}
-        for ref in _refs(defs[name][1].body, names):
+        for ref in ast.references(defs[name][1].body, names):
             if ref not in seen:
                 out |= reach(ref, seen | {ref})
         closure[name] = out
@@ -660,7 +650,7 @@ def reached_definitions(edition: Edition, decision: str) -> dict[str, set[str]]:
                 continue
             reached: set[str] = set()
             for stmt in block.statements:
-                for ref in _refs(stmt, names):
+                for ref in ast.references(stmt, names):
                     reached |= reach(ref, {ref})
             result.setdefault(cid, set()).update(reached)
     return result

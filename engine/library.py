@@ -622,7 +622,7 @@ def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIs
                 )
             by_name[definition.name] = (definition, cid)
     # Cycles among definitions, found statically so an unused cycle is reported too.
-    graph = {name: _refs(d.body, set(by_name)) for name, (d, _) in by_name.items()}
+    graph = {name: ast.references(d.body, set(by_name)) for name, (d, _) in by_name.items()}
     reported: set[frozenset[str]] = set()
     for start in graph:
         stack = [(start, [start])]
@@ -653,20 +653,25 @@ def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIs
     return Definitions(by_name), issues
 
 
-def _refs(node: ast.Node, names: set[str]) -> set[str]:
-    out = set()
-    for n in ast.walk(node):
-        if isinstance(n, ast.Path) and n.parts[0] in names:
-            out.add(n.parts[0])
-        elif isinstance(n, ast.Call) and n.name in names:
-            out.add(n.name)
-    return out
-
-
 def _structural_checks(act: Act) -> list[PolicyIssue]:
     """Cross-references the type checker does not see: blocks, decisions, overrides."""
     issues: list[PolicyIssue] = []
     overrides: dict[str, set[str]] = {}
+
+    def report(version: ClauseVersion, node: ast.Node, code: str, message: str, **extra: Any) -> None:
+        line, column = rule_position(version, node.span)
+        issues.append(
+            PolicyIssue(
+                file=version.file,
+                line=line,
+                column=column,
+                clause=version.clause,
+                code=code,
+                message=message,
+                **extra,
+            )
+        )
+
     for clause in act.clauses.values():
         for version in clause.versions:
             if version.program is None:
@@ -675,89 +680,61 @@ def _structural_checks(act: Act) -> list[PolicyIssue]:
             decisions = {**act.decisions, **act.draft_decisions.get(version.amendment, {})}
             seen_blocks: set[str] = set()
             for block in version.program.blocks:
-                line, column = rule_position(version, block.span)
                 if block.decision in seen_blocks:
-                    issues.append(
-                        PolicyIssue(
-                            file=version.file,
-                            line=line,
-                            column=column,
-                            clause=clause.id,
-                            code="decision",
-                            message=f"a second 'for {block.decision}:' block in the same rule",
-                            hint="merge the statements into one block per decision",
-                        )
+                    report(
+                        version,
+                        block,
+                        "decision",
+                        f"a second 'for {block.decision}:' block in the same rule",
+                        hint="merge the statements into one block per decision",
                     )
                 seen_blocks.add(block.decision)
                 spec = decisions.get(block.decision)
-                if spec is None and block.decision in act.unvalidated:
-                    continue
                 if spec is None:
-                    issues.append(
-                        PolicyIssue(
-                            file=version.file,
-                            line=line,
-                            column=column,
-                            clause=clause.id,
-                            code="decision",
-                            message=f"'for {block.decision}:' names no decision of this act",
+                    if block.decision not in act.unvalidated:
+                        report(
+                            version,
+                            block,
+                            "decision",
+                            f"'for {block.decision}:' names no decision of this act",
                             expected=", ".join(sorted(decisions)) or "a decision file in decisions/",
                             hint=_close(block.decision, sorted(decisions)),
                         )
-                    )
                     continue
                 if clause.id not in spec.clauses:
-                    issues.append(
-                        PolicyIssue(
-                            file=version.file,
-                            line=line,
-                            column=column,
-                            clause=clause.id,
-                            code="decision",
-                            message=f"clause {clause.id} contributes to '{block.decision}', but {spec.file} does not list it",
-                            hint=f"add {clause.id} to the clauses of {spec.file}, or remove this block",
-                        )
+                    report(
+                        version,
+                        block,
+                        "decision",
+                        f"clause {clause.id} contributes to '{block.decision}', but {spec.file} does not list it",
+                        hint=f"add {clause.id} to the clauses of {spec.file}, or remove this block",
                     )
                 for stmt in block.statements:
-                    if isinstance(stmt, ast.Override):
-                        sline, scol = rule_position(version, stmt.span)
-                        if stmt.clause in act.unvalidated:
-                            continue
-                        if stmt.clause not in act.clauses:
-                            issues.append(
-                                PolicyIssue(
-                                    file=version.file,
-                                    line=sline,
-                                    column=scol,
-                                    clause=clause.id,
-                                    code="override",
-                                    message=f"override names clause {stmt.clause!r}, which does not exist",
-                                    hint=_close(stmt.clause, list(act.clauses)),
-                                )
-                            )
-                        elif stmt.clause not in spec.clauses:
-                            issues.append(
-                                PolicyIssue(
-                                    file=version.file,
-                                    line=sline,
-                                    column=scol,
-                                    clause=clause.id,
-                                    code="override",
-                                    message=f"override names {stmt.clause}, which '{block.decision}' does not use",
-                                )
-                            )
-                        elif stmt.clause == clause.id:
-                            issues.append(
-                                PolicyIssue(
-                                    file=version.file,
-                                    line=sline,
-                                    column=scol,
-                                    clause=clause.id,
-                                    code="override",
-                                    message="a clause cannot override itself; use 'unless' for an exception",
-                                )
-                            )
-                        overrides.setdefault(clause.id, set()).add(stmt.clause)
+                    if not isinstance(stmt, ast.Override) or stmt.clause in act.unvalidated:
+                        continue
+                    if stmt.clause not in act.clauses:
+                        report(
+                            version,
+                            stmt,
+                            "override",
+                            f"override names clause {stmt.clause!r}, which does not exist",
+                            hint=_close(stmt.clause, list(act.clauses)),
+                        )
+                    elif stmt.clause not in spec.clauses:
+                        report(
+                            version,
+                            stmt,
+                            "override",
+                            f"override names {stmt.clause}, which '{block.decision}' does not use",
+                        )
+                    elif stmt.clause == clause.id:
+                        report(
+                            version,
+                            stmt,
+                            "override",
+                            "a clause cannot override itself; use 'unless' for an exception",
+                        )
+                    overrides.setdefault(clause.id, set()).add(stmt.clause)
     for a, targets in overrides.items():
         for b in targets:
             if a in overrides.get(b, set()) and a < b:

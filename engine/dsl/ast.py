@@ -209,3 +209,14 @@ def walk(node: Node):
         current = stack.pop()
         yield current
         stack.extend(reversed(children(current)))
+
+
+def references(node: Node, names: set[str]) -> set[str]:
+    """Which of `names` (definitions) the expression mentions, as a term or as a call."""
+    out = set()
+    for n in walk(node):
+        if isinstance(n, Path) and n.parts[0] in names:
+            out.add(n.parts[0])
+        elif isinstance(n, Call) and n.name in names:
+            out.add(n.name)
+    return out
