@@ -8,6 +8,7 @@ Loading never stops at the first problem: it returns the model it could build an
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -15,6 +16,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 from referencing import Registry, Resource
 
@@ -27,6 +29,7 @@ from .policy import Act, Amendment, Clause, ClauseVersion, DecisionSpec, Outcome
 from .yamlsafe import LoadedYaml, load_policy_yaml
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
+_DATE_TEXT = r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$"
 MAX_FILES_PER_ACT = 500
 
 
@@ -46,6 +49,38 @@ def _validators() -> dict[str, Draft202012Validator]:
         for name, schema in schemas.items()
         if name != "common"
     }
+
+
+@lru_cache(maxsize=1)
+def _fast_validators() -> dict[str, Any]:
+    """The same schemas compiled to Python (fastjsonschema): the check a valid file pays.
+
+    jsonschema stays the reference: it is asked only when the fast check fails, for the
+    messages, and a file it accepts is accepted.
+    """
+    schemas = {}
+    by_id = {}
+    for path in SCHEMA_DIR.glob("*.schema.json"):
+        schema = json.loads(path.read_text(encoding="utf-8"))
+        schemas[path.name.split(".")[0]] = schema
+        by_id[schema["$id"]] = schema
+
+    def local(uri: str) -> dict[str, Any]:
+        return by_id[uri.split("#", 1)[0]]
+
+    return {
+        name: fastjsonschema.compile(schema, handlers={"https": local}, formats={"date": _DATE_TEXT})
+        for name, schema in schemas.items()
+        if name != "common"
+    }
+
+
+def _valid_fast(kind: str, data: Any) -> bool:
+    try:
+        _fast_validators()[kind](data)
+    except fastjsonschema.JsonSchemaException:
+        return False
+    return True
 
 
 def _pointer(parts: Any) -> str:
@@ -87,6 +122,8 @@ def load_document(path: Path, kind: str, root: Path, sink: ActFiles) -> LoadedYa
     if doc is None:
         sink.unvalidated.update(_guessed_ids(kind, path))
         return None
+    if _valid_fast(kind, doc.data):
+        return doc
     validator = _validators()[kind]
     errors = sorted(validator.iter_errors(doc.data), key=lambda e: list(e.absolute_path))
     for error in errors:
@@ -149,6 +186,22 @@ def _schema_message(error: Any) -> str:
 def _short(message: str, limit: int = 300) -> str:
     """jsonschema quotes the whole offending value; a 20,000-character rule is not a message."""
     return message if len(message) <= limit else message[: limit - 20] + "… (value shortened)"
+
+
+_SOUND_CASE_SCHEMAS: set[str] = set()
+
+
+def _check_case_schema(schema: dict[str, Any]) -> None:
+    """Validate a case schema against the 2020-12 metaschema, once per distinct schema.
+
+    The metaschema check is the slowest step of a load; a reload of unchanged decisions
+    skips it (the key is the schema's canonical JSON).
+    """
+    key = hashlib.sha256(json.dumps(schema, sort_keys=True, default=str).encode()).hexdigest()
+    if key in _SOUND_CASE_SCHEMAS:
+        return
+    Draft202012Validator.check_schema(schema)
+    _SOUND_CASE_SCHEMAS.add(key)
 
 
 def _declared_ids(kind: str, data: Any) -> set[str]:
@@ -496,7 +549,7 @@ def _load_decisions(
         if bad:
             continue
         try:
-            Draft202012Validator.check_schema(d["case_schema"])
+            _check_case_schema(d["case_schema"])
             root_ty: Ty = schema_type(d["case_schema"])
         except SchemaShapeError as exc:
             sink.add(doc, name, "/case_schema" + exc.pointer, f"case schema: {exc}")

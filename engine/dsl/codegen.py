@@ -38,9 +38,17 @@ class CompiledDecision:
     name: str
     statements: list[StatementRef]
     plain: Callable[..., Any]
-    traced: Callable[..., Any]
-    source: str
-    uses_calendar: bool
+    _build_traced: Callable[[], Callable[..., Any]] = field(repr=False)
+    source: str = ""
+    uses_calendar: bool = False
+    _traced: Callable[..., Any] | None = field(default=None, repr=False)
+
+    @property
+    def traced(self) -> Callable[..., Any]:
+        """The traced variant, compiled on first use (the plain one serves every other call)."""
+        if self._traced is None:
+            self._traced = self._build_traced()
+        return self._traced
 
 
 Problem = tuple[str, TypeProblem]  # (clause id, problem)
@@ -54,53 +62,68 @@ def compile_decision(
     blocks: list[tuple[str, ast.Block]],
     default: str | None = None,
 ) -> tuple[CompiledDecision | None, list[Problem]]:
-    """Compile the statements of `blocks` (clause id, block) into one decision function."""
-    problems: list[Problem] = []
-    built: dict[bool, tuple[str, FunctionCompiler]] = {}
+    """Compile the statements of `blocks` (clause id, block) into one decision function.
+
+    The plain function is built now; the traced one (for explanations) from the same checked
+    tree the first time a trace is asked for, so loading a policy does not pay for it.
+    """
     statements: list[StatementRef] = []
-    for trace in (False, True):
-        namespace: dict[str, Any] = {}
-        fc = FunctionCompiler(root, definitions, namespace, trace, counters={})
-        body: list[str] = []
-        index = 0
-        for clause, block in blocks:
-            for stmt in block.statements:
-                fc.current_facts = set()
-                before = len(fc.problems)
-                try:
-                    lines = _statement(fc, stmt, index, outcomes, default)
-                except CompileFailed:
-                    lines = []
-                if not trace:
-                    problems.extend((clause, p) for p in fc.problems[before:])
-                    statements.append(_ref(stmt, index, clause, fc.current_facts))
-                body.extend(f"    {line}" for line in [f"# statement {index}", *lines])
-                index += 1
-        source = "\n".join(
-            [
-                *fc.module_lines,
-                "def decide(case, _dd, _wd, _t):",
-                *(f"    {line}" for line in fc.prelude),
-                "    _f = []; _u = []; _x = []; _o = []; _v = []",
-                *body,
-                "    return _f, _u, _x, _o, _v",
-            ]
-        )
-        built[trace] = (source, fc)
-        if fc.problems and trace:
-            pass
+    problems: list[Problem] = []
+    source, fc = _generate(name, outcomes, root, definitions, blocks, default, False, statements, problems)
     if problems:
         return None, _dedupe(problems)
-    fns = {}
-    for trace, (source, fc) in built.items():
-        namespace = dict(RUNTIME)
-        namespace.update(fc.namespace)
-        code = compile(source, f"<ereje decision {name}{' traced' if trace else ''}>", "exec")
-        exec(code, namespace)
-        fns[trace] = namespace["decide"]
-    return CompiledDecision(
-        name, statements, fns[False], fns[True], built[False][0], built[False][1].uses_calendar
-    ), []
+
+    def traced() -> Callable[..., Any]:
+        t_source, t_fc = _generate(name, outcomes, root, definitions, blocks, default, True, [], [])
+        return _load(name + " traced", t_source, t_fc)
+
+    return CompiledDecision(name, statements, _load(name, source, fc), traced, source, fc.uses_calendar), []
+
+
+def _generate(
+    name: str,
+    outcomes: set[str],
+    root: Ty,
+    definitions: Definitions,
+    blocks: list[tuple[str, ast.Block]],
+    default: str | None,
+    trace: bool,
+    statements: list[StatementRef],
+    problems: list[Problem],
+) -> tuple[str, FunctionCompiler]:
+    fc = FunctionCompiler(root, definitions, {}, trace, counters={})
+    body: list[str] = []
+    index = 0
+    for clause, block in blocks:
+        for stmt in block.statements:
+            fc.current_facts = set()
+            before = len(fc.problems)
+            try:
+                lines = _statement(fc, stmt, index, outcomes, default)
+            except CompileFailed:
+                lines = []
+            problems.extend((clause, p) for p in fc.problems[before:])
+            statements.append(_ref(stmt, index, clause, fc.current_facts))
+            body.extend(f"    {line}" for line in [f"# statement {index}", *lines])
+            index += 1
+    source = "\n".join(
+        [
+            *fc.module_lines,
+            "def decide(case, _dd, _wd, _t):",
+            *(f"    {line}" for line in fc.prelude),
+            "    _f = []; _u = []; _x = []; _o = []; _v = []",
+            *body,
+            "    return _f, _u, _x, _o, _v",
+        ]
+    )
+    return source, fc
+
+
+def _load(name: str, source: str, fc: FunctionCompiler) -> Callable[..., Any]:
+    namespace = dict(RUNTIME)
+    namespace.update(fc.namespace)
+    exec(compile(source, f"<ereje decision {name}>", "exec"), namespace)
+    return namespace["decide"]
 
 
 def _ref(stmt: ast.Node, index: int, clause: str, facts: set[tuple[str, ...]]) -> StatementRef:
