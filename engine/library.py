@@ -103,6 +103,12 @@ class _CalendarRecorder:
         return end
 
 
+@dataclass
+class _Route:
+    validator: CaseValidator
+    editions: list[tuple[dt.date, CompiledDecision | None, QuickResolver | None]]  # latest first
+
+
 class Library:
     """Every act loaded, checked and compiled; the engine's public entry point."""
 
@@ -119,6 +125,7 @@ class Library:
         self._calendar_factory = calendar_factory
         self._calendar: Any = None
         self._questions = self.questions()
+        self._routes: dict[tuple[str, str | None], _Route] = {}
 
     # ---- reading ---------------------------------------------------------------------
 
@@ -254,12 +261,36 @@ class Library:
         Same validation, edition choice and resolution as `decide`, without building the
         explanation (texts, facts, warnings).
         """
+        if edition_id is None:
+            route = self._routes.get((question, act_id)) or self._route(question, act_id)
+            if route is not None:  # the decision date selects the edition: no per-call search
+                if validate:
+                    route.validator.check(case)
+                chosen = next((e for e in route.editions if e[0] <= as_of), None)
+                if chosen is not None and chosen[1] is not None and chosen[2] is not None:
+                    _, fn, quick_resolve = chosen
+                    recorder = _CalendarRecorder(self.calendar()) if fn.uses_calendar else None
+                    return quick_resolve(self._run(fn, case, as_of, recorder, None))
         runtime, compiled_edition, _, compiled, _ = self._prepare(
             question, case, as_of, act_id, None, edition_id, validate=validate, explainable=False
         )
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         quick = runtime.quick[(compiled_edition.edition.id, question)]
         return quick(self._run(compiled, case, as_of, recorder, None))
+
+    def _route(self, question: str, act_id: str | None) -> _Route | None:
+        """What `outcome` needs for a question whose edition the decision date selects."""
+        runtime, spec = self._locate(question, act_id)
+        if spec.edition_date != "decision_date":
+            return None
+        editions = []
+        for compiled_edition in reversed(runtime.in_force):  # latest first
+            compiled = compiled_edition.decisions.get(question)
+            quick = runtime.quick.get((compiled_edition.edition.id, question))
+            editions.append((compiled_edition.edition.start, compiled, quick))
+        route = _Route(runtime.validator(None, question), editions)
+        self._routes[(question, act_id)] = route
+        return route
 
     def _prepare(
         self,
