@@ -26,9 +26,10 @@ def _kind(path: Path) -> str | None:
     return None
 
 
+# Files the loader can read as YAML (the broken-YAML fixtures never reach a schema).
 FILES = sorted(
     p for base in (REPO / "policies", REPO / "tests" / "fixtures")
-    for p in base.rglob("*.yaml") if _kind(p) is not None
+    for p in base.rglob("*.yaml") if _kind(p) is not None and load_policy_yaml(p)[0] is not None
 )
 
 
@@ -39,8 +40,7 @@ def test_there_are_files_to_compare() -> None:
 @pytest.mark.parametrize("path", FILES, ids=lambda p: str(p.relative_to(REPO)))
 def test_fast_and_reference_validators_agree(path: Path) -> None:
     doc, _ = load_policy_yaml(path)
-    if doc is None:
-        pytest.skip("not YAML the loader reads (a broken-YAML fixture)")
+    assert doc is not None
     kind = _kind(path)
     reference = not any(True for _ in _validators()[kind].iter_errors(doc.data))
     assert _valid_fast(kind, doc.data) == reference
