@@ -130,7 +130,7 @@ def main() -> int:
 
     print(f"  hand-written function              {rate(hand)}")
     print(f"  compiled engine (outcome+citations){rate(engine)}  ratio {engine / hand:.2f}×  [target ≤ 2×]")
-    print(f"  compiled engine, tracing every node{rate(traced)}  ratio {traced / hand:.2f}×  [target ≤ 5×]")
+    print(f"  compiled engine, tracing conditions{rate(traced)}  ratio {traced / hand:.2f}×  [target ≤ 5×]")
     print(
         f"  full decide(explain=True)          {rate(explained)}  ratio {explained / hand:.2f}×"
         "  (validation + trace + texts, facts, warnings)"

@@ -139,6 +139,7 @@ class QuickResolver:
             if s.kind in ("require", "ground") and s.clause not in checked:
                 checked.append(s.clause)
         self.default_citations = tuple(sorted(checked, key=order.__getitem__))
+        self.memo: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
 
     def __call__(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
         fired, undetermined, excepted, overrides, _ = raw
@@ -148,6 +149,10 @@ class QuickResolver:
             return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
         if not fired:
             return self.default, self.default_citations
+        key = (*fired, -1, *excepted)  # the answer depends on nothing else: remember it
+        known = self.memo.get(key)
+        if known is not None:
+            return known
         ranks = self.ranks
         best = min(ranks[i] for i in fired)
         clauses = self.clauses
@@ -155,9 +160,13 @@ class QuickResolver:
         for i in excepted:
             if ranks[i] < best:
                 cited.add(clauses[i])
-        return self.outcomes[next(i for i in fired if ranks[i] == best)], tuple(
-            sorted(cited, key=self.order.__getitem__)
+        answer = (
+            self.outcomes[next(i for i in fired if ranks[i] == best)],
+            tuple(sorted(cited, key=self.order.__getitem__)),
         )
+        if len(self.memo) < 4096:
+            self.memo[key] = answer
+        return answer
 
 
 def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: Any = None) -> Resolution:

@@ -269,7 +269,15 @@ class Library:
                 chosen = next((e for e in route.editions if e[0] <= as_of), None)
                 if chosen is not None and chosen[1] is not None and chosen[2] is not None:
                     _, fn, quick_resolve = chosen
-                    recorder = _CalendarRecorder(self.calendar()) if fn.uses_calendar else None
+                    if not fn.uses_calendar:
+                        try:
+                            return quick_resolve(fn.plain(case, as_of, None, None))
+                        except (EvaluationLimit, ArithmeticError, OverflowError) as exc:
+                            raise CaseError(
+                                [CaseProblem("", str(exc))],
+                                title="A date computed from the case is out of range",
+                            ) from None
+                    recorder = _CalendarRecorder(self.calendar())
                     return quick_resolve(self._run(fn, case, as_of, recorder, None))
         runtime, compiled_edition, _, compiled, _ = self._prepare(
             question, case, as_of, act_id, None, edition_id, validate=validate, explainable=False

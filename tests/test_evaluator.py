@@ -739,8 +739,14 @@ def test_explain_trace_gives_each_condition_with_its_clause_line_and_value(enrol
         "employee.service_years >= target_position.requirements.min_service_years"
         in lines[service["line"] - 1]
     )
-    assert entries[("rules.1", "employee.body")]["value"] == "special_state_body"
+    # a boolean fact is a condition and is traced; another fact is not repeated in the trace,
+    # the answer's facts give its value
     assert entries[("rules.4", "target_position.in_presidential_list")]["value"] is True
+    assert ("rules.1", "employee.body") not in entries
+    assert entries[("rules.1", 'employee.body not in {"special_state_body", "state_security_service"}')][
+        "value"
+    ] is False
+    assert {"pointer": "/employee/body", "value": "special_state_body"} in decision.facts
     # the trace is JSON-ready and the plain decision has none
     json.dumps(decision.to_dict())
     assert enrollment.decide("enrollment", ELIGIBLE, as_of=JUNE).trace is None

@@ -106,17 +106,21 @@ def _generate(
             statements.append(_ref(stmt, index, clause, fc.current_facts))
             body.extend(f"    {line}" for line in [f"# statement {index}", *lines])
             index += 1
+    text = "\n".join(body)  # a result list no statement appends to stays an empty tuple
     source = "\n".join(
         [
             *fc.module_lines,
             "def decide(case, _dd, _wd, _t):",
             *(f"    {line}" for line in fc.prelude),
-            "    _f = []; _u = []; _x = []; _o = []; _v = []",
+            "    " + "; ".join(f"{n} = []" if f"{n}.append" in text else f"{n} = ()" for n in _RESULTS),
             *body,
             "    return _f, _u, _x, _o, _v",
         ]
     )
     return source, fc
+
+
+_RESULTS = ("_f", "_u", "_x", "_o", "_v")  # fired, undetermined, excepted, overrides, values
 
 
 def _load(name: str, source: str, fc: FunctionCompiler) -> Callable[..., Any]:

@@ -138,7 +138,12 @@ class FunctionCompiler:
     def expr(self, node: ast.Node, scope: Scope) -> Typed:
         method = getattr(self, "_" + type(node).__name__.lower())
         result: Typed = method(node, scope)
-        if not isinstance(node, ast.Literal | ast.Duration):
+        # The trace records conditions (true, false or missing) and computed dates and numbers;
+        # a bare fact is not repeated there: the answer lists the facts read with their values.
+        bare = isinstance(node, ast.Literal | ast.Duration | ast.SetLiteral) or (
+            isinstance(node, ast.Path) and result.ty.kind != BOOL
+        )
+        if not bare:
             result = Typed(self.traced(node, result.code), result.ty)
         return result
 
