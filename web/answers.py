@@ -107,11 +107,9 @@ def stored_answer(answer: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
-def full_answer(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any] | None:
-    """The answer as it was sent, from the record (None once purged)."""
-    if record.answer is None:
-        return None
-    answer: dict[str, Any] = {
+def _columns(record: DecisionRecord) -> dict[str, Any]:
+    """The members of an answer the log keeps in columns of its own."""
+    return {
         "decision_id": record.decision_id,
         "recorded_at": iso(record.recorded_at),
         "question": record.question,
@@ -122,9 +120,14 @@ def full_answer(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any] 
         "citations": record.citations,
         "edition": record.edition,
         "policy_hash": record.policy_hash,
-        **record.answer,
-        "case_sha256": record.case_sha256,
     }
+
+
+def full_answer(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any] | None:
+    """The answer as it was sent, from the record (None once purged)."""
+    if record.answer is None:
+        return None
+    answer: dict[str, Any] = {**_columns(record), **record.answer, "case_sha256": record.case_sha256}
     act = acts.get(record.act_id) if record.act_id else None
     if act is not None and isinstance(answer.get("clauses"), list):
         answer["clauses"] = [_with_text(act, c) for c in answer["clauses"]]
@@ -145,17 +148,8 @@ def _with_text(act: Any, citation: Any) -> Any:
 def stored_view(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any]:
     """GET /v1/decisions/<id>: the record with the answer as sent (recheck added by caller)."""
     return {
-        "decision_id": record.decision_id,
-        "recorded_at": iso(record.recorded_at),
+        **_columns(record),
         "caller": record.caller,
-        "question": record.question,
-        "act": record.act_id,
-        "as_of": record.as_of.isoformat(),
-        "lang": record.lang,
-        "outcome": record.outcome,
-        "citations": record.citations,
-        "edition": record.edition,
-        "policy_hash": record.policy_hash,
         "case_sha256": record.case_sha256,
         "case": record.case,
         "answer": full_answer(record, acts),
