@@ -13,7 +13,7 @@ import datetime as dt
 import hashlib
 import itertools
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .policy import Act, Amendment, ClauseVersion, EntryIntoForce
@@ -30,7 +30,6 @@ class Edition:
     amendment: Amendment
     entry: EntryIntoForce
     versions: dict[str, ClauseVersion]  # clause id -> version in force
-    uncertain: list[EntryIntoForce] = field(default_factory=list)
     draft: bool = False  # a draft amendment applied to the current edition: not law
     decisions: dict[str, Any] | None = None  # decisions a draft redefines, else the act's
 

@@ -82,16 +82,18 @@ class CaseError(ErejeError, ValueError):
         super().__init__(title + ": " + "; ".join(f"{p.pointer or '/'}: {p.message}" for p in self.problems))
 
 
+def _unknown(what: str, name: str, listed: str, known: list[str], hint: str | None) -> str:
+    message = f"unknown {what} {name!r}; {listed}: {', '.join(known) or 'none'}"
+    return f"{message} ({hint})" if hint else message
+
+
 class UnknownAct(ErejeError, LookupError):
     """No loaded act has this id."""
 
     def __init__(self, act_id: str, known: list[str], hint: str | None = None) -> None:
         self.act_id = act_id
         self.known = known
-        msg = f"unknown act {act_id!r}; loaded acts: {', '.join(known) or 'none'}"
-        if hint:
-            msg += f" ({hint})"
-        super().__init__(msg)
+        super().__init__(_unknown("act", act_id, "loaded acts", known, hint))
 
 
 class UnknownQuestion(ErejeError, LookupError):
@@ -100,10 +102,7 @@ class UnknownQuestion(ErejeError, LookupError):
     def __init__(self, question: str, known: list[str], hint: str | None = None) -> None:
         self.question = question
         self.known = known
-        msg = f"unknown question {question!r}; known questions: {', '.join(known) or 'none'}"
-        if hint:
-            msg += f" ({hint})"
-        super().__init__(msg)
+        super().__init__(_unknown("question", question, "known questions", known, hint))
 
 
 class EditionError(ErejeError, ValueError):

@@ -269,15 +269,7 @@ class Library:
                 chosen = next((e for e in route.editions if e[0] <= as_of), None)
                 if chosen is not None and chosen[1] is not None and chosen[2] is not None:
                     _, fn, quick_resolve = chosen
-                    if not fn.uses_calendar:
-                        try:
-                            return quick_resolve(fn.plain(case, as_of, None, None))
-                        except (EvaluationLimit, ArithmeticError, OverflowError) as exc:
-                            raise CaseError(
-                                [CaseProblem("", str(exc))],
-                                title="A date computed from the case is out of range",
-                            ) from None
-                    recorder = _CalendarRecorder(self.calendar())
+                    recorder = _CalendarRecorder(self.calendar()) if fn.uses_calendar else None
                     return quick_resolve(self._run(fn, case, as_of, recorder, None))
         runtime, compiled_edition, _, compiled, _ = self._prepare(
             question, case, as_of, act_id, None, edition_id, validate=validate, explainable=False
@@ -627,6 +619,21 @@ def _definer(definitions: Definitions, origin: str, edition: Edition) -> ClauseV
     return edition.versions.get(entry[1]) if entry else None
 
 
+def _definition_issue(
+    version: ClauseVersion, node: ast.Node, message: str, hint: str | None = None
+) -> PolicyIssue:
+    line, column = rule_position(version, node.span)
+    return PolicyIssue(
+        file=version.file,
+        line=line,
+        column=column,
+        clause=version.clause,
+        message=message,
+        hint=hint,
+        code="definition",
+    )
+
+
 def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIssue]]:
     issues: list[PolicyIssue] = []
     by_name: dict[str, tuple[ast.Definition, str]] = {}
@@ -634,30 +641,19 @@ def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIs
         if version.program is None:
             continue
         for definition in version.program.definitions:
-            line, column = rule_position(version, definition.span)
             if definition.name in by_name:
                 issues.append(
-                    PolicyIssue(
-                        file=version.file,
-                        line=line,
-                        column=column,
-                        clause=cid,
-                        message=f"'{definition.name}' is already defined by clause {by_name[definition.name][1]}",
+                    _definition_issue(
+                        version,
+                        definition,
+                        f"'{definition.name}' is already defined by clause {by_name[definition.name][1]}",
                         hint="a defined term has one definition per edition; rename one",
-                        code="definition",
                     )
                 )
                 continue
             if len(set(definition.params)) != len(definition.params):
                 issues.append(
-                    PolicyIssue(
-                        file=version.file,
-                        line=line,
-                        column=column,
-                        clause=cid,
-                        message=f"'{definition.name}' repeats a parameter name",
-                        code="definition",
-                    )
+                    _definition_issue(version, definition, f"'{definition.name}' repeats a parameter name")
                 )
             by_name[definition.name] = (definition, cid)
     # Cycles among definitions, found statically so an unused cycle is reported too.
@@ -668,26 +664,18 @@ def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIs
         while stack:
             node, path = stack.pop()
             for nxt in graph[node]:
-                if nxt == start:
-                    cycle = frozenset(path)
-                    if cycle not in reported:
-                        reported.add(cycle)
-                        d, cid = by_name[start]
-                        version = edition.versions[cid]
-                        line, column = rule_position(version, d.span)
-                        issues.append(
-                            PolicyIssue(
-                                file=version.file,
-                                line=line,
-                                column=column,
-                                clause=cid,
-                                message="definitions refer to each other in a cycle: "
-                                + " → ".join([*path, start]),
-                                hint="a definition may use others only if none of them leads back to it",
-                                code="definition",
-                            )
+                if nxt == start and frozenset(path) not in reported:
+                    reported.add(frozenset(path))
+                    d, cid = by_name[start]
+                    issues.append(
+                        _definition_issue(
+                            edition.versions[cid],
+                            d,
+                            "definitions refer to each other in a cycle: " + " → ".join([*path, start]),
+                            hint="a definition may use others only if none of them leads back to it",
                         )
-                elif nxt not in path:
+                    )
+                elif nxt != start and nxt not in path:
                     stack.append((nxt, [*path, nxt]))
     return Definitions(by_name), issues
 

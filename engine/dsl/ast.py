@@ -27,6 +27,22 @@ class Node:
     nid: int = field(default=-1, repr=False, kw_only=True)
 
 
+# What each comparison of the language means as an order relation: dates are compared as days,
+# so `before` is `<`. Shared by the compiler and the static analysis of `ereje lint`.
+COMPARISONS = {
+    "=": "=",
+    "!=": "!=",
+    "<": "<",
+    "<=": "<=",
+    ">": ">",
+    ">=": ">=",
+    "before": "<",
+    "after": ">",
+    "on_or_before": "<=",
+    "on_or_after": ">=",
+}
+
+
 # ---- expressions ------------------------------------------------------------------------
 
 

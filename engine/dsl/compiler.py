@@ -390,18 +390,8 @@ class FunctionCompiler:
             return Typed(code, ty)
         if op in ("in", "not_in"):
             return self._member(node, left, right, scope)
-        py = {
-            "=": "==",
-            "!=": "!=",
-            "<": "<",
-            "<=": "<=",
-            ">": ">",
-            ">=": ">=",
-            "before": "<",
-            "after": ">",
-            "on_or_before": "<=",
-            "on_or_after": ">=",
-        }[op]
+        relation = ast.COMPARISONS[op]
+        py = "==" if relation == "=" else relation
         if op in ("before", "after", "on_or_before", "on_or_after"):
             word = op.replace("_", " ")
             for side, typed in ((node.left, left), (node.right, right)):

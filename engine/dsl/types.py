@@ -141,16 +141,3 @@ def schema_type(
         f"cannot type this schema (type {types!r}); "
         "use boolean, integer, number, string (format date), array or object",
     )
-
-
-def date_paths(ty: Ty, prefix: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
-    """Paths (with '*' for list elements) whose values are dates, for explanations."""
-    out: list[tuple[str, ...]] = []
-    if ty.kind == DATE:
-        out.append(prefix)
-    elif ty.kind == LIST and ty.elem is not None:
-        out.extend(date_paths(ty.elem, (*prefix, "*")))
-    elif ty.kind == OBJECT:
-        for name, sub in ty.fields or ():
-            out.extend(date_paths(sub, (*prefix, name)))
-    return out

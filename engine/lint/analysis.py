@@ -99,18 +99,7 @@ class StatementFacts:
     year_args: set[Path] = field(default_factory=set)  # facts given as the year of quarter_start
 
 
-_CMP = {
-    "=": "=",
-    "!=": "!=",
-    "<": "<",
-    "<=": "<=",
-    ">": ">",
-    ">=": ">=",
-    "before": "<",
-    "after": ">",
-    "on_or_before": "<=",
-    "on_or_after": ">=",
-}
+_CMP = ast.COMPARISONS
 
 
 class Analyser:
