@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +19,7 @@ from typing import Any
 from .casecheck import CaseValidator
 from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
 from .dsl import ast
-from .dsl.codegen import CompiledDecision, compile_decision
+from .dsl.codegen import CompiledDecision, StatementRef, compile_decision
 from .dsl.compiler import Definitions
 from .edition import Edition, content_hash, draft_editions, edition_on, editions_of, history_issues
 from .errors import (
@@ -52,6 +53,11 @@ class CompiledEdition:
     decisions: dict[str, CompiledDecision]
     missing: dict[str, list[str]]  # decision -> clauses it needs that this edition lacks
 
+    @functools.cached_property
+    def edition_dict(self) -> dict[str, Any]:
+        """The edition as decisions report it, built once (callers get a copy)."""
+        return self.edition.to_dict()
+
 
 @dataclass
 class ActRuntime:
@@ -81,6 +87,7 @@ class ActRuntime:
         self.in_force = [c for c in self.editions if not c.edition.draft]
         self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
         self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], Any]] = {}
+        self.explained: dict[tuple, _Explained] = {}  # see Library._explain
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -88,6 +95,18 @@ class ActRuntime:
                 self.quick[(compiled_edition.edition.id, name)] = QuickResolver(
                     specs[name], compiled, self.order
                 )
+
+
+@dataclass(frozen=True)
+class _Explained:
+    """What `Library._explain` works out from the statements' results (see there)."""
+
+    outcome: str
+    outcome_title: str | None
+    clauses: tuple[Citation, ...]
+    statements: list[StatementRef]
+    overridden: frozenset[str]
+    warnings: tuple[str, ...]
 
 
 class _CalendarRecorder:
@@ -188,37 +207,91 @@ class Library:
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         trace: list[tuple[int, Any]] | None = [] if explain else None
         raw = self._run(compiled, case, as_of, recorder, trace)
+        edition = compiled_edition.edition
+        explained = self._explain(runtime, edition, spec, compiled, raw, case, lang, question)
+        warnings.extend(explained.warnings)
+        stmts = compiled.statements
+        values = {
+            stmts[i].name: {"value": jsonable(v), "clause": stmts[i].clause}
+            for i, v in raw[4]
+            if stmts[i].clause not in explained.overridden
+        }
+        if recorder is not None and recorder.spans:
+            start = min(s for s, _ in recorder.spans)
+            end = max(e for _, e in recorder.spans)
+            warnings.extend(note.message for note in self.calendar().notes(start, end))
+        if edition.draft:
+            warnings.insert(
+                0,
+                f"Decided under the DRAFT {edition.amendment.id}: not law, for review only.",
+            )
+        return Decision(
+            question=question,
+            act=runtime.act.id,
+            outcome=explained.outcome,
+            outcome_title=explained.outcome_title,
+            as_of=as_of,
+            clauses=list(explained.clauses),
+            values=values,
+            facts=facts_used(
+                case,
+                explained.statements,
+                runtime.fact_plans.setdefault((edition.id, question), {}),
+            ),
+            edition=dict(compiled_edition.edition_dict),
+            policy_hash=compiled_edition.policy_hash,
+            warnings=warnings,
+            trace=self._trace(runtime, trace) if trace is not None else None,
+        )
+
+    @staticmethod
+    def _explain(
+        runtime: ActRuntime,
+        edition: Edition,
+        spec: DecisionSpec,
+        compiled: CompiledDecision,
+        raw: tuple,
+        case: Any,
+        lang: str | None,
+        question: str,
+    ) -> _Explained:
+        """Outcome, cited clauses with their texts, and the statements whose facts are shown.
+
+        None of it depends on the case beyond which statements fired, were excepted or
+        overrode: for a case with every statement determined it is remembered per such
+        combination (and language), so a repeated combination costs one lookup. A case with
+        an undetermined statement is resolved in full (it may lack a fact, or warn).
+        """
+        fired, undetermined, excepted, overrides, _ = raw
+        key = None
+        if not undetermined:
+            key = (edition.id, question, lang, tuple(fired), tuple(excepted), tuple(overrides))
+            known = runtime.explained.get(key)
+            if known is not None:
+                return known
         resolution = resolve(spec, compiled, raw, case)
-        versions = compiled_edition.edition.versions
+        warnings = []
         for s in resolution.incomplete:
             missing = ", ".join(p for p, _ in missing_facts(case, s)) or "a fact"
             warnings.append(
                 f"Clause {s.clause} could not be evaluated ({missing} missing): it could only have added a "
                 f"further ground for the same outcome, so the answer stands but its citations may be incomplete."
             )
+        statements = [*resolution.decisive, *resolution.excepted, *resolution.overrides]
         cited: list[str] = []
-        for s in [*resolution.decisive, *resolution.excepted, *resolution.overrides]:
+        for s in statements:
             if s.clause not in cited:
                 cited.append(s.clause)
         cited.sort(key=runtime.order.__getitem__)
-        edition_id = compiled_edition.edition.id
         clauses = []
         for c in cited:
-            key = (edition_id, c, resolution.roles[c], lang)
-            found = runtime.citations.get(key)
+            citation_key = (edition.id, c, resolution.roles[c], lang)
+            found = runtime.citations.get(citation_key)
             if found is None:
-                found = runtime.citations[key] = citation(runtime.act, versions, c, resolution.roles[c], lang)
+                found = runtime.citations[citation_key] = citation(
+                    runtime.act, edition.versions, c, resolution.roles[c], lang
+                )
             clauses.append(found)
-        values = {s.name: {"value": jsonable(v), "clause": s.clause} for s, v in resolution.values}
-        if recorder is not None and recorder.spans:
-            start = min(s for s, _ in recorder.spans)
-            end = max(e for _, e in recorder.spans)
-            warnings.extend(note.message for note in self.calendar().notes(start, end))
-        if compiled_edition.edition.draft:
-            warnings.insert(
-                0,
-                f"Decided under the DRAFT {compiled_edition.edition.amendment.id}: not law, for review only.",
-            )
         outcome_title = next(
             (
                 o.titles.get(lang or "en") or o.titles.get(runtime.act.authoritative_language)
@@ -227,24 +300,17 @@ class Library:
             ),
             None,
         )
-        return Decision(
-            question=question,
-            act=runtime.act.id,
+        explained = _Explained(
             outcome=resolution.outcome,
             outcome_title=outcome_title,
-            as_of=as_of,
-            clauses=clauses,
-            values=values,
-            facts=facts_used(
-                case,
-                [*resolution.decisive, *resolution.excepted, *resolution.overrides],
-                runtime.fact_plans.setdefault((compiled_edition.edition.id, question), {}),
-            ),
-            edition=compiled_edition.edition.to_dict(),
-            policy_hash=compiled_edition.policy_hash,
-            warnings=warnings,
-            trace=self._trace(runtime, trace) if trace is not None else None,
+            clauses=tuple(clauses),
+            statements=statements,
+            overridden=frozenset(compiled.statements[i].target for i in overrides),
+            warnings=tuple(warnings),
         )
+        if key is not None and len(runtime.explained) < 4096:
+            runtime.explained[key] = explained
+        return explained
 
     def outcome(
         self,

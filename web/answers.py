@@ -100,11 +100,16 @@ def stored_answer(answer: dict[str, Any]) -> dict[str, Any]:
     out = {k: v for k, v in answer.items() if k not in _COLUMN_MEMBERS}
     clauses = out.get("clauses")
     if isinstance(clauses, list):
-        out["clauses"] = [
-            {k: v for k, v in c.items() if k != "text"} if isinstance(c, dict) else c
-            for c in clauses
-        ]
+        out["clauses"] = [_without_text(c) for c in clauses]
     return out
+
+
+def _without_text(citation: Any) -> Any:
+    if not isinstance(citation, dict):
+        return citation
+    kept = dict(citation)
+    kept.pop("text", None)
+    return kept
 
 
 def _columns(record: DecisionRecord) -> dict[str, Any]:

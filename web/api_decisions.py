@@ -53,7 +53,10 @@ def decide_one(question: str) -> Response:
     snap = get_holder().snapshot  # this request's policy, whatever reloads happen meanwhile
     body = read_json(request, current_app.config["EREJE_MAX_JSON_DEPTH"])
     case, fields = P.split_envelope(body)
-    params = P.resolve(request.args, fields, _zone())
+    if fields:
+        params = P.resolve(request.args, fields, _zone())
+    else:
+        params = P.resolve_query(request.query_string, lambda: request.args, _zone())
     P.check_question(snap.library, question, params)
     record, answer = build(snap, question, case, params, g.caller, _client())
     get_store().record([record])  # durable before the answer leaves

@@ -41,6 +41,13 @@ def _positive_float(text: str) -> float:
     return value
 
 
+def _non_negative_float(text: str) -> float:
+    value = float(text)
+    if not value >= 0:
+        raise ValueError(f"{text!r} must be zero or a positive number")
+    return value
+
+
 def _default_policies() -> str:
     shipped = REPO_ROOT / "policies"
     return str(shipped if shipped.is_dir() else Path.cwd() / "policies")
@@ -84,6 +91,9 @@ SETTINGS = [
             "seconds between polls of the watcher"),
     Setting("EREJE_HISTORY", "EREJE_HISTORY", lambda: 4, _positive_int,
             "superseded policy versions kept in memory for re-checking stored decisions"),
+    Setting("EREJE_LOG_COMMIT_DELAY_MS", "EREJE_LOG_COMMIT_DELAY_MS", lambda: 1.0,
+            _non_negative_float,
+            "ms a SQLite log commit may wait for other busy workers' decisions (0: never)"),
     Setting("EREJE_LOG_WRITER", "EREJE_LOG_WRITER", lambda: None, str,
             "socket of the SQLite log writer process (set by `ereje serve`, not by hand)"),
 ]

@@ -64,6 +64,7 @@ try:  # orjson encodes ~10x faster; JSON work is a large share of a decision's c
             return _stdlib_dumps(obj)
 
 except ImportError:  # pragma: no cover - orjson is a declared dependency
+    _orjson = None  # type: ignore[assignment]
     dumps = _stdlib_dumps
 
 
@@ -75,10 +76,7 @@ def dumps_text(obj: Any) -> str:
 def json_response(
     obj: Any, status: int = 200, headers: dict[str, str] | None = None
 ) -> Response:
-    resp = Response(dumps(obj), status=status, mimetype="application/json")
-    for name, value in (headers or {}).items():
-        resp.headers[name] = value
-    return resp
+    return Response(dumps(obj), status=status, headers=headers, mimetype="application/json")
 
 
 def _reject_constant(name: str) -> Any:
@@ -86,6 +84,35 @@ def _reject_constant(name: str) -> Any:
 
 
 _SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+
+
+# A run of 19 digits may be an integer beyond 64 bits, which orjson reads as a float and the
+# standard library reads exactly: such bodies take the standard library's path.
+_LONG_DIGITS = re.compile(rb"\d{19}")
+
+
+def _fast_parse(data: bytes, max_depth: int | None) -> Any:
+    """orjson's reading of `data`, or `_SLOW` when only the strict path may decide.
+
+    orjson refuses everything the strict path refuses (invalid UTF-8, NaN and Infinity, lone
+    surrogates, a byte-order mark, 1024 levels of nesting); what it refuses goes to the strict
+    path, which accepts or refuses it with its own message. What it accepts, it reads as the
+    standard library does, except integers beyond 64 bits (see `_LONG_DIGITS`) and numbers
+    beyond the float range, which it refuses. A document cannot be deeper than its count of
+    opening brackets, so the depth walk runs only when that count exceeds the limit.
+    """
+    if _orjson is None or _LONG_DIGITS.search(data):
+        return _SLOW
+    try:
+        value = _orjson.loads(data)
+    except _orjson.JSONDecodeError:
+        return _SLOW
+    if max_depth is not None and data.count(b"[") + data.count(b"{") > max_depth:
+        check_depth(value, max_depth)
+    return value
+
+
+_SLOW = object()
 
 
 def parse(text: str | bytes, max_depth: int | None) -> Any:
@@ -96,6 +123,11 @@ def parse(text: str | bytes, max_depth: int | None) -> Any:
     `max_depth` levels of nesting (None: the caller checks depth itself).
     """
     from web.problems import Problem
+
+    if isinstance(text, bytes):
+        value = _fast_parse(text, max_depth)
+        if value is not _SLOW:
+            return value
 
     if isinstance(text, bytes):
         try:

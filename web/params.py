@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import re
+import weakref
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -125,19 +126,70 @@ def resolve(
     )
 
 
+# Parsed query strings that name their date (so the result does not depend on the day),
+# for requests without envelope fields; bounded, since callers choose the strings.
+_QUERY_CACHE: dict[bytes, Params] = {}
+_QUERY_CACHE_MAX = 256
+
+
+def resolve_query(
+    query_string: bytes, parsed: Callable[[], Mapping[str, str]], zone: str
+) -> Params:
+    """`resolve(parsed(), {}, zone)`, remembered per query string once it has parsed
+    (`parsed` is called only on a miss: parsing the query is most of the work)."""
+    params = _QUERY_CACHE.get(query_string)
+    if params is None:
+        query = parsed()
+        params = resolve(query, {}, zone)
+        if query.get("as_of") is not None:
+            if len(_QUERY_CACHE) >= _QUERY_CACHE_MAX:
+                _QUERY_CACHE.clear()
+            _QUERY_CACHE[query_string] = params
+    return params
+
+
+@dataclass(frozen=True)
+class _Scope:
+    questions: frozenset[str]
+    langs: frozenset[str]
+
+
+# Per library (a reload makes a new one): the questions and languages of each act and of all.
+_SCOPES: weakref.WeakKeyDictionary[Any, dict[str | None, _Scope]] = weakref.WeakKeyDictionary()
+
+
+def _scopes(library: Any) -> dict[str | None, _Scope]:
+    scopes = _SCOPES.get(library)
+    if scopes is None:
+        acts = library.acts
+
+        def scope_of(chosen: list[Any]) -> _Scope:
+            return _Scope(
+                frozenset(name for a in chosen for name in a.decisions),
+                frozenset(lang for a in chosen for lang in (a.languages or {})),
+            )
+
+        scopes = {act_id: scope_of([act]) for act_id, act in acts.items()}
+        scopes[None] = scope_of(list(acts.values()))
+        _SCOPES[library] = scopes
+    return scopes
+
+
 def check_question(library: Any, question: str, params: Params) -> None:
     """404 (or 400 for a language) before any work when the request cannot be decided at all."""
-    acts = library.acts
-    if params.act is not None and params.act not in acts:
-        raise Problem("unknown-act", f"unknown act {params.act!r}", known=sorted(acts))
-    scope = [acts[params.act]] if params.act is not None else list(acts.values())
-    known = sorted({name for a in scope for name in a.decisions})
-    if question not in known:
+    scope = _scopes(library).get(params.act)
+    if scope is None:
+        raise Problem("unknown-act", f"unknown act {params.act!r}", known=sorted(library.acts))
+    if question not in scope.questions:
         where = f" in act {params.act}" if params.act else ""
-        raise Problem("unknown-question", f"unknown question {question!r}{where}", known=known)
+        raise Problem(
+            "unknown-question",
+            f"unknown question {question!r}{where}",
+            known=sorted(scope.questions),
+        )
     if params.lang is not None:
-        langs = sorted({lang for a in scope for lang in (a.languages or {})})
-        if params.lang not in langs:
+        langs = sorted(scope.langs)
+        if params.lang not in scope.langs:
             raise Problem(
                 "invalid-parameter",
                 f"lang {params.lang!r} is not a language of the act; available: "

@@ -40,6 +40,10 @@ SECURITY_HEADERS = {
 }
 
 
+# Every path under this prefix belongs to the API (no page route starts with it; a test checks).
+API_PREFIX = "/v1/"
+
+
 class PageDispatcher:
     """WSGI middleware: page routes to the pages app, every other path to the API."""
 
@@ -57,6 +61,9 @@ class PageDispatcher:
         return True
 
     def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        # The API's paths are never pages: decisions skip matching against the pages' map.
+        if environ.get("PATH_INFO", "").startswith(API_PREFIX):
+            return self.api_wsgi(environ, start_response)
         if self.is_page(environ):
             return self.pages(environ, start_response)
         return self.api_wsgi(environ, start_response)

@@ -44,17 +44,30 @@ class WriterError(Exception):
 
 
 # -- the writer process --------------------------------------------------------------------
+# A worker that sent a frame this recently is busy: under load, the next commit waits (at most
+# the commit delay) for the busy workers' frames, so one fsync covers more decisions. The
+# idea is PostgreSQL's `commit_delay` / `commit_siblings`: a lone writer never waits.
+_BUSY_WINDOW_S = 0.05
+
+
 class _Peer:
-    __slots__ = ("buf", "sock")
+    __slots__ = ("buf", "last_frame", "sock")
 
     def __init__(self, sock: socket.socket) -> None:
         self.sock = sock
         self.buf = bytearray()
+        self.last_frame = 0.0
 
 
-def serve(store: Any, sock_path: Path, stop: threading.Event | None = None) -> None:
+def serve(
+    store: Any,
+    sock_path: Path,
+    stop: threading.Event | None = None,
+    commit_delay: float = 0.0,
+) -> None:
     """Accept workers on `sock_path` and commit their rows in shared transactions until
-    SIGTERM (or `stop`)."""
+    SIGTERM (or `stop`). `commit_delay` (seconds) is how long a commit may wait for the
+    frames of other busy workers."""
     stop = stop or threading.Event()
     parent = os.getppid()
     if sock_path.exists():
@@ -73,26 +86,9 @@ def serve(store: Any, sock_path: Path, stop: threading.Event | None = None) -> N
                 log.warning("log writer: the server process is gone, exiting")
                 break
             ready: list[tuple[_Peer, list[Any]]] = []
-            for key, _ in events:
-                if key.data is None:
-                    _accept(listener, sel)
-                    continue
-                peer: _Peer = key.data
-                if not _receive(peer):
-                    sel.unregister(peer.sock)
-                    peer.sock.close()
-                    continue
-                while len(peer.buf) >= 4:
-                    (size,) = _HEADER.unpack_from(peer.buf)
-                    if size > MAX_FRAME or len(peer.buf) < 4 + size:
-                        break
-                    frame = bytes(peer.buf[4 : 4 + size])
-                    del peer.buf[: 4 + size]
-                    try:
-                        ready.append((peer, _rows(marshal.loads(frame))))
-                    except (ValueError, EOFError, TypeError) as exc:
-                        log.error("log writer: unreadable frame dropped: %s", exc)
-                        _reply(peer, _error(f"unreadable frame: {exc}"))
+            _take(events, listener, sel, ready)
+            if ready and commit_delay > 0:
+                _linger(listener, sel, ready, commit_delay)
             if ready:
                 _commit(store, ready)
     finally:
@@ -101,6 +97,57 @@ def serve(store: Any, sock_path: Path, stop: threading.Event | None = None) -> N
         sel.close()
         if sock_path.exists():
             sock_path.unlink()
+
+
+def _take(
+    events: list[Any],
+    listener: socket.socket,
+    sel: selectors.BaseSelector,
+    ready: list[tuple[_Peer, list[Any]]],
+) -> None:
+    """Accept new workers and add every complete frame that arrived to `ready`."""
+    now = time.monotonic()
+    for key, _ in events:
+        if key.data is None:
+            _accept(listener, sel)
+            continue
+        peer: _Peer = key.data
+        if not _receive(peer):
+            sel.unregister(peer.sock)
+            peer.sock.close()
+            continue
+        while len(peer.buf) >= 4:
+            (size,) = _HEADER.unpack_from(peer.buf)
+            if size > MAX_FRAME or len(peer.buf) < 4 + size:
+                break
+            frame = bytes(peer.buf[4 : 4 + size])
+            del peer.buf[: 4 + size]
+            peer.last_frame = now
+            try:
+                ready.append((peer, _rows(marshal.loads(frame))))
+            except (ValueError, EOFError, TypeError) as exc:
+                log.error("log writer: unreadable frame dropped: %s", exc)
+                _reply(peer, _error(f"unreadable frame: {exc}"))
+
+
+def _linger(
+    listener: socket.socket,
+    sel: selectors.BaseSelector,
+    ready: list[tuple[_Peer, list[Any]]],
+    delay: float,
+) -> None:
+    """Wait up to `delay` for the frames of the other busy workers (none busy: no wait)."""
+    start = time.monotonic()
+    deadline = start + delay
+    peers = [k.data for k in sel.get_map().values() if k.data is not None]
+    busy = {id(p) for p in peers if start - p.last_frame < _BUSY_WINDOW_S}
+    waiting = {id(p) for p, _ in ready}
+    while not busy <= waiting:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            return
+        _take(sel.select(timeout=left), listener, sel, ready)
+        waiting = {id(p) for p, _ in ready}
 
 
 def _accept(listener: socket.socket, sel: selectors.BaseSelector) -> None:
@@ -112,11 +159,15 @@ def _accept(listener: socket.socket, sel: selectors.BaseSelector) -> None:
     sel.register(sock, selectors.EVENT_READ, _Peer(sock))
 
 
+_CHUNK = 1 << 20
+
+
 def _receive(peer: _Peer) -> bool:
-    """Read what is there; False when the peer has gone."""
+    """Read what is there; False when the peer has gone. A short read means the socket is
+    drained (a frame that is not complete yet is finished on a later wake-up)."""
     while True:
         try:
-            chunk = peer.sock.recv(1 << 20)
+            chunk = peer.sock.recv(_CHUNK)
         except BlockingIOError:
             return True
         except OSError:
@@ -124,6 +175,8 @@ def _receive(peer: _Peer) -> bool:
         if not chunk:
             return False
         peer.buf += chunk
+        if len(chunk) < _CHUNK:
+            return True
 
 
 def _rows(value: Any) -> list[tuple[Any, ...]]:
@@ -139,9 +192,14 @@ def _error(message: str) -> bytes:
 
 def _reply(peer: _Peer, reply: bytes) -> None:
     try:
-        peer.sock.settimeout(5)  # a worker that stops reading must not stall the log
-        peer.sock.sendall(reply)
-        peer.sock.setblocking(False)
+        try:  # the usual case: a short reply fits the socket's buffer at once
+            sent = peer.sock.send(reply)
+        except BlockingIOError:
+            sent = 0
+        if sent < len(reply):
+            peer.sock.settimeout(5)  # a worker that stops reading must not stall the log
+            peer.sock.sendall(reply[sent:])
+            peer.sock.setblocking(False)
     except OSError:
         pass  # the worker died waiting; its request was never answered
 
@@ -245,16 +303,25 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m web.store.logwriter", description=__doc__)
     parser.add_argument("--database-url", required=True)
     parser.add_argument("--socket", required=True, type=Path)
+    parser.add_argument(
+        "--commit-delay-ms", type=float, default=None,
+        help="how long a commit may wait for other busy workers' decisions"
+        " (default: EREJE_LOG_COMMIT_DELAY_MS)",
+    )
     args = parser.parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="[%(asctime)s] [%(process)d] %(message)s")
+    from web import config
     from web.store.sqlite import SQLiteStore
 
+    delay_ms = args.commit_delay_ms
+    if delay_ms is None:
+        delay_ms = config.load()["EREJE_LOG_COMMIT_DELAY_MS"]
     store = SQLiteStore.from_url(args.database_url)
     store.migrate()
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    serve(store, args.socket, stop)
+    serve(store, args.socket, stop, commit_delay=delay_ms / 1000)
     store.close()
     return 0
 
