@@ -16,10 +16,12 @@ from flask import Blueprint, Response, current_app, g, request
 from web import params as P
 from web.answers import build, decide, stored_view
 from web.auth import require_token
+from web.gcpause import collection_paused
 from web.ids import is_id
 from web.jsonio import (
     JSON_MIMETYPES,
     JSONL_MIMETYPES,
+    dumps,
     iter_json_lines,
     json_response,
     parse,
@@ -107,42 +109,57 @@ def _batch_items(max_cases: int) -> list[tuple[Any, Problem | None]]:
 @bp.post("/<question>/batch")
 @require_token
 def decide_batch(question: str) -> Response:
-    """One answer per case, in order; a refused case does not fail the others."""
+    """One answer per case, in order; a refused case does not fail the others.
+
+    Each answer is encoded as soon as it is made and its record handed to the log, which
+    (with the SQLite log writer) commits earlier cases while later ones are decided. The
+    answer leaves only when every record is durable (`BatchLog.close`).
+    """
     snap = get_holder().snapshot
     defaults = P.resolve(request.args, {}, _zone())  # validates the query once for all
     P.check_question(snap.library, question, defaults)
     items = _batch_items(current_app.config["EREJE_BATCH_MAX_CASES"])
     client = _client()
-    records: list[DecisionRecord] = []
-    results: list[dict[str, Any]] = []
-    for index, (body, refused) in enumerate(items):
-        if refused is None:
-            try:
-                case, fields = P.split_envelope(body)
-                params = defaults
-                if fields:
-                    params = P.resolve(request.args, fields, _zone(), fields_win=True)
-                    P.check_question(snap.library, question, params)
-                record, answer = build(snap, question, case, params, g.caller, client)
-            except Exception as exc:  # each case answers for itself
-                refused = problem_for(exc)
-                if refused.status >= 500:
-                    raise
-            else:
-                records.append(record)
-                results.append({"index": index, "status": 201, "decision": answer})
-                continue
-        results.append({"index": index, "status": refused.status, "problem": refused.to_dict()})
-    get_store().record(records)  # one transaction, durable before the answer leaves
-    return json_response(
+    parts: list[bytes] = []
+    decided = 0
+    log = get_store().batch_log()
+    try:
+        with collection_paused():
+            for index, (body, refused) in enumerate(items):
+                if refused is None:
+                    try:
+                        case, fields = P.split_envelope(body)
+                        params = defaults
+                        if fields:
+                            params = P.resolve(request.args, fields, _zone(), fields_win=True)
+                            P.check_question(snap.library, question, params)
+                        record, answer = build(snap, question, case, params, g.caller, client)
+                    except Exception as exc:  # each case answers for itself
+                        refused = problem_for(exc)
+                        if refused.status >= 500:
+                            raise
+                    else:
+                        log.add(record)
+                        decided += 1
+                        parts.append(dumps({"index": index, "status": 201, "decision": answer}))
+                        continue
+                parts.append(
+                    dumps({"index": index, "status": refused.status, "problem": refused.to_dict()})
+                )
+            log.close()  # durable before the answer leaves
+    except BaseException:
+        log.abandon()
+        raise
+    head = dumps(
         {
             "question": question,
-            "count": len(results),
-            "decided": len(records),
-            "refused": len(results) - len(records),
-            "results": results,
+            "count": len(parts),
+            "decided": decided,
+            "refused": len(parts) - decided,
         }
     )
+    body = b"".join((head[:-1], b',"results":[', b",".join(parts), b"]}"))
+    return Response(body, status=200, mimetype="application/json")
 
 
 # -- reading back --------------------------------------------------------------------------

@@ -156,6 +156,42 @@ def test_a_killed_log_writer_is_restarted_and_nothing_answered_is_lost(
         server.stop()
 
 
+def test_a_batch_is_logged_in_chunks_while_decided(tmp_path: Path, shipped_policies) -> None:
+    """Served with the log writer, a batch of several chunks answers every case, and every
+    decision it answered is in the log, with its own case."""
+    import copy
+
+    db = "sqlite:///" + str(tmp_path / "log.sqlite3")
+    server = Server(tmp_path, shipped_policies, db, TOKENS, workers=2)
+    try:
+        server.wait_ready()
+        cases = []
+        for i in range(700):
+            case = copy.deepcopy(CASE)
+            case["employee"]["service_years"] = 1 + i % 30
+            cases.append(case)
+        cases[5] = {"employee": "not a case"}  # refused on its own, the rest go on
+        status, body = http(
+            "POST", f"{server.base}/v1/decisions/enrollment/batch?as_of={AS_OF}", cases, TOKEN,
+            timeout=120,
+        )
+        assert status == 200, body
+        assert (body["count"], body["decided"], body["refused"]) == (700, 699, 1)
+        assert [r["index"] for r in body["results"]] == list(range(700))
+        ids = [r["decision"]["decision_id"] for r in body["results"] if r["status"] == 201]
+        store = open_store(db)
+        try:
+            assert set(ids) <= store.ids()
+            got = store.get(ids[-1])
+            assert got is not None and got.case == cases[-1]
+        finally:
+            store.close()
+        status, again = http("POST", server.base + DECIDE, CASE, TOKEN)
+        assert status == 201, again  # the worker's connection to the writer still works
+    finally:
+        server.stop()
+
+
 def test_reload_under_load_never_fails_a_request(tmp_path: Path, shipped_policies) -> None:
     policies = tmp_path / "policies"
     shutil.copytree(shipped_policies, policies)

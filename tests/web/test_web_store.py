@@ -73,6 +73,45 @@ def test_batch_is_one_transaction(store) -> None:
     assert store.get(other.decision_id) is not None
 
 
+def test_batch_log_stores_every_record_once_closed(store) -> None:
+    """More records than a chunk: all are durable when close() returns, none lost or doubled."""
+    records = [make_record() for _ in range(600)]
+    log = store.batch_log()
+    for rec in records:
+        log.add(rec)
+    log.close()
+    for rec in records[:: 50] + records[-3:]:
+        got = store.get(rec.decision_id)
+        assert got is not None and got.case == rec.case
+    store.record([make_record()])  # the connection is fit for the next request
+
+
+def test_batch_log_reports_a_failed_chunk_and_the_connection_recovers(store) -> None:
+    """A chunk the log refuses (here: an id already logged) fails close(); the
+    records of other chunks may be logged (never answered), and the store keeps working."""
+    taken = make_record()
+    store.record([taken])
+    log = store.batch_log()
+    for _ in range(300):
+        log.add(make_record())
+    log.add(make_record(decision_id=taken.decision_id))
+    with pytest.raises(StoreError):
+        log.close()
+    after = make_record()
+    store.record([after])
+    assert store.get(after.decision_id) is not None
+
+
+def test_an_abandoned_batch_log_leaves_the_store_usable(store) -> None:
+    log = store.batch_log()
+    for _ in range(300):
+        log.add(make_record())
+    log.abandon()
+    after = make_record()
+    store.record([after])
+    assert store.get(after.decision_id) is not None
+
+
 def test_purge_redacts_personal_data_and_keeps_the_audit_trail(store) -> None:
     now = utcnow()
     old = make_record(recorded_at=now - dt.timedelta(days=400))

@@ -105,6 +105,33 @@ def utcnow() -> _dt.datetime:
     return _dt.datetime.now(_dt.UTC)
 
 
+class BatchLog:
+    """The records of one batch request, handed to the store as the batch is decided.
+
+    This generic form keeps them and stores them in one transaction when the batch is done
+    (`close`). A store that can commit while the batch goes on (SQLite through its log
+    writer) returns its own kind from `batch_log()`. Either way every record is durable
+    when `close()` returns, and an error there means the batch must not be answered; the
+    log may then hold some of its decisions, never answered, as after a crash.
+    """
+
+    def __init__(self, store: DecisionStore) -> None:
+        self._store = store
+        self._records: list[DecisionRecord] = []
+
+    def add(self, record: DecisionRecord) -> None:
+        self._records.append(record)
+
+    def close(self) -> None:
+        """Return once every added record is durable; raise `StoreError` otherwise."""
+        records, self._records = self._records, []
+        self._store.record(records)
+
+    def abandon(self) -> None:
+        """The batch failed before its end: store nothing more."""
+        self._records = []
+
+
 class DecisionStore(Protocol):
     """What the service needs from a decision log backend."""
 
@@ -115,6 +142,9 @@ class DecisionStore(Protocol):
 
     def record(self, records: Sequence[DecisionRecord]) -> None:
         """Store the records in one transaction, durable when this returns."""
+
+    def batch_log(self) -> BatchLog:
+        """Where a batch request puts its records as it decides them."""
 
     def get(self, decision_id: str) -> DecisionRecord | None:
         """The record with this id, or `None`."""

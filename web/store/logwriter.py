@@ -253,23 +253,73 @@ class WriterClient:
 
         Never retried after the frame was sent: the rows may be committed already.
         """
+        self._send(rows)
+        message = self._receive_reply()
+        if message is not None:
+            raise WriterError(f"the log writer could not commit: {message}")
+
+    def pipeline(self) -> WriterPipeline:
+        """Send several frames before reading their replies (a batch logged while decided)."""
+        return WriterPipeline(self)
+
+    def _send(self, rows: list[Any]) -> None:
         payload = marshal.dumps([tuple(r) for r in rows])
         frame = _HEADER.pack(len(payload)) + payload
         sock = self._sock()
         try:
             sock.sendall(frame)
+        except OSError as exc:
+            self._drop()
+            raise WriterError(f"the log writer did not take the rows: {exc}") from None
+
+    def _receive_reply(self) -> str | None:
+        """The next reply: None for committed, else the writer's error message."""
+        sock = self._sock()
+        try:
             status = _recv_exact(sock, 1)
             if status == b"\x00":
-                return
+                return None
             (size,) = _HEADER.unpack(_recv_exact(sock, 4))
-            message = _recv_exact(sock, size).decode("utf-8", "replace")
+            return _recv_exact(sock, size).decode("utf-8", "replace")
         except OSError as exc:
             self._drop()
             raise WriterError(f"the log writer did not confirm the commit: {exc}") from None
-        raise WriterError(f"the log writer could not commit: {message}")
 
     def close(self) -> None:
         self._drop()
+
+
+class WriterPipeline:
+    """Frames sent one after another on this thread's connection, replies read at the end.
+
+    The writer answers a connection's frames in order, so `finish()` reads one reply per
+    frame sent. If the batch is abandoned half-way, the connection is closed rather than
+    reused, since replies may still be on their way.
+    """
+
+    def __init__(self, client: WriterClient) -> None:
+        self._client = client
+        self._sent = 0
+
+    def send(self, rows: list[Any]) -> None:
+        self._client._send(rows)
+        self._sent += 1
+
+    def finish(self) -> None:
+        """Return once every frame sent is committed; raise `WriterError` otherwise."""
+        errors = []
+        while self._sent:
+            self._sent -= 1
+            message = self._client._receive_reply()
+            if message is not None:
+                errors.append(message)
+        if errors:
+            raise WriterError(f"the log writer could not commit: {errors[0]}")
+
+    def abandon(self) -> None:
+        if self._sent:
+            self._client._drop()
+            self._sent = 0
 
 
 def _recv_exact(sock: socket.socket, n: int) -> bytes:

@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from web.store import DecisionRecord, StoreError, store_json, utcnow
+from web.store import BatchLog, DecisionRecord, StoreError, store_json, utcnow
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
 
 _COLUMNS = (
@@ -129,6 +129,9 @@ class PostgresStore:
         placeholders = ", ".join(["%s"] * 17)
         with self._transaction("write") as cur:
             cur.executemany(f"INSERT INTO decisions ({_COLUMNS}) VALUES ({placeholders})", rows)
+
+    def batch_log(self) -> BatchLog:
+        return BatchLog(self)
 
     def get(self, decision_id: str) -> DecisionRecord | None:
         with self._transaction("read") as cur:

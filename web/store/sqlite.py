@@ -26,9 +26,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from web.store import DecisionRecord, StoreError, store_json, utcnow
+from web.store import BatchLog, DecisionRecord, StoreError, store_json, utcnow
 from web.store.groupcommit import GroupCommitter
-from web.store.logwriter import WriterClient, WriterError
+from web.store.logwriter import WriterClient, WriterError, WriterPipeline
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
 
 _COLUMNS = (
@@ -184,10 +184,9 @@ class SQLiteStore:
         return int(row[0] or 0)
 
     # -- decisions -----------------------------------------------------------------------
-    def record(self, records: Sequence[DecisionRecord]) -> None:
-        if not records:
-            return
-        rows = [
+    @staticmethod
+    def _rows(records: Sequence[DecisionRecord]) -> list[tuple[Any, ...]]:
+        return [
             (
                 r.decision_id, _ts(r.recorded_at), r.caller, r.question, r.act_id,
                 r.as_of.isoformat(), r.lang, int(r.explain), r.outcome, store_json(r.edition),
@@ -199,6 +198,18 @@ class SQLiteStore:
             )
             for r in records
         ]
+
+    def batch_log(self) -> BatchLog:
+        """Through the log writer, a batch's records go out in chunks while it is decided,
+        so the writer commits on the other core meanwhile; otherwise one transaction."""
+        if self._writer is None:
+            return BatchLog(self)
+        return _PipelinedBatchLog(self, self._writer.pipeline())
+
+    def record(self, records: Sequence[DecisionRecord]) -> None:
+        if not records:
+            return
+        rows = self._rows(records)
         if self._writer is not None:
             try:
                 self._writer.commit(rows)
@@ -268,3 +279,37 @@ class SQLiteStore:
             return
         with self._transaction("write"):
             pass
+
+
+class _PipelinedBatchLog(BatchLog):
+    """A batch's records sent to the log writer `CHUNK` at a time, replies read at the end."""
+
+    CHUNK = 256
+
+    def __init__(self, store: SQLiteStore, pipeline: WriterPipeline) -> None:
+        super().__init__(store)
+        self._pipeline = pipeline
+
+    def add(self, record: DecisionRecord) -> None:
+        self._records.append(record)
+        if len(self._records) >= self.CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        records, self._records = self._records, []
+        try:
+            self._pipeline.send(SQLiteStore._rows(records))
+        except WriterError as exc:
+            raise StoreError(str(exc)) from None
+
+    def close(self) -> None:
+        if self._records:
+            self._flush()
+        try:
+            self._pipeline.finish()
+        except WriterError as exc:
+            raise StoreError(str(exc)) from None
+
+    def abandon(self) -> None:
+        self._records = []
+        self._pipeline.abandon()
