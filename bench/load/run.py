@@ -6,7 +6,8 @@ What it measures, in one run on one machine:
    (`bench/load/minimal_app.py`, same gunicorn settings), same body and headers, each for
    `--duration` seconds split into alternating rounds (so both see the same background load
    on a shared machine). Reported: requests/s, p50, p99, non-2xx count, and the ratio
-   decision/minimal (target ≥ 0.6).
+   decision/minimal (target ≥ 0.6), and the CPU the server's processes used per request
+   (from /proc), the log writer's share apart: where the ratio comes from.
 2. One batch of `--batch` cases (default 10,000) to POST /v1/decisions/enrollment/batch,
    timed end to end from the client (target < 3 s), best and median of `--batch-runs`.
 
@@ -124,11 +125,48 @@ def run_wrk(wrk: str, url: str, body_file: Path, token: str, connections: int, t
     }
 
 
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def server_cpu(root: int) -> dict[str, float]:
+    """CPU seconds (user + system) used so far by `root` and its descendants, and by the
+    log writer among them (from /proc: Linux only; empty elsewhere)."""
+    stats: dict[int, tuple[int, float, bool]] = {}
+    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else []:
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes()
+        except OSError:
+            continue
+        fields = stat[stat.rindex(")") + 2:].split()
+        ppid, cpu = int(fields[1]), (int(fields[11]) + int(fields[12])) / _TICK
+        stats[int(entry.name)] = (ppid, cpu, b"web.store.logwriter" in cmdline)
+    if root not in stats:
+        return {}
+    family, frontier = {root}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, (ppid, _, _) in stats.items():
+            if ppid == parent and pid not in family:
+                family.add(pid)
+                frontier.append(pid)
+    return {
+        "total": sum(stats[p][1] for p in family),
+        "log_writer": sum(stats[p][1] for p in family if stats[p][2]),
+    }
+
+
 def combine(runs: list[dict[str, float]]) -> dict[str, float]:
     """Several wrk runs as one: requests/s over all, median p50 and p99, summed errors."""
     seconds = sum(r["requests"] / r["rps"] for r in runs if r["rps"])
     requests = sum(r["requests"] for r in runs)
+    cpu = sum(r.get("cpu_s", 0.0) for r in runs)
+    writer = sum(r.get("writer_cpu_s", 0.0) for r in runs)
     return {
+        "cpu_us_per_request": cpu / requests * 1e6 if requests else 0.0,
+        "writer_cpu_us_per_request": writer / requests * 1e6 if requests else 0.0,
         "requests": requests,
         "rps": requests / seconds if seconds else 0.0,
         "p50_ms": statistics.median(r["p50_ms"] for r in runs),
@@ -239,11 +277,21 @@ def measure(args: argparse.Namespace, wrk: str, token: str, body_file: Path, wor
         # machine drifts over seconds); each gets `duration` seconds in total.
         slice_s = max(1, args.duration // args.rounds)
         runs: dict[str, list[dict[str, float]]] = {"minimal": [], "decision": []}
+
+        def measured(name: str, proc: subprocess.Popen, url: str) -> None:
+            """One wrk round, with the CPU the server's processes used meanwhile."""
+            before = server_cpu(proc.pid)
+            result = run_wrk(wrk, url, body_file, token, args.connections, args.wrk_threads,
+                             slice_s)
+            after = server_cpu(proc.pid)
+            if before and after:
+                result["cpu_s"] = after["total"] - before["total"]
+                result["writer_cpu_s"] = after["log_writer"] - before["log_writer"]
+            runs[name].append(result)
+
         for _ in range(args.rounds):
-            runs["minimal"].append(run_wrk(wrk, base_min + "/v1/minimal", body_file, token,
-                                           args.connections, args.wrk_threads, slice_s))
-            runs["decision"].append(run_wrk(wrk, dec_url, body_file, token, args.connections,
-                                            args.wrk_threads, slice_s))
+            measured("minimal", mini, base_min + "/v1/minimal")
+            measured("decision", dec, dec_url)
         minimal, decision = combine(runs["minimal"]), combine(runs["decision"])
 
         cases = json.dumps(batch_cases(args.batch)).encode()
@@ -287,6 +335,11 @@ def report(args: argparse.Namespace, figures: dict) -> None:
                       ("POST /v1/decisions/enrollment", decision)):
         print(f"{name:<34}{fig['rps']:>10.0f}{fig['p50_ms']:>10.2f}{fig['p99_ms']:>10.2f}"
               f"{fig['non_2xx']:>10}  {fig['rps_per_round']}")
+    if decision.get("cpu_us_per_request"):
+        print(f"server CPU per request (all its processes, user + system): minimal "
+              f"{minimal['cpu_us_per_request']:.0f} us, decision "
+              f"{decision['cpu_us_per_request']:.0f} us, of which the log writer "
+              f"{decision['writer_cpu_us_per_request']:.0f} us")
     met = "met" if ratio >= 0.6 else "NOT met"
     print(f"ratio decision/minimal: {ratio:.2f} (target >= 0.60: {met}; decision log on)")
     b = figures["batch"]

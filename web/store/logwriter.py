@@ -7,7 +7,9 @@ work around it (other processes deciding, other threads holding its GIL), so the
 deciding — capped the throughput. Here the workers send their rows over a Unix socket and wait;
 the writer, doing nothing else, commits everything that arrived while the previous commit ran in
 one transaction and then acknowledges each sender. A decision is still answered only after its
-row is durable; the fsyncs are shared by all the workers' requests.
+row is durable; the fsyncs are shared by all the workers' requests. Under load a commit may
+wait up to `EREJE_LOG_COMMIT_DELAY_MS` for the rows of other busy workers (see `_linger`); a
+batch sends its rows in several frames without waiting in between (`WriterPipeline`).
 
 Protocol (local): a frame is a 4-byte big-endian length and a `marshal`-encoded list of rows
 (tuples of str, int and None: the column values, JSON already rendered). `marshal` because it
