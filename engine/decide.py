@@ -10,6 +10,7 @@ when none did. Every clause that gave the chosen outcome is cited (an exclusion 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -265,7 +266,7 @@ def _pointer_of(path: tuple[str, ...]) -> str:
     return "/" + "/".join(parts)
 
 
-def _fact_plan(statements: list[StatementRef]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _fact_plan(statements: Sequence[StatementRef]) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """(pointer, path up to any list) for each fact the statements read."""
     plan: dict[str, tuple[str, ...]] = {}
     for s in statements:
@@ -278,7 +279,7 @@ def _fact_plan(statements: list[StatementRef]) -> tuple[tuple[str, tuple[str, ..
 
 
 def facts_used(
-    case: dict[str, Any], statements: list[StatementRef], plans: dict[tuple[int, ...], Any] | None = None
+    case: dict[str, Any], statements: Sequence[StatementRef], plans: dict[tuple[int, ...], Any] | None = None
 ) -> list[dict[str, Any]]:
     """The facts the cited statements read, with their values as given in the case.
 

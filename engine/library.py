@@ -104,7 +104,7 @@ class _Explained:
     outcome: str
     outcome_title: str | None
     clauses: tuple[Citation, ...]
-    statements: list[StatementRef]
+    statements: tuple[StatementRef, ...]
     overridden: frozenset[str]
     warnings: tuple[str, ...]
 
@@ -304,7 +304,7 @@ class Library:
             outcome=resolution.outcome,
             outcome_title=outcome_title,
             clauses=tuple(clauses),
-            statements=statements,
+            statements=tuple(statements),
             overridden=frozenset(compiled.statements[i].target for i in overrides),
             warnings=tuple(warnings),
         )

@@ -106,6 +106,36 @@ def _batch_items(max_cases: int) -> list[tuple[Any, Problem | None]]:
     return [(case, None) for case in body]
 
 
+def _batch_answer(
+    snap: Any,
+    question: str,
+    index: int,
+    body: Any,
+    refused: Problem | None,
+    defaults: P.Params,
+    client: dict[str, Any],
+) -> tuple[bytes, DecisionRecord | None]:
+    """One batch item's encoded result, and its record when it was decided.
+
+    A case answers for itself: its problem is its result. A 5xx is not the case's fault
+    and fails the batch."""
+    if refused is None:
+        try:
+            case, fields = P.split_envelope(body)
+            params = defaults
+            if fields:
+                params = P.resolve(request.args, fields, _zone(), fields_win=True)
+                P.check_question(snap.library, question, params)
+            record, answer = build(snap, question, case, params, g.caller, client)
+        except Exception as exc:
+            refused = problem_for(exc)
+            if refused.status >= 500:
+                raise
+        else:
+            return dumps({"index": index, "status": 201, "decision": answer}), record
+    return dumps({"index": index, "status": refused.status, "problem": refused.to_dict()}), None
+
+
 @bp.post("/<question>/batch")
 @require_token
 def decide_batch(question: str) -> Response:
@@ -126,26 +156,13 @@ def decide_batch(question: str) -> Response:
     try:
         with collection_paused():
             for index, (body, refused) in enumerate(items):
-                if refused is None:
-                    try:
-                        case, fields = P.split_envelope(body)
-                        params = defaults
-                        if fields:
-                            params = P.resolve(request.args, fields, _zone(), fields_win=True)
-                            P.check_question(snap.library, question, params)
-                        record, answer = build(snap, question, case, params, g.caller, client)
-                    except Exception as exc:  # each case answers for itself
-                        refused = problem_for(exc)
-                        if refused.status >= 500:
-                            raise
-                    else:
-                        log.add(record)
-                        decided += 1
-                        parts.append(dumps({"index": index, "status": 201, "decision": answer}))
-                        continue
-                parts.append(
-                    dumps({"index": index, "status": refused.status, "problem": refused.to_dict()})
+                part, record = _batch_answer(
+                    snap, question, index, body, refused, defaults, client
                 )
+                parts.append(part)
+                if record is not None:
+                    log.add(record)
+                    decided += 1
             log.close()  # durable before the answer leaves
     except BaseException:
         log.abandon()

@@ -14,9 +14,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from web.jsonio import parse
+from web.jsonio import canonical_json, parse
 from web.problems import Problem
-from web.store import canonical_json, case_digest
+from web.store import case_digest
 
 _text = st.text(alphabet=st.characters(codec="utf-8"), max_size=12) | st.sampled_from(
     ["\x7f", "\x00\x1f", "2e5", "0.00001", "қазақ", "😀", "\ud800"]

@@ -15,20 +15,13 @@ from __future__ import annotations
 
 import datetime as _dt
 import hashlib
-import json
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
 from flask import Flask, current_app
 
-from web.jsonio import dumps_text
-
-try:
-    import orjson as _orjson
-except ImportError:  # pragma: no cover - orjson is a declared dependency
-    _orjson = None  # type: ignore[assignment]
+from web.jsonio import canonical_bytes, dumps_text
 
 
 class StoreError(Exception):
@@ -65,40 +58,7 @@ def store_json(value: Any) -> str:
 
 def case_digest(case: Any) -> str:
     """SHA-256 of the case's canonical JSON (sorted keys, compact, ASCII-escaped)."""
-    canonical = _canonical_fast(case)
-    if canonical is None:
-        canonical = canonical_json(case).encode("ascii")
-    return hashlib.sha256(canonical).hexdigest()
-
-
-def canonical_json(case: Any) -> str:
-    """The canonical form the digest is defined on."""
-    return json.dumps(case, ensure_ascii=True, separators=(",", ":"), sort_keys=True)
-
-
-# Where orjson's spelling may differ from the standard library's: a number with an exponent
-# (1e16 against 1e+16), a float below 1e-4 (0.00001 against 1e-05), DEL (escaped only by the
-# standard library). Documents with any of them (in a string too) take the reference encoder.
-_MAY_DIFFER = re.compile(rb"[0-9][eE]|0\.0000|\x7f")
-
-
-def _canonical_fast(case: Any) -> bytes | None:
-    """`canonical_json(case)` by orjson, or None when it might differ.
-
-    For JSON data both encoders write the same bytes (sorted keys, no spaces, the same
-    escapes) as long as the result is ASCII (the reference escapes every other character)
-    and holds none of `_MAY_DIFFER`; integers beyond 64 bits make orjson refuse. Checked
-    against the reference by a property test.
-    """
-    if _orjson is None:
-        return None
-    try:
-        out = _orjson.dumps(case, option=_orjson.OPT_SORT_KEYS)
-    except (_orjson.JSONEncodeError, TypeError):
-        return None
-    if not out.isascii() or _MAY_DIFFER.search(out):
-        return None
-    return out
+    return hashlib.sha256(canonical_bytes(case)).hexdigest()
 
 
 def utcnow() -> _dt.datetime:
