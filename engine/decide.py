@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from .citation import LANGS as CITATION_LANGS
+from .citation import cite_or_id
 from .dsl.codegen import CompiledDecision, StatementRef
 from .errors import CaseError, CaseProblem
 from .policy import Act, DecisionSpec
@@ -30,10 +32,13 @@ class Citation:
     lang: str | None
     language_status: str | None
     amendment: str
+    # How a lawyer cites the clause, in the language of the answer: "8-тармақтың 3) тармақшасы".
+    cited_as: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "clause": self.clause,
+            "citation": self.cited_as,
             "role": self.role,
             "text": self.text,
             "lang": self.lang,
@@ -313,4 +318,12 @@ def citation(act: Act, version_of: dict[str, Any], clause: str, role: str, lang:
         used = act.authoritative_language
         text = version.texts.get(used)
     status = act.languages.get(used, {}).get("status") if text is not None else None
-    return Citation(clause, role, text, used if text is not None else None, status, version.amendment)
+    return Citation(
+        clause,
+        role,
+        text,
+        used if text is not None else None,
+        status,
+        version.amendment,
+        cite_or_id(clause, wanted if wanted in CITATION_LANGS else used),
+    )

@@ -93,6 +93,10 @@ def create_pages_app(api: Flask) -> Flask:
     from jinja2 import StrictUndefined
 
     app.jinja_env.undefined = StrictUndefined
+    # Clause headings in the law's own citation form ("8-тармақтың 3) тармақшасы").
+    from engine.citation import cite_or_id
+
+    app.jinja_env.globals["cite"] = cite_or_id
     i18n.init_app(app)
     views.init_app(app)
 
