@@ -56,7 +56,9 @@ def test_act_has_clauses_texts_editions_and_case_schemas(client) -> None:
     assert all(e["policy_hash"] for e in body["editions"])
     texts = next(c for c in body["clauses"] if c["clause"] == "rules.8.1")["versions"][0]["texts"]
     assert texts["kk"]["status"] == "authoritative" and texts["en"]["status"] == "unofficial"
-    assert "ru" not in texts  # no pretending a missing language exists
+    # The Russian working translation: unofficial, the official text named on adilet.
+    assert texts["ru"]["status"] == "unofficial" and texts["ru"]["text"].startswith("1) соответствующих")
+    assert "adilet.zan.kz/rus/docs/U1300000624" in body["languages"]["ru"]["note"]
 
 
 def test_clause(client) -> None:
