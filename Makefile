@@ -1,5 +1,7 @@
 # Ereje — two commands on a fresh machine: `make run` and `make test`.
 PYTHON ?= python3
+# `make run PORT=8081` serves on another port (EREJE_PORT in the environment does the same).
+PORT   ?= $(or $(EREJE_PORT),8080)
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
@@ -14,14 +16,14 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Start the decision service on 127.0.0.1:8080 with the embedded SQLite store.
+## Start the decision service on 127.0.0.1:8080 (PORT=…) with the embedded SQLite store; Ctrl-C stops it.
 ## A random local token is made once in instance/dev-token (never committed); the README's
 ## curl example reads it. Set EREJE_TOKENS or EREJE_TOKENS_FILE to use your own instead.
 run: install
 	@mkdir -p instance
 	@test -s instance/dev-token || $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(32))" > instance/dev-token
 	EREJE_TOKENS="$${EREJE_TOKENS:-local-dev:$$($(BIN)/ereje token hash < instance/dev-token)}" \
-	  $(BIN)/ereje serve --host 127.0.0.1 --port 8080
+	  $(BIN)/ereje serve --host 127.0.0.1 --port $(PORT)
 
 ## Every test: lint, policy check, unit, BDD features, HTTP, browser; then the traceability gate.
 test: install

@@ -1,7 +1,9 @@
 """The `ereje` command line.
 
-Exit codes: 0 success (any decision is a success), 1 policy errors (`check`) or failing gates,
-2 bad arguments or a bad case. Errors go to stderr as readable text, never a traceback.
+Exit codes (the same for every command, engine/cliopts.py): 0 success (any decision is a
+success), 1 policy errors (`check`), failing gates or findings, 2 bad arguments or bad input.
+Errors go to stderr as readable text, never a traceback. The act is named with `--act` in every
+command; the options shared by the commands are defined once, in engine/cliopts.py.
 """
 
 from __future__ import annotations
@@ -14,6 +16,18 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from . import jsonio
+from .cliopts import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    acts_of,
+    add_act,
+    add_format,
+    add_policies,
+    choose_act,
+    refuse_bare_act,
+)
 from .errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
 from .library import Library, check_library, load_library
 
@@ -22,8 +36,7 @@ DEFAULT_POLICIES = Path(os.environ.get("EREJE_POLICIES", "policies"))
 Register = Callable[[argparse._SubParsersAction], None]
 
 
-class UsageError(Exception):
-    """Bad arguments: exit 2 with the message."""
+__all__ = ["DEFAULT_POLICIES", "UsageError", "build_parser", "iso_date", "main"]
 
 
 def iso_date(text: str) -> dt.date:
@@ -44,17 +57,37 @@ def _library(path: Path) -> Library:
 def cmd_check(args: argparse.Namespace) -> int:
     library, issues = check_library(args.path)
     errors = [i for i in issues if i.severity == "error"]
+    acts = library.acts if library is not None else {}
+    clauses = sum(len(a.clauses) for a in acts.values())
+    decisions = sum(len(a.decisions) for a in acts.values())
+    if args.format == "json":
+        print(
+            jsonio.dumps(
+                {
+                    "path": str(args.path),
+                    "ok": not errors,
+                    "acts": sorted(acts),
+                    "clauses": clauses,
+                    "decisions": decisions,
+                    "issues": [_issue_dict(i) for i in issues],
+                }
+            )
+        )
+        return EXIT_FAILED if errors else EXIT_OK
     for issue in issues:
         print(issue.render(), file=sys.stderr if issue.severity == "error" else sys.stdout)
     if errors:
         print(f"\n{len(errors)} error(s) in {args.path}", file=sys.stderr)
-        return 1
-    assert library is not None
-    acts = library.acts
-    clauses = sum(len(a.clauses) for a in acts.values())
-    decisions = sum(len(a.decisions) for a in acts.values())
+        return EXIT_FAILED
     print(f"ok: {len(acts)} act(s), {clauses} clauses, {decisions} decisions checked and compiled")
-    return 0
+    return EXIT_OK
+
+
+def _issue_dict(issue: object) -> dict[str, object]:
+    fields = ("severity", "file", "line", "column", "clause", "message", "expected", "hint", "code")
+    out = {f: getattr(issue, f, None) for f in fields}
+    out["text"] = issue.render()  # type: ignore[attr-defined]
+    return out
 
 
 def _read_case(source: str) -> object:
@@ -83,14 +116,47 @@ def cmd_decide(args: argparse.Namespace) -> int:
         explain=args.explain,
         edition_id=args.edition,
     )
-    print(jsonio.dumps(decision.to_dict()))
-    return 0
+    if args.format == "text":
+        print(_decision_text(decision.to_dict()))
+    else:
+        print(jsonio.dumps(decision.to_dict()))
+    return EXIT_OK
+
+
+def _decision_text(d: dict[str, object]) -> str:
+    """A decision for a person at a terminal: outcome, the clauses cited as the law cites them."""
+    edition = d.get("edition") or {}
+    lines = [
+        f"{d['question']} ({d['act']}, {d['as_of']}): {d['outcome']}"
+        + (f" — {d['outcome_title']}" if d.get("outcome_title") else ""),
+        f"edition {edition.get('id')}; policy {d['policy_hash']}",  # type: ignore[union-attr]
+    ]
+    for c in d.get("clauses") or []:  # type: ignore[union-attr]
+        lines.append(f"  {c['role']:<20} {c['citation']}  [{c['clause']}]")
+    lines.extend(f"warning: {w}" for w in d.get("warnings") or [])  # type: ignore[union-attr]
+    return "\n".join(lines)
 
 
 def cmd_clauses(args: argparse.Namespace) -> int:
+    refuse_bare_act(args, "clauses")
     library = _library(args.policies)
-    act = library.act(args.act)
-    tested = _tested_clauses(args.act)
+    act = library.act(choose_act(library.acts, args.act))
+    tested = _tested_clauses(act.id)
+    if args.format == "json":
+        rows = []
+        for cid in act.clauses:
+            version = act.current_version(cid)
+            rows.append(
+                {
+                    "clause": cid,
+                    "kind": version.kind,
+                    "rule": version.program is not None,
+                    "scenarios": tested.get(cid, 0),
+                    "decisions": sorted({b.decision for b in version.program.blocks}) if version.program else [],
+                }
+            )
+        print(jsonio.dumps({"act": act.id, "clauses": rows}))
+        return EXIT_OK
     width = max(len(c) for c in act.clauses)
     print(f"{'clause':<{width}}  kind         rule  tests  decisions")
     for cid in act.clauses:
@@ -120,8 +186,12 @@ def _tested_clauses(act_id: str) -> dict[str, int]:
 def cmd_trace(args: argparse.Namespace) -> int:
     from . import trace
 
+    refuse_bare_act(args, "trace")
     library = _library(args.policies)
-    acts = [args.act] if args.act else sorted(library.acts)
+    named = acts_of(args)
+    acts = named or sorted(library.acts)
+    for act in named:
+        library.act(act)  # an unknown act is a usage error, whatever the results say
     try:
         results = trace.load_results(args.results)
     except trace.ResultsError as exc:
@@ -130,19 +200,23 @@ def cmd_trace(args: argparse.Namespace) -> int:
     traces = [trace.build_trace(library.act(a), args.features, results, args.results) for a in acts]
     if args.format == "json":
         data = [t.to_dict() for t in traces]
-        print(jsonio.dumps(data[0] if args.act else {"acts": data}))
+        print(jsonio.dumps(data[0] if len(named) == 1 else {"acts": data}))
     else:
         print("\n\n".join(trace.render_text(t) for t in traces))
     failing = [t for t in traces if not t.ok]
     if failing and args.format == "json":
         for t in failing:
             print(f"trace failed for {t.act}: {len(t.failures)} problem(s)", file=sys.stderr)
-    return 1 if failing else 0
+    return EXIT_FAILED if failing else EXIT_OK
 
 
 def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="ereje", description="Declarative policy-as-code for Kazakhstan's regulations."
+        prog="ereje",
+        description="Declarative policy-as-code for Kazakhstan's regulations.",
+        epilog="Every command names the act with --act ID (left out where only one act fits). "
+        f"Exit codes: {EXIT_OK} done; {EXIT_FAILED} policy errors, a failing gate or findings "
+        f"(lint fails on errors unless --fail-on none); {EXIT_USAGE} bad usage or bad input.",
     )
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -153,7 +227,10 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
         "parse and type-check every rule, and compile it. Reports every "
         "problem with file:line:column. Exit 1 on any error.",
     )
-    p.add_argument("path", nargs="?", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    p.add_argument(
+        "path", nargs="?", type=Path, default=DEFAULT_POLICIES, help="policies directory, or one act's folder"
+    )
+    add_format(p)
     p.set_defaults(func=cmd_check)
 
     p = sub.add_parser(
@@ -165,7 +242,7 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
     )
     p.add_argument("question", help="decision name, e.g. enrollment")
     p.add_argument("case", help="case JSON file, or - for standard input")
-    p.add_argument("--act", help="act id (needed only when several acts answer the question)")
+    add_act(p, when_omitted="the only act that answers the question")
     p.add_argument("--as-of", type=iso_date, help="decision date YYYY-MM-DD (default: today)")
     p.add_argument("--lang", default=None, help="language of the clause texts (kk, en, …)")
     p.add_argument("--explain", action="store_true", help="include the value of every condition")
@@ -174,7 +251,8 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
         help="decide under this edition whatever the date, e.g. a draft: "
         "draft-hypothetical-reserve-terms or U1300000624@U2500000853",
     )
-    p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    add_format(p, "json", "text", default="json")
+    add_policies(p, DEFAULT_POLICIES)
     p.set_defaults(func=cmd_decide)
 
     p = sub.add_parser(
@@ -183,8 +261,9 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
         description="Every clause id with its kind, whether it has a rule, how many "
         "scenarios cite it, and the decisions it feeds.",
     )
-    p.add_argument("act", help="act id, e.g. U1300000624")
-    p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
+    add_act(p, when_omitted="the only act loaded")
+    add_format(p)
+    add_policies(p, DEFAULT_POLICIES)
     p.set_defaults(func=cmd_clauses)
 
     p = sub.add_parser(
@@ -197,8 +276,8 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
         "tags a clause that does not exist, when a covering scenario failed, or when there "
         "are no (or only stale) results: run `make test` first.",
     )
-    p.add_argument("act", nargs="?", help="act id, e.g. U1300000624 (default: every act)")
-    p.add_argument("--format", choices=["text", "json"], default="text", help="output format")
+    add_act(p, many=True, when_omitted="every act")
+    add_format(p)
     p.add_argument(
         "--results",
         type=Path,
@@ -223,18 +302,18 @@ def main(argv: list[str] | None = None, extra: Iterable[Register] = ()) -> int:
         for issue in exc.issues:
             print(issue.render(), file=sys.stderr)
         print("the policies have errors; run `ereje check` for the full list", file=sys.stderr)
-        return 1
+        return EXIT_FAILED
     except CaseError as exc:
         print(f"error: {exc.title}", file=sys.stderr)
         for p in exc.problems:
             print(f"  {p.pointer or '/'}: {p.message}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except (UnknownAct, UnknownQuestion, EditionError, UsageError) as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except ErejeError as exc:
         print(f"error: {exc}", file=sys.stderr)
-        return 2
+        return EXIT_USAGE
     except BrokenPipeError:  # pragma: no cover - `ereje … | head`
         return 0
 

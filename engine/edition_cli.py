@@ -13,8 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import jsonio
-from .cli import DEFAULT_POLICIES, UsageError, iso_date
+from . import jsonio, progress
+from .cli import DEFAULT_POLICIES, iso_date
+from .cliopts import UsageError, add_act, add_format, choose_act, refuse_bare_act
 from .diff import (
     DATE_LIKE,
     DRAFT_PREFIX,
@@ -36,16 +37,13 @@ def _act(library: Library, given: str | None, *editions: str | None) -> str:
         library.act(given)  # UnknownAct names the loaded acts
         return given
     acts = sorted(library.acts)
-    if len(acts) == 1:
-        return acts[0]
     named = [e for e in editions if e and not DATE_LIKE.match(e)]
-    if named:
+    owners = None
+    if named and len(acts) > 1:
         owners = [a for a in acts if all(_has_edition(library, a, e) for e in named)] or [
             a for a in acts if any(_has_edition(library, a, e) for e in named)
         ]
-        if len(owners) == 1:
-            return owners[0]
-    raise UsageError(f"name the act (--act ID): the policies hold {', '.join(acts) or 'no act'}")
+    return choose_act(acts, None, owners if owners and len(owners) == 1 else None)
 
 
 def _has_edition(library: Library, act: str, spec: str) -> bool:
@@ -131,6 +129,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
     from .htmlreport import diff_page, esc, page
     from .review import BaseTree
 
+    refuse_bare_act(args, "diff")
     library = load_library(args.policies)
     witnesses = not args.no_witness
     if args.base_ref:
@@ -204,7 +203,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
-    from .impact import Comparer, Setup, Side, render_text, run_impact, terminal_progress
+    from .impact import Comparer, Setup, Side, render_text, run_impact
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs is a number of processes, 1 or more")
@@ -215,7 +214,12 @@ def cmd_impact(args: argparse.Namespace) -> int:
     a = library.act(act)
     comparer = Comparer(Side(args.policies, library, a, old), Side(args.policies, library, a, new))
     setup = Setup(str(args.policies), str(args.policies), act, old.id, new.id)
-    report = run_impact(comparer, setup, args.corpus, jobs=args.jobs, progress=terminal_progress())
+    bar = progress.bar("impact", unit="case")
+    try:
+        report = run_impact(comparer, setup, args.corpus, jobs=args.jobs, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
     if args.format == "json":
         _write(jsonio.dumps(report.to_dict()), args.output)
     else:
@@ -242,12 +246,21 @@ def cmd_cases_generate(args: argparse.Namespace) -> int:
             raise UsageError(f"{act} has no edition in force; name one with --edition")
         edition = current[-1]
     corpus = corpus_for(a, edition, args.decision, args.seed, args.from_date, args.to_date)
+    bar = progress.bar("cases", unit="case")
     if args.output is None:
-        write_corpus(corpus, args.n, sys.stdout)
+        try:
+            write_corpus(corpus, args.n, progress.CountingWriter(sys.stdout, args.n, bar) if bar else sys.stdout)
+        finally:
+            if bar is not None:
+                bar.close()
         return 0
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", encoding="utf-8") as fh:
-        n = write_corpus(corpus, args.n, fh)
+        try:
+            n = write_corpus(corpus, args.n, progress.CountingWriter(fh, args.n, bar) if bar else fh)
+        finally:
+            if bar is not None:
+                bar.close()
     print(
         f"wrote {n} case(s) of {', '.join(corpus.decisions)} under {edition.id} "
         f"(decision dates {corpus.start} – {corpus.end}, seed {args.seed}) to {args.output}",
@@ -307,8 +320,10 @@ def cmd_review(args: argparse.Namespace) -> int:
 def cmd_stability(args: argparse.Namespace) -> int:
     from .stability import render_text, stability
 
+    refuse_bare_act(args, "stability")
     library = load_library(args.policies)
-    acts = [library.act(args.act)] if args.act else [library.act(a) for a in sorted(library.acts)]
+    named = args.acts or sorted(library.acts)
+    acts = [library.act(a) for a in named]
     if args.top < 1:
         raise UsageError("--top is 1 or more")
     report = stability(acts, args.window, args.as_of, args.top)
@@ -341,6 +356,7 @@ def editions_report(library: Library, act_id: str) -> dict[str, Any]:
 
 
 def cmd_editions(args: argparse.Namespace) -> int:
+    refuse_bare_act(args, "editions")
     library = load_library(args.policies)
     act = _act(library, args.act)
     report = editions_report(library, act)
@@ -406,11 +422,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "outcome differs. With --base-ref, compare the policy tree at a git revision with the "
         "working tree.",
     )
-    p.add_argument("act", nargs="?", help="act id (default: the only act)")
+    add_act(p, when_omitted="the only act holding the editions named; with --base-ref, every act")
     p.add_argument("--from", dest="frm", type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--to", type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--base-ref", help="a git revision: compare its policy tree with the working tree")
-    p.add_argument("--format", choices=["text", "json", "html"], default="text")
+    add_format(p, "text", "json", "html")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     p.add_argument("--no-witness", action="store_true", help="skip the search for witness cases")
     _policies(p)
@@ -425,11 +441,11 @@ def register(sub: argparse._SubParsersAction) -> None:
         "counted; the run goes on. Uses every core (--jobs).",
     )
     p.add_argument("corpus", help="JSON-lines corpus file, or - for standard input")
-    p.add_argument("--act", help="act id (default: the only act)")
+    p.add_argument("--act", metavar="ID", help="act id (default: the only act holding the editions named)")
     p.add_argument("--from", dest="frm", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--to", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(p)
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     _policies(p)
     p.set_defaults(func=cmd_impact)
@@ -444,7 +460,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and dates of the rules. Every case is checked against its schema. Decisions take turns; "
         "decision dates are spread over the edition's period (or --from-date/--to-date).",
     )
-    g.add_argument("--act", help="act id (default: the only act)")
+    g.add_argument("--act", metavar="ID", help="act id (default: the only act holding the edition named)")
     g.add_argument("--n", type=int, required=True, help="number of cases")
     g.add_argument("--seed", type=int, default=624, help="random seed (default 624)")
     g.add_argument("--decision", action="append", help="only this decision (repeatable)")
@@ -470,7 +486,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and rule diff, the scenarios added or changed, the traceability status of the changed "
         "clauses, and the impact on the example cases and a generated corpus.",
     )
-    p.add_argument("--act", help="act id (default: the only act)")
+    p.add_argument("--act", metavar="ID", help="act id (default: the only act holding the editions named)")
     p.add_argument("--from", dest="frm", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--to", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("-o", "--output", type=Path, help="output directory (default: review-<amendment>)")
@@ -500,7 +516,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Amending acts and clause changes per act, per calendar year and over the last N "
         "months ending --as-of (default: the latest amendment's date), and the most-changed clauses.",
     )
-    p.add_argument("act", nargs="?", help="act id (default: every act)")
+    add_act(p, many=True, when_omitted="every act")
     p.add_argument(
         "--window", action="append", help="trailing window, e.g. 24m or 1y (repeatable; default 24m)"
     )
@@ -508,7 +524,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         "--as-of", type=iso_date, help="end of the trailing windows (default: the latest amendment)"
     )
     p.add_argument("--top", type=int, default=10, help="most-changed clauses listed (default 10)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_format(p)
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     _policies(p)
     p.set_defaults(func=cmd_stability)
@@ -520,8 +536,8 @@ def register(sub: argparse._SubParsersAction) -> None:
         "act, whether its entry into force is certain, which decisions it can decide, and the "
         "date that selects the edition for each decision.",
     )
-    p.add_argument("act", nargs="?", help="act id (default: the only act)")
-    p.add_argument("--format", choices=["text", "json"], default="text")
+    add_act(p, when_omitted="the only act loaded")
+    add_format(p)
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     _policies(p)
     p.set_defaults(func=cmd_editions)

@@ -534,7 +534,12 @@ def check_library(
     runtimes: dict[str, ActRuntime] = {}
     if not root.is_dir():
         return None, [PolicyIssue(file=str(root), message="policies directory not found", code="io")]
-    directories = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
+    if (root / "act.yaml").is_file():
+        # One act's folder (`ereje check policies/U1300000624`): that act alone, its files named
+        # from the policies directory as in a whole-tree check.
+        directories, root = [root], root.parent
+    else:
+        directories = sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith("."))
     if len(directories) > MAX_ACTS:
         return None, [PolicyIssue(file=str(root), message=f"more than {MAX_ACTS} acts", code="size")]
     for directory in directories:

@@ -1,8 +1,9 @@
 """`ereje lint`: the legal-monitoring report of the encoded acts.
 
 Registered on the `ereje` parser through `register(subparsers)` (web/cli.py lists it in `extra`).
-Exit codes: 0 — report written; 1 — `--fail-on` given and a finding of that severity (or worse)
-exists, or the policies do not load; 2 — bad arguments (unknown act, bad date, bad budget).
+Exit codes: 0 — report written and no finding at or above `--fail-on` (errors by default: a lint
+that reports an error and exits 0 lets CI pass a broken act); 1 — such a finding exists, or the
+policies do not load; 2 — bad arguments (unknown act, bad date, bad budget).
 """
 
 from __future__ import annotations
@@ -12,7 +13,8 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from .cli import DEFAULT_POLICIES, UsageError, iso_date
+from .cli import DEFAULT_POLICIES, iso_date
+from .cliopts import EXIT_FAILED, EXIT_OK, UsageError, add_act, add_format, refuse_bare_act
 from .library import load_library
 
 FORMATS = ("text", "json", "html")
@@ -34,7 +36,10 @@ def cmd_lint(args: argparse.Namespace) -> int:
     from .lint.report import render_html, render_json, render_text
     from .lint.wording import WordingDataError
 
+    refuse_bare_act(args, "lint")
     library = load_library(args.policies)
+    for act in args.acts or []:
+        library.act(act)  # an unknown act is a usage error that names the loaded acts
     as_of = args.as_of or dt.date.today()
     try:
         report = lint_library(library, args.acts or None, as_of=as_of, budget=args.budget)
@@ -51,16 +56,17 @@ def cmd_lint(args: argparse.Namespace) -> int:
         )
     else:
         print(text)
-    if args.fail_on:
+    if args.fail_on != "none":
         threshold = RANK[args.fail_on]
         reached = [f for f in report.findings if RANK[f.severity] <= threshold]
         if reached:
             print(
-                f"lint: {len(reached)} finding(s) at or above '{args.fail_on}' (--fail-on {args.fail_on})",
+                f"lint: {len(reached)} finding(s) at or above '{args.fail_on}' (--fail-on {args.fail_on}; "
+                "--fail-on none only reports)",
                 file=sys.stderr,
             )
-            return 1
-    return 0
+            return EXIT_FAILED
+    return EXIT_OK
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -75,13 +81,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "and boundaries define and running the compiled decisions (docs/monitoring.md). The stability "
         "figures of `ereje stability` are shown beside the findings.",
     )
-    p.add_argument("acts", nargs="*", metavar="ACT", help="act ids (default: every act)")
-    p.add_argument("--format", choices=FORMATS, default="text", help="output format (default text)")
+    add_act(p, many=True, when_omitted="every act")
+    add_format(p, *FORMATS)
     p.add_argument(
         "--fail-on",
-        choices=["error", "warning"],
-        default=None,
-        help="exit 1 when a finding of this severity or worse exists (for CI)",
+        choices=["error", "warning", "none"],
+        default="error",
+        help="exit 1 when a finding of this severity or worse exists (default error; none: never)",
     )
     p.add_argument("--as-of", type=iso_date, help="the date whose editions are checked (default: today)")
     p.add_argument(

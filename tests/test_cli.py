@@ -259,7 +259,7 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
 
 
 def test_clauses_lists_every_clause_with_kind_and_rule(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["clauses", "U1300000624", "--policies", POLICIES]) == 0
+    assert main(["clauses", "--act", "U1300000624", "--policies", POLICIES]) == 0
     lines = capsys.readouterr().out.splitlines()
     rows = {line.split()[0]: line.split() for line in lines[1:]}
     assert list(rows) == [

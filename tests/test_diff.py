@@ -289,12 +289,12 @@ def test_bad_edition_names(library: Library, spec: str, error: type, fragment: s
 
 
 def test_cli_errors_exit_2(capsys: pytest.CaptureFixture) -> None:
-    assert main(["diff", ACT, "--from", "U2099999999", "--to", DRAFT, "--policies", str(POLICIES)]) == 2
+    assert main(["diff", "--act", ACT, "--from", "U2099999999", "--to", DRAFT, "--policies", str(POLICIES)]) == 2
     err = capsys.readouterr().err
     assert "unknown edition" in err and CURRENT in err
-    assert main(["diff", ACT, "--from", "2025-02-30", "--to", DRAFT, "--policies", str(POLICIES)]) == 2
+    assert main(["diff", "--act", ACT, "--from", "2025-02-30", "--to", DRAFT, "--policies", str(POLICIES)]) == 2
     assert "is not a valid date" in capsys.readouterr().err
-    assert main(["diff", ACT, "--from", "2025-06-01", "--policies", str(POLICIES)]) == 2
+    assert main(["diff", "--act", ACT, "--from", "2025-06-01", "--policies", str(POLICIES)]) == 2
     assert "--to" in capsys.readouterr().err
 
 
@@ -302,7 +302,7 @@ def test_cli_errors_exit_2(capsys: pytest.CaptureFixture) -> None:
 
 
 def test_cli_text_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    common = [ACT, "--from", "2025-06-01", "--to", DRAFT, "--policies", str(POLICIES)]
+    common = ["--act", ACT, "--from", "2025-06-01", "--to", DRAFT, "--policies", str(POLICIES)]
     assert main(["diff", *common]) == 0
     text = capsys.readouterr().out
     assert "the period after spell.enrolled_on changed from 3 months to 6 months" in text

@@ -350,28 +350,28 @@ def test_windows(text: str, months: int) -> None:
 def test_bad_window(capsys: pytest.CaptureFixture) -> None:
     with pytest.raises(WindowError):
         parse_window("24x")
-    assert main(["stability", ACT, "--window", "0m", "--policies", str(POLICIES)]) == 2
+    assert main(["stability", "--act", ACT, "--window", "0m", "--policies", str(POLICIES)]) == 2
     assert "between 1 month" in capsys.readouterr().err
     with pytest.raises(SystemExit) as info:  # argparse refuses the date itself
-        main(["stability", ACT, "--as-of", "2025-02-30", "--policies", str(POLICIES)])
+        main(["stability", "--act", ACT, "--as-of", "2025-02-30", "--policies", str(POLICIES)])
     assert info.value.code == 2
     assert "'2025-02-30' is not a date" in capsys.readouterr().err
 
 
 def test_cli_stability_and_editions(capsys: pytest.CaptureFixture) -> None:
     assert (
-        main(["stability", ACT, "--as-of", "2025-12-31", "--window", "24m", "--policies", str(POLICIES)]) == 0
+        main(["stability", "--act", ACT, "--as-of", "2025-12-31", "--window", "24m", "--policies", str(POLICIES)]) == 0
     )
     text = capsys.readouterr().out
     assert "2 amending act(s)" in text and "No. 853 U2500000853" in text and "most-changed clauses" in text
-    assert main(["editions", ACT, "--format", "json", "--policies", str(POLICIES)]) == 0
+    assert main(["editions", "--act", ACT, "--format", "json", "--policies", str(POLICIES)]) == 0
     data = json.loads(capsys.readouterr().out)
     rows = {e["id"]: e for e in data["editions"]}
     assert rows[f"{ACT}@U2500000853"]["entry_into_force_certain"] is False
     assert rows[f"{ACT}@draft-hypothetical-reserve-terms"]["draft"] is True
     assert rows[f"{ACT}@U2300000290"]["decidable"] == []
     assert "rules.14.part2" in rows[f"{ACT}@U2300000290"]["not_decidable"]["appointment"]
-    assert main(["editions", ACT, "--policies", str(POLICIES)]) == 0
+    assert main(["editions", "--act", ACT, "--policies", str(POLICIES)]) == 0
     text = capsys.readouterr().out
     assert "DRAFT — not law" in text and "[entry into force UNCERTAIN]" in text
 

@@ -35,7 +35,7 @@ def test_text_names_file_line_severity_kind_and_clause(capsys: pytest.CaptureFix
 def test_json_is_the_whole_report(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = lint(capsys, "hierarchy-trigger", "--format", "json")
     data = json.loads(out)
-    assert code == 0 and data["format"] == "ereje-lint/1" and data["as_of"] == "2024-06-01"
+    assert code == 1 and data["format"] == "ereje-lint/1" and data["as_of"] == "2024-06-01"
     conflict = next(f for f in data["findings"] if f["kind"] == "hierarchy_conflict")
     assert conflict["clauses"] == ["L:p.4", "H:art.1", "C:art.39.3"]
     assert conflict["witness"]["case"] == {"employer": "private", "accredited": True}
@@ -43,7 +43,7 @@ def test_json_is_the_whole_report(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_html_is_one_self_contained_page(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = lint(capsys, "hierarchy-trigger", "--format", "html")
+    code, out, _ = lint(capsys, "hierarchy-trigger", "--format", "html", "--fail-on", "none")
     assert code == 0 and out.startswith("<!doctype html>")
     assert "<style>" in out and "hierarchy_conflict" in out and "C:art.39.3" in out
     assert not re.search(r"""(src|href)=["']?(https?:)?//""", out)  # nothing fetched from elsewhere
@@ -57,7 +57,9 @@ def test_html_is_one_self_contained_page(capsys: pytest.CaptureFixture[str]) -> 
         ("conflict-trigger", "error", 0),  # warnings only
         ("conflict-trigger", "warning", 1),
         ("unused-clean", "warning", 0),  # nothing at all
-        ("hierarchy-trigger", None, 0),
+        ("hierarchy-trigger", None, 1),  # fails on errors by default
+        ("hierarchy-trigger", "none", 0),  # only reports
+        ("conflict-trigger", None, 0),
     ],
 )
 def test_fail_on(
@@ -66,12 +68,17 @@ def test_fail_on(
     code, _, err = lint(capsys, fixture, *(["--fail-on", fail_on] if fail_on else []))
     assert code == expected, err
     if expected:
-        assert f"--fail-on {fail_on}" in err
+        assert f"--fail-on {fail_on or 'error'}" in err
 
 
 def test_unknown_act_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
-    code, _, err = lint(capsys, "conflict-trigger", "NOPE")
-    assert code == 2 and "NOPE" in err
+    code, _, err = lint(capsys, "conflict-trigger", "--act", "NOPE")
+    assert code == 2 and "NOPE" in err and "T" in err
+
+
+def test_an_act_given_bare_is_refused_with_the_command_to_type(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = lint(capsys, "conflict-trigger", "T")
+    assert code == 2 and "ereje lint --act T" in err
 
 
 def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
@@ -97,4 +104,4 @@ def test_stability_figures_beside_the_findings(capsys: pytest.CaptureFixture[str
 def test_the_ereje_script_has_the_command() -> None:
     script = Path(sys.executable).with_name("ereje")
     out = subprocess.run([str(script), "lint", "--help"], capture_output=True, text=True, timeout=120)
-    assert out.returncode == 0 and "--fail-on {error,warning}" in out.stdout
+    assert out.returncode == 0 and "--fail-on {error,warning,none}" in out.stdout

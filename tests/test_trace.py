@@ -175,6 +175,7 @@ def _trace(project: Path, capsys: pytest.CaptureFixture[str], *extra: str) -> tu
     code = main(
         [
             "trace",
+            "--act",
             "U1300000624",
             "--policies",
             str(project / "policies"),
