@@ -177,15 +177,26 @@ def edition_on(editions: list[Edition], day: dt.date) -> Edition | None:
     return found
 
 
-def content_hash(act: Act, edition: Edition, extra: dict[str, Any]) -> str:
-    """sha256 over a canonical JSON of everything that decides answers under this edition."""
+def content_hash(
+    act: Act, edition: Edition, extra: dict[str, Any], without_languages: frozenset[str] = frozenset()
+) -> str:
+    """sha256 over a canonical JSON of everything that decides answers under this edition.
+
+    `without_languages` leaves those languages' texts out: the hash an edition had before
+    they were added (`legacy_hashes`)."""
+
+    def texts(v: ClauseVersion) -> Any:
+        if not without_languages or v.texts is None:
+            return v.texts
+        return {lang: t for lang, t in v.texts.items() if lang not in without_languages}
+
     payload = {
         "semantics": ENGINE_SEMANTICS,
         "act": act.id,
         "edition": edition.id,
         "from": edition.start.isoformat(),
         "clauses": {
-            cid: {"amendment": v.amendment, "kind": v.kind, "texts": v.texts, "rule": v.rule_text}
+            cid: {"amendment": v.amendment, "kind": v.kind, "texts": texts(v), "rule": v.rule_text}
             for cid, v in sorted(edition.versions.items())
         },
         "decisions": {
@@ -201,3 +212,16 @@ def content_hash(act: Act, edition: Edition, extra: dict[str, Any]) -> str:
     }
     blob = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
     return "sha256:" + hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+# Languages whose texts were added to editions that decisions had already been made under.
+# A decision logged before a language existed recorded the hash without its texts; the same
+# rules and the same other texts must still re-check, so that older form stays recognised.
+LATER_LANGUAGES = frozenset({"ru"})
+
+
+def legacy_hashes(act: Act, edition: Edition, extra: dict[str, Any]) -> tuple[str, ...]:
+    """The policy hashes this edition had before the texts of `LATER_LANGUAGES` were added."""
+    if not any(v.texts and LATER_LANGUAGES & set(v.texts) for v in edition.versions.values()):
+        return ()
+    return (content_hash(act, edition, extra, LATER_LANGUAGES),)

@@ -21,7 +21,15 @@ from .decide import Citation, Decision, QuickResolver, citation, facts_used, jso
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, StatementRef, compile_decision
 from .dsl.compiler import Definitions
-from .edition import Edition, content_hash, draft_editions, edition_on, editions_of, history_issues
+from .edition import (
+    Edition,
+    content_hash,
+    draft_editions,
+    edition_on,
+    editions_of,
+    history_issues,
+    legacy_hashes,
+)
 from .errors import (
     CalendarError,
     CaseError,
@@ -52,6 +60,12 @@ class CompiledEdition:
     policy_hash: str
     decisions: dict[str, CompiledDecision]
     missing: dict[str, list[str]]  # decision -> clauses it needs that this edition lacks
+    # Hashes the same edition was recorded under before later translations were added
+    # (engine.edition.legacy_hashes): a stored decision carrying one still re-checks here.
+    legacy_hashes: tuple[str, ...] = ()
+
+    def has_hash(self, policy_hash: str) -> bool:
+        return policy_hash == self.policy_hash or policy_hash in self.legacy_hashes
 
     @functools.cached_property
     def edition_dict(self) -> dict[str, Any]:
@@ -74,7 +88,7 @@ class ActRuntime:
     def pinned(self, edition_id: str | None, policy_hash: str | None) -> CompiledEdition:
         for c in self.editions:
             if (edition_id is not None and c.edition.id in (edition_id, f"{self.act.id}@{edition_id}")) or (
-                policy_hash is not None and c.policy_hash == policy_hash
+                policy_hash is not None and c.has_hash(policy_hash)
             ):
                 return c
         known = ", ".join(c.edition.id for c in self.editions)
@@ -158,6 +172,10 @@ class Library:
     def editions(self, act_id: str) -> list[Edition]:
         return [c.edition for c in self._runtime(act_id).editions]
 
+    def compiled_editions(self, act_id: str) -> list[CompiledEdition]:
+        """The editions with their policy hashes."""
+        return list(self._runtime(act_id).editions)
+
     def edition_on(self, act_id: str, day: dt.date) -> CompiledEdition | None:
         runtime = self._runtime(act_id)
         edition = edition_on([c.edition for c in runtime.editions if not c.edition.draft], day)
@@ -166,8 +184,15 @@ class Library:
         return next(c for c in runtime.editions if c.edition is edition)
 
     def policy_hashes(self) -> dict[str, tuple[str, str]]:
-        """Every loadable policy hash -> (act id, edition id)."""
-        return {c.policy_hash: (r.act.id, c.edition.id) for r in self._runtimes.values() for c in r.editions}
+        """Every loadable policy hash -> (act id, edition id); the current hash of each edition,
+        and the older forms it is still recognised by (`CompiledEdition.legacy_hashes`)."""
+        out = {}
+        for r in self._runtimes.values():
+            for c in r.editions:
+                for h in c.legacy_hashes:
+                    out.setdefault(h, (r.act.id, c.edition.id))
+                out[c.policy_hash] = (r.act.id, c.edition.id)
+        return out
 
     def questions(self) -> dict[str, list[str]]:
         out: dict[str, list[str]] = {}
@@ -653,7 +678,13 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
                 decisions[name] = compiled
         extra = {"calendar": calendar_version}
         compiled_editions.append(
-            CompiledEdition(edition, content_hash(act, edition, extra), decisions, missing)
+            CompiledEdition(
+                edition,
+                content_hash(act, edition, extra),
+                decisions,
+                missing,
+                legacy_hashes(act, edition, extra),
+            )
         )
     if any(i.severity == "error" for i in issues):
         return None, issues

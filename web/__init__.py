@@ -23,6 +23,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     from web import (
         api_acts,
+        api_decision_list,
         api_decisions,
         auth,
         config,
@@ -46,6 +47,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     policies.init_app(app)
     app.register_blueprint(api_acts.bp)
     app.register_blueprint(api_decisions.bp)
+    app.register_blueprint(api_decision_list.bp)
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     pages.init_app(app)  # HTML pages for people, beside the API (web/pages/__init__.py)

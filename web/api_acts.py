@@ -1,7 +1,10 @@
 """GET /v1/acts…: what the service knows — acts, their clauses' texts, decisions, editions.
 
-Read from the live snapshot taken once per request. Public when `EREJE_PUBLIC_READ=1`,
-otherwise any valid token may read.
+Read from the live snapshot taken once per request. Public by default, as the pages showing
+the same texts are; `EREJE_PUBLIC_READ=0` asks for a valid token instead.
+
+Each edition is identified by its `policy_hash`, the one hash decisions record. The ETag is
+only a cache validator of the whole policy tree (any file changed), not a policy identity.
 """
 
 from __future__ import annotations
@@ -35,7 +38,7 @@ def _headers(snap) -> dict[str, str]:
 def list_acts() -> Response:
     snap = get_holder().snapshot
     acts = [present.act_summary(snap.library, a) for a in snap.library.acts.values()]
-    return json_response({"acts": acts, "policy_version": snap.version}, headers=_headers(snap))
+    return json_response({"acts": acts}, headers=_headers(snap))
 
 
 @bp.get("/<act>")

@@ -211,7 +211,6 @@ def recheck(record: DecisionRecord) -> dict[str, Any]:
                 "status": "same" if same else "different",
                 "outcome": again["outcome"],
                 "policy_hash": record.policy_hash,
-                "policy_version": snap.version,
             }
             if "problem" in again:
                 out["problem"] = again["problem"]

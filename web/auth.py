@@ -189,7 +189,7 @@ def require_token(view: F) -> F:
 
 
 def read_access(view: F) -> F:
-    """Policy-reading endpoints: public when `EREJE_PUBLIC_READ` is on, else as above."""
+    """Policy-reading endpoints: public unless `EREJE_PUBLIC_READ` is off, else as above."""
 
     @functools.wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:

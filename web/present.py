@@ -50,13 +50,8 @@ def amendments(act: Any) -> list[dict[str, Any]]:
 
 def editions(library: Any, act: Any) -> list[dict[str, Any]]:
     """The engine's editions of the act (periods with one set of versions) and their hashes."""
-    hash_of = {
-        edition_id: h
-        for h, (act_id, edition_id) in library.policy_hashes().items()
-        if act_id == act.id
-    }
     return [
-        {**e.to_dict(), "policy_hash": hash_of.get(e.id)} for e in library.editions(act.id)
+        {**c.edition.to_dict(), "policy_hash": c.policy_hash} for c in library.compiled_editions(act.id)
     ]
 
 

@@ -73,8 +73,12 @@ def check_response(path_template: str | None, method: str, resp: Any) -> None:
         f"{method} {path_template} → {status}: {resp.mimetype} not in {list(content)}"
     )
     schema_ptr = _pointer(*base, "content", resp.mimetype, "schema")
+    if resp.mimetype == "application/x-ndjson":  # JSON lines: the schema is each line's
+        documents = [json.loads(line) for line in body_text.splitlines() if line.strip()]
+    else:
+        documents = [json.loads(body_text)]
     errors = sorted(
-        validator_for(schema_ptr).iter_errors(json.loads(body_text)), key=lambda e: e.path
+        (e for d in documents for e in validator_for(schema_ptr).iter_errors(d)), key=lambda e: e.path
     )
     assert not errors, (
         f"{method} {path_template} → {status} does not match {schema_ptr}:\n"

@@ -242,9 +242,9 @@ def test_revoked_token_is_401(tmp_path: Path) -> None:
     }
 
 
-def test_read_access_is_public_only_when_configured() -> None:
-    assert mini_app().test_client().get("/read").status_code == 401
-    assert mini_app(EREJE_PUBLIC_READ=True).test_client().get("/read").status_code == 200
+def test_read_access_is_public_unless_configured() -> None:
+    assert mini_app().test_client().get("/read").status_code == 200  # public by default
+    assert mini_app(EREJE_PUBLIC_READ=False).test_client().get("/read").status_code == 401
 
 
 def test_no_tokens_configured_refuses_everyone() -> None:

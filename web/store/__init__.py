@@ -51,6 +51,23 @@ class DecisionRecord:
     purged_at: _dt.datetime | None = None
 
 
+@dataclass(frozen=True)
+class DecisionQuery:
+    """One page of a caller's own decisions, oldest first (GET /v1/decisions).
+
+    `since`/`until`: recorded at or after / strictly before (UTC). `after`: the (recorded_at,
+    decision_id) of the last decision of the previous page (keyset paging: a page costs the
+    same however deep, and decisions logged meanwhile neither repeat nor vanish).
+    """
+
+    caller: str
+    since: _dt.datetime | None = None
+    until: _dt.datetime | None = None
+    question: str | None = None
+    after: tuple[_dt.datetime, str] | None = None
+    limit: int = 100
+
+
 def store_json(value: Any) -> str:
     """JSON text as stored: compact UTF-8, the same encoder as the answers."""
     return dumps_text(value)
@@ -108,6 +125,9 @@ class DecisionStore(Protocol):
 
     def get(self, decision_id: str) -> DecisionRecord | None:
         """The record with this id, or `None`."""
+
+    def list_decisions(self, query: DecisionQuery) -> list[DecisionRecord]:
+        """A page of one caller's decisions in (recorded_at, decision_id) order."""
 
     def purge(self, older_than: _dt.datetime) -> int:
         """Redact personal data of decisions recorded before `older_than`; return the count."""

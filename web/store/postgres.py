@@ -16,7 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from web.store import BatchLog, DecisionRecord, StoreError, store_json, utcnow
+from web.store import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
 
 _COLUMNS = (
@@ -24,6 +24,15 @@ _COLUMNS = (
     " policy_hash, citations, case_sha256, case_body, answer, client, purged_at"
 )
 _MIGRATION_LOCK = 0x45524A45  # "EREJ": any constant shared by every Ereje process
+
+
+def _record(row: Any) -> DecisionRecord:
+    return DecisionRecord(
+        decision_id=row[0], recorded_at=row[1], caller=row[2], question=row[3],
+        act_id=row[4], as_of=row[5], lang=row[6], explain=bool(row[7]), outcome=row[8],
+        edition=row[9], policy_hash=row[10], citations=row[11], case_sha256=row[12],
+        case=row[13], answer=row[14], client=row[15], purged_at=row[16],
+    )
 
 
 class PostgresStore:
@@ -137,14 +146,29 @@ class PostgresStore:
         with self._transaction("read") as cur:
             cur.execute(f"SELECT {_COLUMNS} FROM decisions WHERE decision_id = %s", (decision_id,))
             row = cur.fetchone()
-        if row is None:
-            return None
-        return DecisionRecord(
-            decision_id=row[0], recorded_at=row[1], caller=row[2], question=row[3],
-            act_id=row[4], as_of=row[5], lang=row[6], explain=bool(row[7]), outcome=row[8],
-            edition=row[9], policy_hash=row[10], citations=row[11], case_sha256=row[12],
-            case=row[13], answer=row[14], client=row[15], purged_at=row[16],
+        return None if row is None else _record(row)
+
+    def list_decisions(self, query: DecisionQuery) -> list[DecisionRecord]:
+        where, args = ["caller = %s"], [query.caller]
+        if query.since is not None:
+            where.append("recorded_at >= %s")
+            args.append(query.since)
+        if query.until is not None:
+            where.append("recorded_at < %s")
+            args.append(query.until)
+        if query.question is not None:
+            where.append("question = %s")
+            args.append(query.question)
+        if query.after is not None:
+            where.append("(recorded_at, decision_id) > (%s, %s)")
+            args.extend(query.after)
+        sql = (
+            f"SELECT {_COLUMNS} FROM decisions WHERE {' AND '.join(where)}"
+            " ORDER BY recorded_at, decision_id LIMIT %s"
         )
+        with self._transaction("read") as cur:
+            cur.execute(sql, (*args, int(query.limit)))
+            return [_record(r) for r in cur.fetchall()]
 
     def ids(self) -> set[str]:
         with self._transaction("read") as cur:

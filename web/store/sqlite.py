@@ -26,7 +26,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from web.store import BatchLog, DecisionRecord, StoreError, store_json, utcnow
+from web.store import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
 from web.store.groupcommit import GroupCommitter
 from web.store.logwriter import WriterClient, WriterError, WriterPipeline
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
@@ -52,6 +52,28 @@ def _parse_ts(text: str | None) -> _dt.datetime | None:
 
 def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
+
+
+def _record(row: Sequence[Any]) -> DecisionRecord:
+    return DecisionRecord(
+        decision_id=row[0],
+        recorded_at=_parse_ts(row[1]),  # type: ignore[arg-type]
+        caller=row[2],
+        question=row[3],
+        act_id=row[4],
+        as_of=_dt.date.fromisoformat(row[5]),
+        lang=row[6],
+        explain=bool(row[7]),
+        outcome=row[8],
+        edition=_load(row[9]),
+        policy_hash=row[10],
+        citations=_load(row[11]),
+        case_sha256=row[12],
+        case=_load(row[13]),
+        answer=_load(row[14]),
+        client=_load(row[15]),
+        purged_at=_parse_ts(row[16]),
+    )
 
 
 class SQLiteStore:
@@ -230,27 +252,32 @@ class SQLiteStore:
             ).fetchone()
         except sqlite3.Error as exc:
             raise StoreError(f"cannot read the decision log {self.path}: {exc}") from exc
-        if row is None:
-            return None
-        return DecisionRecord(
-            decision_id=row[0],
-            recorded_at=_parse_ts(row[1]),  # type: ignore[arg-type]
-            caller=row[2],
-            question=row[3],
-            act_id=row[4],
-            as_of=_dt.date.fromisoformat(row[5]),
-            lang=row[6],
-            explain=bool(row[7]),
-            outcome=row[8],
-            edition=_load(row[9]),
-            policy_hash=row[10],
-            citations=_load(row[11]),
-            case_sha256=row[12],
-            case=_load(row[13]),
-            answer=_load(row[14]),
-            client=_load(row[15]),
-            purged_at=_parse_ts(row[16]),
+        return None if row is None else _record(row)
+
+    def list_decisions(self, query: DecisionQuery) -> list[DecisionRecord]:
+        where, args = ["caller = ?"], [query.caller]
+        if query.since is not None:
+            where.append("recorded_at >= ?")
+            args.append(_ts(query.since))
+        if query.until is not None:
+            where.append("recorded_at < ?")
+            args.append(_ts(query.until))
+        if query.question is not None:
+            where.append("question = ?")
+            args.append(query.question)
+        if query.after is not None:
+            at, last_id = _ts(query.after[0]), query.after[1]
+            where.append("(recorded_at > ? OR (recorded_at = ? AND decision_id > ?))")
+            args.extend([at, at, last_id])
+        sql = (
+            f"SELECT {_COLUMNS} FROM decisions WHERE {' AND '.join(where)}"
+            " ORDER BY recorded_at, decision_id LIMIT ?"
         )
+        try:
+            rows = self._conn().execute(sql, (*args, int(query.limit))).fetchall()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot read the decision log {self.path}: {exc}") from exc
+        return [_record(r) for r in rows]
 
     def ids(self) -> set[str]:
         """Every decision id (for tests and the crash check)."""
