@@ -35,7 +35,6 @@ class Bar:
         self._bar = tqdm(
             desc=desc,
             unit=unit,
-            unit_scale=True,
             file=stream,
             leave=True,
             ncols=None if sized else 80,

@@ -52,7 +52,9 @@ MANY_ACTS = {
     "stability": ["stability"],
     "lint": ["lint", "--budget", "100", "--as-of", "2025-06-01", "--fail-on", "none"],
 }
-COMMANDS = {**ONE_ACT, **MANY_ACTS}
+# `review` writes a bundle (a corpus run included): checked for its act argument only.
+REVIEW = ["review", "--from", "2025-06-01", "--to", "2025-06-02", "--cases", "0", "-o", "/nonexistent/review"]
+COMMANDS = {**ONE_ACT, **MANY_ACTS, "review": REVIEW}
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
@@ -85,11 +87,11 @@ def test_an_act_given_bare_is_refused_with_the_command_to_type(
     assert f"ereje {command} --act {ACT}" in err
 
 
-@pytest.mark.parametrize("command", ["clauses", "editions", "diff", "impact", "cases generate"])
+@pytest.mark.parametrize("command", ["clauses", "editions", "diff", "impact", "cases generate", "review"])
 def test_an_omitted_act_among_several_names_what_act_accepts(
     command: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code, _, err = run(capsys, *ONE_ACT[command])
+    code, _, err = run(capsys, *COMMANDS[command])
     assert code == 2
     assert "--act ID" in err
     assert all(a in err for a in ("KZ-HEALTH-CODE-2020", "KZ-HEALTH-CONST-1995", ACT))

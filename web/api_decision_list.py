@@ -111,22 +111,19 @@ def _limit(args: Any) -> int:
 
 
 def summary(record: DecisionRecord) -> dict[str, Any]:
-    """What a listing shows of a decision: enough to reconcile, nothing personal."""
+    """What a listing shows of a decision: the columns of the stored view (`stored_view`),
+    the edition by its id, and none of the personal fields (case, answer, client)."""
+    view = stored_view(record, {})
     return {
-        "decision_id": record.decision_id,
-        "recorded_at": record.recorded_at.astimezone(dt.UTC).isoformat().replace("+00:00", "Z"),
-        "question": record.question,
-        "act": record.act_id,
-        "as_of": record.as_of.isoformat(),
-        "lang": record.lang,
-        "outcome": record.outcome,
-        "citations": record.citations,
-        "edition": (record.edition or {}).get("id") if isinstance(record.edition, dict) else record.edition,
-        "policy_hash": record.policy_hash,
-        "case_sha256": record.case_sha256,
+        **{k: view[k] for k in _SUMMARY},
+        "edition": record.edition.get("id") if isinstance(record.edition, dict) else record.edition,
         "purged": record.purged_at is not None,
         "href": f"/v1/decisions/{record.decision_id}",
     }
+
+
+_SUMMARY = ("decision_id", "recorded_at", "question", "act", "as_of", "lang", "outcome", "citations",
+            "policy_hash", "case_sha256")
 
 
 def _wants_lines() -> bool:

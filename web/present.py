@@ -11,6 +11,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from engine.citation import LANGS as CITATION_LANGS
+from engine.citation import cite_or_id
+
 
 def _language_status(act: Any) -> dict[str, str]:
     return {
@@ -69,6 +72,11 @@ def clause_version(version: Any, statuses: dict[str, str], in_force: dict[str, A
     }
 
 
+def cited_as(clause_id: str) -> dict[str, str]:
+    """The clause as the law cites it, in each language that has a citation form."""
+    return {lang: cite_or_id(clause_id, lang) for lang in CITATION_LANGS}
+
+
 def clause(act: Any, cl: Any) -> dict[str, Any]:
     statuses = _language_status(act)
     in_force = {e["amendment"]: e["in_force_from"] for e in amendments(act)}
@@ -77,6 +85,7 @@ def clause(act: Any, cl: Any) -> dict[str, Any]:
         "act": act.id,
         "clause": cl.id,
         "citation": f"{act.id}:{cl.id}",
+        "cited_as": cited_as(cl.id),
         "parent": cl.parent,
         "chapter": cl.chapter,
         "children": children,
@@ -129,6 +138,7 @@ def act_detail(library: Any, act: Any) -> dict[str, Any]:
         "clauses": [
             {
                 "clause": c.id,
+                "cited_as": cited_as(c.id),
                 "parent": c.parent,
                 "chapter": c.chapter,
                 "versions": [clause_version(v, statuses, in_force) for v in c.versions],

@@ -182,7 +182,11 @@ def test_export_streams_json_lines_of_the_stored_decisions(client: Any, app: Any
 
 def test_acts_are_public_by_default_and_decisions_are_not(client: Any) -> None:
     assert client.get("/v1/acts").status_code == 200
-    assert client.get("/v1/acts/U1300000624/clauses/rules.8.3").status_code == 200
+    clause = client.get("/v1/acts/U1300000624/clauses/rules.8.3")
+    assert clause.status_code == 200
+    assert clause.get_json()["cited_as"] == {
+        "kk": "8-тармақтың 3) тармақшасы", "ru": "подпункт 3) пункта 8", "en": "paragraph 8, subparagraph 3)"
+    }
     assert client.post(URL, json=CASE).status_code == 401
 
 

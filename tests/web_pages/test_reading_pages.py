@@ -99,7 +99,7 @@ def test_uncertain_readings_are_marked(en_client: Any) -> None:
     html = text_of(en_client.get(f"/acts/{ACT}"))
     block = html[html.index('id="c-rules.8.3"') :]
     block = block[: block.index("</article>")]
-    assert block.count('<mark class="uncertain"') == 2  # in the Kazakh text and in the English one
+    assert block.count('<mark class="uncertain"') == 3  # in the Kazakh text and in the two translations
     assert "[?]" not in re.sub(r"<mark[^>]*>\[\?\]</mark>", "", block)
 
 
@@ -135,10 +135,11 @@ def test_act_in_a_draft_edition_is_marked_as_a_draft(en_client: Any) -> None:
     assert "[HYPOTHETICAL TEXT — NOT LAW] 14." in html
 
 
-def test_single_language_act(en_client: Any, kk_client: Any) -> None:
+def test_paraphrase_only_act(en_client: Any, kk_client: Any) -> None:
+    # The article's English paraphrase and its Russian rendering; no official text.
     html = text_of(kk_client.get("/acts/KZ-HEALTH-CODE-2020"))
-    assert 'class="texts cols-1"' in html
-    assert "cols-2" not in html
+    assert 'class="texts cols-2"' in html
+    assert "cols-3" not in html
     assert "Not checked against the official text." not in html  # it is in Kazakh here
     assert "Ресми мәтінмен салыстырылып тексерілмеген." in html
 
