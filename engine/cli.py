@@ -116,6 +116,9 @@ def cmd_decide(args: argparse.Namespace) -> int:
         explain=args.explain,
         edition_id=args.edition,
     )
+    languages = library.act(decision.act).languages
+    if args.lang is not None and args.lang not in languages:  # never another language in its place
+        raise UsageError(f"--lang {args.lang}: {decision.act} has texts in {', '.join(languages)}")
     if args.format == "text":
         print(_decision_text(decision.to_dict()))
     else:
@@ -244,7 +247,7 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
     p.add_argument("case", help="case JSON file, or - for standard input")
     add_act(p, when_omitted="the only act that answers the question")
     p.add_argument("--as-of", type=iso_date, help="decision date YYYY-MM-DD (default: today)")
-    p.add_argument("--lang", default=None, help="language of the clause texts (kk, en, …)")
+    p.add_argument("--lang", default=None, help="language of the clause texts and citations: kk, ru or en")
     p.add_argument("--explain", action="store_true", help="include the value of every condition")
     p.add_argument(
         "--edition",

@@ -162,6 +162,13 @@ def test_bad_usage_and_bad_input_exit_2(capsys: pytest.CaptureFixture[str], tmp_
     assert run(capsys, "decide", "no_such_question", EXAMPLE)[0] == 2
 
 
+def test_decide_refuses_a_language_the_act_has_not(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "decide", "enrollment", EXAMPLE, "--as-of", "2025-06-01", "--lang", "de")
+    assert code == 2 and out == "" and "kk, en, ru" in err
+    code, out, _ = run(capsys, "decide", "enrollment", EXAMPLE, "--as-of", "2025-06-01", "--lang", "ru")
+    assert code == 0 and json.loads(out)["clauses"][0]["lang"] == "ru"
+
+
 def test_decide_text_format_cites_the_clauses(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(capsys, "decide", "enrollment", EXAMPLE, "--as-of", "2025-06-01", "--format", "text")
     assert code == 0
