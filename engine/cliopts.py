@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterable, Sequence
 from pathlib import Path
-from typing import Any
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -92,8 +91,3 @@ def add_format(p: argparse.ArgumentParser, *choices: str, default: str = "text")
 
 def add_policies(p: argparse.ArgumentParser, default: Path) -> None:
     p.add_argument("--policies", type=Path, default=default, help="policies directory")
-
-
-def nonnegative(value: Any, what: str) -> None:
-    if value is not None and value < 0:
-        raise UsageError(f"{what} is 0 or more")
