@@ -213,8 +213,9 @@ def cmd_impact(args: argparse.Namespace) -> int:
     old = select_edition(library, act, args.frm)
     new = select_edition(library, act, args.to)
     a = library.act(act)
-    comparer = Comparer(Side(args.policies, library, a, old), Side(args.policies, library, a, new))
-    setup = Setup(str(args.policies), str(args.policies), act, old.id, new.id)
+    fill_seed = args.seed if args.fill_missing else None
+    comparer = Comparer(Side(args.policies, library, a, old), Side(args.policies, library, a, new), fill_seed)
+    setup = Setup(str(args.policies), str(args.policies), act, old.id, new.id, fill_seed)
     report = run_impact(comparer, setup, args.corpus, jobs=args.jobs, progress=terminal_progress())
     if args.format == "json":
         _write(jsonio.dumps(report.to_dict()), args.output)
@@ -429,6 +430,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="frm", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--to", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument(
+        "--fill-missing",
+        action="store_true",
+        help="give a case the facts one edition declares and it lacks, drawn as `ereje cases generate` "
+        "draws them (docs/casegen.md); without it such a case is counted invalid under that edition",
+    )
+    p.add_argument("--seed", type=int, default=624, help="random seed of --fill-missing (default 624)")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     _policies(p)

@@ -37,6 +37,7 @@ from .loader import load_act, rule_position
 from .policy import Act, ClauseVersion, DecisionSpec
 
 MAX_ACTS = 200
+DRAFT_PREFIX = "draft:"  # how every tool names a draft edition: draft:<draft id>
 
 
 @dataclass
@@ -72,12 +73,23 @@ class ActRuntime:
         return self.validators[(None, question)]
 
     def pinned(self, edition_id: str | None, policy_hash: str | None) -> CompiledEdition:
+        """The edition named by id, `<act>@<id>`, `draft:<id>` (drafts only), or content hash."""
+        draft = (
+            edition_id[len(DRAFT_PREFIX) :] if edition_id and edition_id.startswith(DRAFT_PREFIX) else None
+        )
         for c in self.editions:
-            if (edition_id is not None and c.edition.id in (edition_id, f"{self.act.id}@{edition_id}")) or (
+            if draft is not None:
+                if c.edition.draft and draft in (c.edition.amendment.id, c.edition.id):
+                    return c
+            elif (edition_id is not None and c.edition.id in (edition_id, f"{self.act.id}@{edition_id}")) or (
                 policy_hash is not None and c.policy_hash == policy_hash
             ):
                 return c
-        known = ", ".join(c.edition.id for c in self.editions)
+        known = ", ".join(
+            c.edition.id
+            + (f" (select with {DRAFT_PREFIX}{c.edition.amendment.id})" if c.edition.draft else "")
+            for c in self.editions
+        )
         if policy_hash is not None:
             raise EditionError(f"no loaded edition of {self.act.id} has policy hash {policy_hash}")
         raise EditionError(f"unknown edition {edition_id!r} of {self.act.id}; editions: {known}")
@@ -343,6 +355,34 @@ class Library:
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         quick = runtime.quick[(compiled_edition.edition.id, question)]
         return quick(self._run(compiled, case, as_of, recorder, None))
+
+    def outcome_values(
+        self,
+        question: str,
+        case: Any,
+        *,
+        as_of: dt.date,
+        edition_id: str,
+        act_id: str | None = None,
+        validate: bool = True,
+    ) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        """Outcome, cited clause ids and the computed values (name -> value, as computed) under a
+        pinned edition: what an impact run compares, without building the explanation.
+
+        Values of a clause that an override set aside are left out, as `decide` leaves them out.
+        """
+        runtime, compiled_edition, _, compiled, _ = self._prepare(
+            question, case, as_of, act_id, None, edition_id, validate=validate, explainable=False
+        )
+        recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
+        raw = self._run(compiled, case, as_of, recorder, None)
+        outcome, cited = runtime.quick[(compiled_edition.edition.id, question)](raw)
+        stmts = compiled.statements
+        if not raw[4]:
+            return outcome, cited, {}
+        overridden = {stmts[i].target for i in raw[3]}
+        values = {stmts[i].name: v for i, v in raw[4] if stmts[i].clause not in overridden}
+        return outcome, cited, values
 
     def _route(self, question: str, act_id: str | None) -> _Route | None:
         """What `outcome` needs for a question whose edition the decision date selects."""
