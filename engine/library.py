@@ -177,6 +177,14 @@ class Library:
             return None
         return next(c for c in runtime.editions if c.edition is edition)
 
+    def compiled_edition(self, act_id: str, edition_id: str) -> CompiledEdition:
+        """The compiled edition named by id, `draft:<id>` or amending act id (EditionError if none)."""
+        runtime = self._runtime(act_id)
+        for c in runtime.editions:
+            if not c.edition.draft and edition_id == c.edition.amendment.id:
+                return c
+        return runtime.pinned(edition_id, None)
+
     def policy_hashes(self) -> dict[str, tuple[str, str]]:
         """Every loadable policy hash -> (act id, edition id)."""
         return {c.policy_hash: (r.act.id, c.edition.id) for r in self._runtimes.values() for c in r.editions}
@@ -789,7 +797,8 @@ def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIs
 def _structural_checks(act: Act) -> list[PolicyIssue]:
     """Cross-references the type checker does not see: blocks, decisions, overrides."""
     issues: list[PolicyIssue] = []
-    overrides: dict[str, set[str]] = {}
+    # decision -> clause -> clause it overrides -> where (version, statement)
+    overrides: dict[str, dict[str, dict[str, tuple[ClauseVersion, ast.Node]]]] = {}
 
     def report(version: ClauseVersion, node: ast.Node, code: str, message: str, **extra: Any) -> None:
         line, column = rule_position(version, node.span)
@@ -867,19 +876,44 @@ def _structural_checks(act: Act) -> list[PolicyIssue]:
                             "override",
                             "a clause cannot override itself; use 'unless' for an exception",
                         )
-                    overrides.setdefault(clause.id, set()).add(stmt.clause)
-    for a, targets in overrides.items():
-        for b in targets:
-            if a in overrides.get(b, set()) and a < b:
-                clause = act.clauses[a]
-                issues.append(
-                    PolicyIssue(
-                        file=clause.file,
-                        line=clause.line,
-                        clause=a,
-                        code="override",
-                        message=f"clauses {a} and {b} override each other",
-                        hint="priority must be one-way: keep one override",
+                    overrides.setdefault(block.decision, {}).setdefault(clause.id, {})[stmt.clause] = (
+                        version,
+                        stmt,
                     )
-                )
+    for decision, graph in sorted(overrides.items()):
+        for cycle in _cycles(graph):
+            version, stmt = graph[cycle[0]][cycle[1]]
+            path = " → ".join([*cycle, cycle[0]])
+            message = (
+                f"clauses {cycle[0]} and {cycle[1]} override each other in '{decision}'"
+                if len(cycle) == 2
+                else f"overrides in '{decision}' form a cycle: {path}"
+            )
+            report(
+                version,
+                stmt,
+                "override",
+                message,
+                hint="priority must be one-way: on a case where every clause of the cycle applies, each is "
+                "set aside by the next and none decides; remove one override of the cycle",
+            )
     return issues
+
+
+def _cycles(graph: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """Every elementary cycle of a small directed graph once, each starting at its least node."""
+    found: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for start in sorted(graph):
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(graph.get(node, {})):
+                if nxt == start:
+                    key = tuple(path)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(path)
+                elif nxt > start and nxt not in path:
+                    stack.append((nxt, [*path, nxt]))
+    return found

@@ -37,8 +37,14 @@ def lint_library(
     budget: int = DEFAULT_BUDGET,
     catalogue: Catalogue | None = None,
     stability: bool = True,
+    editions: dict[str, str] | None = None,
+    show_settled: bool = False,
 ) -> Report:
+    """Lint each act under the edition in force on `as_of`, or under the edition `editions` names
+    for it (an edition id; a draft's id selects the draft). Findings the decision's outcome order
+    settles are kept apart (`Report.settled`) unless `show_settled`."""
     as_of = as_of or dt.date.today()
+    editions = editions or {}
     acts = library.acts
     ids = list(act_ids) if act_ids else sorted(acts)
     for a in ids:
@@ -48,14 +54,20 @@ def lint_library(
     summaries: list[ActSummary] = []
     for act_id in ids:
         act = acts[act_id]
-        ce = library.edition_on(act_id, as_of)
+        ce = (
+            library.compiled_edition(act_id, editions[act_id])
+            if act_id in editions
+            else library.edition_on(act_id, as_of)
+        )
         title = act.title.get("en") or next(iter(act.title.values()), None)
         summary = ActSummary(act_id, ce.edition.id if ce else None, act.level, title, [])
         summaries.append(summary)
         if ce is None:
             summary.notes.append(f"no edition of {act_id} is in force on {as_of}: nothing checked")
             continue
-        if not ce.edition.entry.certain:
+        if ce.edition.draft:
+            summary.notes.append(f"{ce.edition.id} is a DRAFT: not law, linted for review")
+        elif not ce.edition.entry.certain:
             summary.notes.append(f"edition {ce.edition.id}: {ce.edition.entry.explanation}")
         specs = ce.edition.decisions or act.decisions
         for name, spec in specs.items():
@@ -78,12 +90,15 @@ def lint_library(
         if act_id in by_act:
             by_act[act_id].notes.append(note)
     findings.sort(key=Finding.key)
+    settled = [f for f in findings if f.settled]
+    if not show_settled:
+        findings = [f for f in findings if not f.settled]
     section: dict[str, Any] = {}
     if stability:
         from .report import stability_section
 
         section = stability_section(library, ids, as_of)
-    return Report(as_of, budget, summaries, findings, section)
+    return Report(as_of, budget, summaries, findings, section, [] if show_settled else settled)
 
 
 def _unused_definitions(act: Any, ce: Any) -> list[Finding]:
