@@ -267,6 +267,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     act = _act(library, args.act, args.to, args.frm if not args.base_ref else None)
     new = select_edition(library, act, args.to)
 
+    if args.frm is None:
+        if not new.draft:
+            raise UsageError("give --from: the edition the reviewed one is compared with")
+        args.frm = next(e.id for e in reversed(library.editions(act)) if not e.draft)
+
     def run(base: Library, base_root: Path) -> dict[str, Any]:
         old = select_edition(base, act, args.frm)
         out = args.output or Path(f"review-{new.amendment.id}")
@@ -479,8 +484,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "clauses, and the impact on the example cases and a generated corpus.",
     )
     p.add_argument("--act", help="act id (default: the only act)")
-    p.add_argument("--from", dest="frm", required=True, type=_edition_arg, help=EDITION_HELP)
-    p.add_argument("--to", required=True, type=_edition_arg, help=EDITION_HELP)
+    p.add_argument(
+        "--from",
+        dest="frm",
+        type=_edition_arg,
+        help=EDITION_HELP + " (default for a draft: the edition in force it amends)",
+    )
+    p.add_argument("--to", "--edition", dest="to", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("-o", "--output", type=Path, help="output directory (default: review-<amendment>)")
     p.add_argument(
         "--base-ref",

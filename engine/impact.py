@@ -186,6 +186,16 @@ class Comparer:
             self._new_facts[key] = out
         return self._new_facts[key]
 
+    def facts_only(self) -> dict[str, dict[str, list[str]]]:
+        """{edition id: {question: fact paths only that edition's schema declares}}, non-empty only."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for side in (self.old, self.new):
+            for question in self.questions():
+                paths = [p for p, _ in self._facts_only(side, question)]
+                if paths:
+                    out.setdefault(side.id, {})[question] = paths
+        return out
+
     def _filler(self, side: Side, question: str) -> Any:
         key = (side.id, question)
         if key not in self._fillers:
@@ -686,6 +696,7 @@ class ImpactReport:
     changed_clauses: set[str]
 
     fill_seed: int | None = None
+    facts_only: dict[str, dict[str, list[str]]] = field(default_factory=dict)
 
     @property
     def flipped(self) -> int:
@@ -724,6 +735,7 @@ class ImpactReport:
             "invalid_lines": [{"line": n, "problem": p} for n, p in r.invalid_lines],
             "totals": totals,
             "fill_missing": {"seed": self.fill_seed} if self.fill_seed is not None else None,
+            "facts_only": self.facts_only,
             "flipped": self.flipped,
             "changed_clauses": sorted(self.changed_clauses),
             "decisions": [
@@ -806,6 +818,7 @@ def run_impact(
         result,
         comparer.changed,
         comparer.fill_seed,
+        comparer.facts_only(),
     )
 
 
@@ -844,8 +857,13 @@ def headline(report: dict[str, Any]) -> list[str]:
             f"facts one edition lacks were generated for {t['filled']:,} case(s) "
             f"(--fill-missing, seed {report['fill_missing']['seed']}; docs/casegen.md)"
         )
-    elif t["invalid_under_from"] != t["invalid_under_to"]:
-        out.append("the editions read different facts: --fill-missing generates the facts a case lacks")
+    for edition, questions in (report.get("facts_only") or {}).items():
+        facts = "; ".join(f"{q}: {', '.join(paths)}" for q, paths in sorted(questions.items()))
+        out.append(f"facts only {edition} reads: {facts}")
+    if report.get("facts_only") and not report.get("fill_missing"):
+        out.append(
+            "a case without them is read as if absent; --fill-missing generates them (docs/casegen.md)"
+        )
     out.append(
         f"{t['flipped']:,} outcomes flip; {t['values_changed']:,} same outcome with other computed values"
     )

@@ -429,8 +429,18 @@ def test_review_bundle(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert bundle["traceability"]["available"] is False and "make test" in bundle["traceability"]["note"]
     assert bundle["scenarios"]["mode"] == "tags"
     labels = [r["label"] for r in bundle["impact"]]
-    assert labels[0] == "the act's example cases" and labels[-1] == "the corpus given"
-    assert bundle["impact"][-1]["flipped"] == 5
+    # each corpus twice: as written, then with the draft's new fact drawn by the generator
+    assert labels == [
+        "the act's example cases",
+        "the act's example cases, facts one edition lacks generated (seed 624)",
+        "150 generated cases (seed 624, U1300000624@U2500000853 schemas)",
+        "150 generated cases (seed 624, U1300000624@U2500000853 schemas), facts one edition lacks generated (seed 624)",
+        "the corpus given",
+        "the corpus given, facts one edition lacks generated (seed 624)",
+    ]
+    assert bundle["impact"][-2]["flipped"] == 5
+    assert bundle["impact"][-1]["fill_missing"] == {"seed": 624}
+    assert bundle["reproduce"][-1].endswith("--fill-missing --seed 624")
     assert (out / "corpus-examples.jsonl").is_file() and (out / "corpus-generated.jsonl").is_file()
     page = (out / "review.html").read_text(encoding="utf-8")
     for section in ("1. Provenance", "2. Text and rule diff", "3. Scenarios", "4. Traceability", "5. Impact"):
@@ -565,7 +575,7 @@ def test_a_new_required_fact_is_counted_invalid_then_filled(
     assert "retraining_failed_on" in exclusion["invalid_samples"][0]["problem"]
     text = render_text(plain)
     assert f"invalid under {old.id}: 0; invalid under {new.id}: 100" in text.splitlines()[2]
-    assert "--fill-missing generates" in text
+    assert "--fill-missing generates them" in text
 
     setup = Setup(root, root, ACT, old.id, new.id, 624)
     filled = run_impact(build_comparer(setup), setup, corpus, jobs=2).to_dict()
