@@ -65,6 +65,7 @@ class Finding:
     details: dict[str, Any] = field(default_factory=dict)
     edition: str | None = None
     settled: str | None = None  # why the finding needs no action (the declared outcome order), if so
+    acknowledged: Any = None  # the policy.Acknowledgement that accepts it, if any
 
     @property
     def where(self) -> str:
@@ -97,6 +98,15 @@ class Finding:
             "details": self.details,
             "witness": self.witness.to_dict() if self.witness else None,
             "settled": self.settled,
+            "acknowledged": (
+                {
+                    "reason": self.acknowledged.reason,
+                    "file": self.acknowledged.file,
+                    "line": self.acknowledged.line,
+                }
+                if self.acknowledged is not None
+                else None
+            ),
         }
         return out
 
@@ -121,6 +131,7 @@ class Report:
     findings: list[Finding]
     stability: dict[str, Any]
     settled: list[Finding] = field(default_factory=list)  # settled findings not shown (--show-settled)
+    acknowledged: list[Finding] = field(default_factory=list)  # accepted in the policy files, shown apart
 
     def counts(self) -> dict[str, Any]:
         by_kind: dict[str, int] = {}
@@ -151,6 +162,7 @@ class Report:
             "acts": [a.__dict__ for a in self.acts],
             "counts": self.counts(),
             "findings": findings,
+            "acknowledged": [f.to_dict() for f in self.acknowledged],
             "settled_not_shown": {
                 "count": len(self.settled),
                 "by_kind": _by_kind(self.settled),

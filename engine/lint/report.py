@@ -114,6 +114,15 @@ def render_text(report: Report, verbose: bool = False) -> str:
                         else ""
                     )
                 )
+    if report.acknowledged:
+        out.append("")
+        out.append(
+            f"acknowledged in the policy files ({len(report.acknowledged)}; not counted by --fail-on):"
+        )
+        for f in report.acknowledged:
+            a = f.acknowledged
+            out.append(f"  {f.where}: {f.severity} [{f.kind}] {f.clause or ''} {f.message[:100]}")
+            out.append(f"    acknowledged at {a.file}:{a.line}: {a.reason}")
     notes = [(a.act, n) for a in report.acts for n in a.notes]
     if notes:
         out.append("")
@@ -230,6 +239,19 @@ def render_html(report: Report) -> str:
             f"<td>{e(', '.join(a.decisions))}</td><td>{a.searches}</td><td>{a.evaluations:,}</td></tr>"
         )
     parts.append("</table>")
+    if report.acknowledged:
+        parts.append(
+            f"<h2 id='acknowledged'>Acknowledged ({len(report.acknowledged)})</h2><p>Findings accepted in the "
+            "policy files with a reason; <code>--fail-on</code> does not count them.</p><table><tr><th>Finding</th>"
+            "<th>Where</th><th>Reason</th></tr>"
+        )
+        for f in report.acknowledged:
+            a = f.acknowledged
+            parts.append(
+                f"<tr><td>{e(f.severity)} [{e(f.kind)}] {e(f.clause or '')}: {e(f.message)}</td>"
+                f"<td>{e(a.file)}:{a.line}</td><td>{e(a.reason)}</td></tr>"
+            )
+        parts.append("</table>")
     if report.settled:
         kinds = ", ".join(f"{k} {v}" for k, v in _kinds(report.settled).items())
         parts.append(
