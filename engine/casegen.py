@@ -34,6 +34,7 @@ from .casecheck import CaseValidator
 from .dsl import ast
 from .edition import Edition
 from .errors import ErejeError
+from .plausibility import Plausibility, load_plausibility
 from .policy import Act, DecisionSpec
 from .timecalc import add_months
 from .yamlsafe import load_policy_yaml
@@ -204,7 +205,7 @@ def _presence(examples: list[tuple[dt.date, Any]], parent: str, name: str) -> fl
     """How often an optional fact is present where its parent object is, in the examples."""
     total = present = 0
     for _, case in examples:
-        for obj in _objects_at(case, parent):
+        for obj in objects_at(case, parent):
             total += 1
             present += name in obj
     if total == 0:
@@ -214,7 +215,7 @@ def _presence(examples: list[tuple[dt.date, Any]], parent: str, name: str) -> fl
     return min(0.9, max(0.1, present / total))
 
 
-def _objects_at(value: Any, path: str) -> list[dict[str, Any]]:
+def objects_at(value: Any, path: str) -> list[dict[str, Any]]:
     nodes = [value]
     if path:
         for part in path.split("."):
@@ -334,7 +335,12 @@ class DecisionGenerator:
     """Cases for one decision under one edition's case schema."""
 
     def __init__(
-        self, act: Act, edition: Edition, spec: DecisionSpec, examples: list[dict[str, Any]]
+        self,
+        act: Act,
+        edition: Edition,
+        spec: DecisionSpec,
+        examples: list[dict[str, Any]],
+        plausibility: Plausibility | None = None,
     ) -> None:
         self.act = act
         self.edition = edition
@@ -343,6 +349,7 @@ class DecisionGenerator:
         self.defs = self.schema.get("$defs", {})
         self.hints = decision_hints(act, edition, spec.name, examples)
         self.validator = CaseValidator(self.schema)
+        self.plausibility = plausibility or load_plausibility(act.directory)
 
     def _resolve(self, node: dict[str, Any]) -> dict[str, Any]:
         for _ in range(20):
@@ -354,17 +361,45 @@ class DecisionGenerator:
         return node
 
     def case(self, rng: random.Random, as_of: dt.date) -> Any:
+        return self.case_and_person(rng, as_of)[0]
+
+    def case_and_person(self, rng: random.Random, as_of: dt.date) -> tuple[Any, dict[str, str]]:
+        """A valid, plausible case and the birth and hiring days drawn for its person."""
         for _ in range(MAX_ATTEMPTS):
             if self.hints.examples and rng.random() < EXAMPLE_SHARE:
                 case = self._from_example(rng, as_of)
             else:
                 case = self.value(self.schema, "", rng, as_of, 0)
             self._edition_date(case, rng, as_of)
-            if self.validator.is_valid(case):
-                return case
+            person = self.plausibility.apply(self.spec.name, case, as_of, rng)
+            if person is not None and self.validator.is_valid(case):
+                return case, person
         raise GenerationError(
-            f"could not generate a valid '{self.spec.name}' case from its schema in {MAX_ATTEMPTS} attempts"
+            f"could not generate a valid, plausible '{self.spec.name}' case in {MAX_ATTEMPTS} attempts "
+            f"(schema of {self.edition.id}; assumptions of {self.plausibility.source or 'the defaults'})"
         )
+
+    def fill(self, path: str, rng: random.Random, as_of: dt.date) -> Any:
+        """A value for the fact at `path` ("employee.retraining_failed_on") as this generator
+        would draw it: what `ereje impact --fill-missing` gives a case that lacks a new fact."""
+        node: Any = self.schema
+        for part in re.findall(r"[^.\[\]]+(?:\[\])?", path):
+            node = self._resolve(node)
+            many = part.endswith("[]")
+            node = node.get("properties", {}).get(part[:-2] if many else part)
+            if node is None:
+                raise GenerationError(
+                    f"the '{self.spec.name}' schema of {self.edition.id} has no fact {path}"
+                )
+            if many:
+                node = self._resolve(node).get("items", {})
+                return [self.value(node, path, rng, as_of, 1)]
+        return self.value(node, path, rng, as_of, 1)
+
+    def presence(self, path: str) -> float:
+        """How often the generator gives an optional fact at `path` (its share in the examples)."""
+        parent, _, name = path.rpartition(".")
+        return _presence(self.hints.examples, parent, name)
 
     def _from_example(self, rng: random.Random, as_of: dt.date) -> Any:
         """An example case moved to `as_of` (its dates keep their distance to the decision date),
@@ -571,8 +606,8 @@ class Corpus:
         for k in range(n):
             question = self.decisions[k % len(self.decisions)]
             as_of = self.start + dt.timedelta(days=rng.randint(0, max(0, span)))
-            case = self.generators[question].case(rng, as_of)
-            yield {"question": question, "as_of": as_of.isoformat(), "case": case}
+            case, person = self.generators[question].case_and_person(rng, as_of)
+            yield {"question": question, "as_of": as_of.isoformat(), "case": case, "assumed": person}
 
 
 def corpus_for(
@@ -603,7 +638,10 @@ def corpus_for(
     end = end or edition.end or (start + dt.timedelta(days=WINDOW_DAYS))
     if end < start:
         raise GenerationError(f"the window of decision dates ends ({end}) before it starts ({start})")
-    generators = {name: DecisionGenerator(act, edition, specs[name], examples) for name in names}
+    plausibility = load_plausibility(act.directory)
+    generators = {
+        name: DecisionGenerator(act, edition, specs[name], examples, plausibility) for name in names
+    }
     return Corpus(act, edition, names, seed, start, end, generators)
 
 

@@ -200,6 +200,10 @@ def cmd_trace(args: argparse.Namespace) -> int:
     except trace.ResultsError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
+    if getattr(args, "edition", None):
+        if len(named) > 1:
+            raise UsageError("--edition checks one act: name at most one with --act")
+        return _trace_draft(library, args, named[0] if named else None, results)
     traces = [trace.build_trace(library.act(a), args.features, results, args.results) for a in acts]
     if args.format == "json":
         data = [t.to_dict() for t in traces]
@@ -211,6 +215,44 @@ def cmd_trace(args: argparse.Namespace) -> int:
         for t in failing:
             print(f"trace failed for {t.act}: {len(t.failures)} problem(s)", file=sys.stderr)
     return EXIT_FAILED if failing else EXIT_OK
+
+
+def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None, results: dict) -> int:
+    """`ereje trace --edition draft:<id>`: the gate of a draft (engine.trace.build_draft_trace)."""
+    from . import trace
+    from .diff import select_edition
+    from .edition_cli import _act
+    from .impact import Comparer, Side
+
+    act = _act(library, act_id, args.edition)
+    draft = select_edition(library, act, args.edition)
+    if not draft.draft:
+        raise UsageError(f"{draft.id} is not a draft: `ereje trace` without --edition checks the act")
+    base = next(e for e in reversed(library.editions(act)) if not e.draft)
+    compiled = library.compiled_edition(act, draft.id)
+    a = library.act(act)
+    comparer = Comparer(Side(args.policies, library, a, base), Side(args.policies, library, a, draft))
+
+    def under_base(question: str, case: object, as_of: str) -> dict:
+        try:
+            d = library.decide(
+                question,
+                comparer.project(comparer.old, question, case),
+                as_of=dt.date.fromisoformat(as_of),
+                act_id=act,
+                edition_id=base.id,
+            )
+        except (CaseError, EditionError, ValueError) as exc:
+            return {"refused": str(exc)}
+        return {
+            "outcome": d.outcome,
+            "roles": {c.clause: c.role for c in d.clauses},
+            "values": {name: v["value"] for name, v in d.values.items()},
+        }
+
+    t = trace.build_draft_trace(a, draft, base, compiled.policy_hash, args.features, results, under_base)
+    print(jsonio.dumps(t.to_dict()) if args.format == "json" else trace.render_draft_text(t))
+    return 0 if t.ok else 1
 
 
 def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
@@ -288,6 +330,11 @@ def build_parser(extra: Iterable[Register] = ()) -> argparse.ArgumentParser:
         help="scenario results written by the features (default: test-output/trace-results.json)",
     )
     p.add_argument("--features", type=Path, default=Path("features"), help="directory of .feature files")
+    p.add_argument(
+        "--edition",
+        help="the gate of a draft (draft:<id>): every clause it changes needs a passing scenario showing "
+        "its rule deciding under the draft",
+    )
     p.add_argument("--policies", type=Path, default=DEFAULT_POLICIES, help="policies directory")
     p.set_defaults(func=cmd_trace)
 

@@ -212,8 +212,9 @@ def cmd_impact(args: argparse.Namespace) -> int:
     old = select_edition(library, act, args.frm)
     new = select_edition(library, act, args.to)
     a = library.act(act)
-    comparer = Comparer(Side(args.policies, library, a, old), Side(args.policies, library, a, new))
-    setup = Setup(str(args.policies), str(args.policies), act, old.id, new.id)
+    fill_seed = args.seed if args.fill_missing else None
+    comparer = Comparer(Side(args.policies, library, a, old), Side(args.policies, library, a, new), fill_seed)
+    setup = Setup(str(args.policies), str(args.policies), act, old.id, new.id, fill_seed)
     bar = progress.bar("impact", unit="case")
     try:
         report = run_impact(comparer, setup, args.corpus, jobs=args.jobs, progress=bar)
@@ -278,6 +279,11 @@ def cmd_review(args: argparse.Namespace) -> int:
     library = load_library(args.policies)
     act = _act(library, args.act, args.to, args.frm if not args.base_ref else None)
     new = select_edition(library, act, args.to)
+
+    if args.frm is None:
+        if not new.draft:
+            raise UsageError("give --from: the edition the reviewed one is compared with")
+        args.frm = next(e.id for e in reversed(library.editions(act)) if not e.draft)
 
     def run(base: Library, base_root: Path) -> dict[str, Any]:
         old = select_edition(base, act, args.frm)
@@ -445,6 +451,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--from", dest="frm", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--to", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("--jobs", type=int, default=None, help="worker processes (default: one per core)")
+    p.add_argument(
+        "--fill-missing",
+        action="store_true",
+        help="give a case the facts one edition declares and it lacks, drawn as `ereje cases generate` "
+        "draws them (docs/casegen.md); without it such a case is counted invalid under that edition",
+    )
+    p.add_argument("--seed", type=int, default=624, help="random seed of --fill-missing (default 624)")
     add_format(p)
     p.add_argument("-o", "--output", type=Path, help="write to this file instead of standard output")
     _policies(p)
@@ -487,8 +500,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         "clauses, and the impact on the example cases and a generated corpus.",
     )
     p.add_argument("--act", metavar="ID", help="act id (default: the only act holding the editions named)")
-    p.add_argument("--from", dest="frm", required=True, type=_edition_arg, help=EDITION_HELP)
-    p.add_argument("--to", required=True, type=_edition_arg, help=EDITION_HELP)
+    p.add_argument(
+        "--from",
+        dest="frm",
+        type=_edition_arg,
+        help=EDITION_HELP + " (default for a draft: the edition in force it amends)",
+    )
+    p.add_argument("--to", "--edition", dest="to", required=True, type=_edition_arg, help=EDITION_HELP)
     p.add_argument("-o", "--output", type=Path, help="output directory (default: review-<amendment>)")
     p.add_argument(
         "--base-ref",

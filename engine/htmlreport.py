@@ -194,27 +194,49 @@ def diff_page(d: dict[str, Any]) -> str:
 
 
 def impact_sections(r: dict[str, Any], heading_level: int = 2) -> str:
+    from .impact import headline
+
     h, h2 = f"h{heading_level}", f"h{heading_level + 1}"
-    out = [
-        f"<{h}>Impact on {esc(r['corpus'])}</{h}>",
-        f"<p>{r['lines']:,} lines: {r['valid']:,} valid cases, {r['invalid']:,} invalid; "
-        f"<strong>{r['flipped']:,}</strong> outcomes flip.</p>",
+    out = [f"<{h}>Impact on {esc(r['corpus'])}</{h}>"]
+    out.extend(f"<p>{esc(line)}</p>" for line in headline(r))
+    out.append(
         '<table><tr><th>decision</th><th class="num">cases</th><th class="num">flip</th>'
+        '<th class="num">same outcome, other values</th>'
         '<th class="num">same outcome, other grounds</th><th class="num">decided under one edition only</th>'
-        '<th class="num">unchanged</th></tr>',
-    ]
+        '<th class="num">unchanged</th><th class="num">invalid (from / to / both)</th>'
+        '<th class="num">not decidable</th></tr>'
+    )
     for d in r["decisions"]:
         out.append(
             f'<tr><td><code>{esc(d["decision"])}</code></td><td class="num">{d["cases"]:,}</td>'
-            f'<td class="num">{d["flipped"]:,}</td><td class="num">{d["citations_changed"]:,}</td>'
-            f'<td class="num">{d["decidability_changed"]:,}</td><td class="num">{d["same"]:,}</td></tr>'
+            f'<td class="num">{d["flipped"]:,}</td><td class="num">{d["values_changed"]:,}</td>'
+            f'<td class="num">{d["citations_changed"]:,}</td>'
+            f'<td class="num">{d["decidability_changed"]:,}</td><td class="num">{d["same"]:,}</td>'
+            f'<td class="num">{d["invalid_old"]:,} / {d["invalid_new"]:,} / {d["invalid_both"]:,}</td>'
+            f'<td class="num">{d["not_decided"]:,}</td></tr>'
         )
     out.append("</table>")
     changed = set(r.get("changed_clauses", []))
     for d in r["decisions"]:
-        if not d["groups"] and not d["not_decidable"]:
+        if not d["groups"] and not d["not_decidable"] and not d["value_changes"] and not d["invalid_samples"]:
             continue
         out.append(f"<{h2}><code>{esc(d['decision'])}</code></{h2}>")
+        for x in d["invalid_samples"]:
+            out.append(f'<p class="muted">invalid: line {x["line"]}: {esc(x["problem"])}</p>')
+        if d["value_changes"]:
+            out.append(
+                '<table><tr><th class="num">cases</th><th>computed value that differs</th><th>e.g.</th></tr>'
+            )
+            for v in d["value_changes"]:
+                first = v.get("sample") or {}
+                example = (
+                    f"line {first.get('line')}: {first.get('from')} → {first.get('to')}" if first else ""
+                )
+                out.append(
+                    f'<tr><td class="num">{v["count"]:,}</td><td><code>{esc(v["value"])}</code></td>'
+                    f"<td>{esc(example)}</td></tr>"
+                )
+            out.append("</table>")
         for side, why in d["not_decidable"].items():
             out.append(f'<p class="muted">not decidable under {esc(side)}: {esc(why)}</p>')
         if d["groups"]:
@@ -240,7 +262,7 @@ def impact_sections(r: dict[str, Any], heading_level: int = 2) -> str:
                         json_block(g["sample"], f"sample line {g['sample']['line']}: {g['from']} → {g['to']}")
                     )
     if r["invalid_lines"]:
-        out.append(f"<{h2}>Invalid lines ({r['invalid']:,})</{h2}><ul>")
+        out.append(f"<{h2}>Lines that are not a case ({r['malformed_lines']:,})</{h2}><ul>")
         for x in r["invalid_lines"]:
             out.append(f"<li>line {x['line']}: {esc(x['problem'])}</li>")
         out.append("</ul>")

@@ -22,10 +22,12 @@ holds the library loaded once (inherited on fork, loaded by its initializer othe
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
 import multiprocessing as mp
 import os
+import random
 import re
 import sys
 import threading
@@ -38,6 +40,8 @@ from typing import Any
 
 from . import jsonio
 from .casecheck import CaseValidator
+from .casegen import objects_at
+from .decide import jsonable
 from .diff import changed_clause_ids, decision_specs, missing_clauses, schema_facts
 from .edition import Edition
 from .errors import CaseError, EditionError, ErejeError
@@ -129,9 +133,12 @@ def _without(value: Any, parts: tuple[str, ...]) -> tuple[Any, bool]:
 class Comparer:
     """Decides cases under two editions, each seeing only the facts its schema declares."""
 
-    def __init__(self, old: Side, new: Side) -> None:
+    def __init__(self, old: Side, new: Side, fill_seed: int | None = None) -> None:
         self.old = old
         self.new = new
+        self.fill_seed = fill_seed  # None: never fill; else fill facts one edition lacks (see `fill`)
+        self._fillers: dict[tuple[str, str], Any] = {}
+        self._new_facts: dict[tuple[str, str], list[tuple[str, bool]]] = {}
         self._drops: dict[tuple[str, str], list[tuple[str, ...]]] = {}
         self.changed = changed_clause_ids(old.edition, new.edition)
         self.questions_set = set(self.questions())
@@ -161,6 +168,74 @@ class Comparer:
             case, _ = _without(case, parts)
         return case
 
+    # -- filling the facts only one edition declares ------------------------------------------
+
+    def _facts_only(self, side: Side, question: str) -> list[tuple[str, bool]]:
+        """(path, required) of the outermost facts `side`'s schema declares and the other's does not."""
+        key = (side.id, question)
+        if key not in self._new_facts:
+            other = self.new if side is self.old else self.old
+            mine, theirs = side.spec(question), other.spec(question)
+            out: list[tuple[str, bool]] = []
+            if mine is not None and theirs is not None and mine is not theirs:
+                facts = schema_facts(mine.case_schema)
+                extra = set(facts) - set(schema_facts(theirs.case_schema))
+                for parts in _drop_paths(extra):
+                    path = ".".join(parts).replace(".[]", "[]")
+                    out.append((path, bool(facts[path]["required"])))
+            self._new_facts[key] = out
+        return self._new_facts[key]
+
+    def facts_only(self) -> dict[str, dict[str, list[str]]]:
+        """{edition id: {question: fact paths only that edition's schema declares}}, non-empty only."""
+        out: dict[str, dict[str, list[str]]] = {}
+        for side in (self.old, self.new):
+            for question in self.questions():
+                paths = [p for p, _ in self._facts_only(side, question)]
+                if paths:
+                    out.setdefault(side.id, {})[question] = paths
+        return out
+
+    def _filler(self, side: Side, question: str) -> Any:
+        key = (side.id, question)
+        if key not in self._fillers:
+            from .casegen import DecisionGenerator, example_cases
+
+            self._fillers[key] = DecisionGenerator(
+                side.act, side.edition, side.spec(question), example_cases(side.act)
+            )
+        return self._fillers[key]
+
+    def fill(self, question: str, case: Any, as_of: dt.date, line: int) -> tuple[Any, list[str]]:
+        """`case` with the facts one edition declares and the case lacks drawn as the generator
+        draws them (a required fact always, an optional one as often as the generator gives it),
+        placed within the act's plausibility bounds; and the paths filled. Deterministic per line."""
+        if self.fill_seed is None:
+            return case, []
+        filled: list[str] = []
+        rng: random.Random | None = None
+        for side in (self.new, self.old):
+            for path, required in self._facts_only(side, question):
+                parent_path, _, name = path.rpartition(".")
+                parents = [p for p in objects_at(case, parent_path) if name not in p]
+                if not parents:
+                    continue
+                if rng is None:
+                    rng = random.Random(f"{self.fill_seed}:{line}")
+                    case = copy.deepcopy(case)
+                    parents = [p for p in objects_at(case, parent_path) if name not in p]
+                generator = self._filler(side, question)
+                for parent in parents:
+                    if not required and rng.random() >= generator.presence(path):
+                        continue
+                    for _ in range(20):
+                        parent[name] = generator.fill(path, rng, as_of)
+                        broken = generator.plausibility.violations(question, case, as_of)
+                        if not any(v.startswith(path) for v in broken):
+                            break
+                    filled.append(path)
+        return case, filled
+
     def _absent(self, side: Side, question: str) -> str | None:
         key = (side.id, question)
         if key not in self._absence:
@@ -183,7 +258,7 @@ class Comparer:
     def decide(
         self, side: Side, question: str, case: Any, as_of: dt.date, validated: list[Any] | None = None
     ) -> tuple[str, Any]:
-        """("ok", (outcome, citations)) | ("invalid", message) | ("refused", (message, clauses))
+        """("ok", (outcome, citations, values)) | ("invalid", message) | ("refused", (message, clauses))
         | ("absent", message) when the edition has no such decision or cannot decide it."""
         absent = self._absent(side, question)
         if absent is not None:
@@ -204,7 +279,7 @@ class Comparer:
         if validated is not None and self.same_schema(question):
             validated[0] = case
         try:
-            result = side.library.outcome(
+            result = side.library.outcome_values(
                 question, case, as_of=as_of, act_id=side.act.id, validate=False, edition_id=side.edition.id
             )
         except CaseError as exc:
@@ -243,17 +318,71 @@ class Group:
 
 
 @dataclass
+class ValueChange:
+    """One computed value that differs between the editions on some cases."""
+
+    name: str
+    count: int = 0
+    samples: list[int] = field(default_factory=list)
+    first: dict[str, Any] | None = None  # the smallest sample line: as_of, from, to
+
+    def add(self, line: int, sample: Callable[[], dict[str, Any]]) -> None:
+        self.count += 1
+        if len(self.samples) < SAMPLES or line < self.samples[-1]:
+            self.samples = sorted([*self.samples, line])[:SAMPLES]
+            if self.samples[0] == line:
+                self.first = sample()
+
+    def merge(self, other: ValueChange) -> None:
+        self.count += other.count
+        if other.samples and (not self.samples or other.samples[0] < self.samples[0]):
+            self.first = other.first
+        self.samples = sorted([*self.samples, *other.samples])[:SAMPLES]
+
+
+@dataclass
 class DecisionImpact:
+    """Every case of one decision falls in exactly one of: flipped, values_changed,
+    citations_changed, same, decidability_changed, refused_both, invalid (under either edition),
+    or not decidable at all (`absent`) -- nothing drops out of the count."""
+
     decision: str
     cases: int = 0
-    same: int = 0  # same outcome and citations
-    citations_changed: int = 0  # same outcome, other citations
+    same: int = 0  # same outcome, citations and values
+    values_changed: int = 0  # same outcome, a computed value differs
+    citations_changed: int = 0  # same outcome and values, other citations
     flipped: int = 0  # decided under both, outcome differs
     decidability_changed: int = 0  # decided under one edition only
     refused_both: int = 0
+    not_decided: int = 0  # the decision does not exist, or is not encoded, under an edition
+    invalid_old: int = 0  # not a valid case under the old edition's schema only
+    invalid_new: int = 0  # … under the new edition's only
+    invalid_both: int = 0
+    invalid_samples: list[tuple[int, str]] = field(default_factory=list)  # (line, why), smallest first
+    filled: int = 0  # cases given facts one edition lacks (--fill-missing)
     absent: dict[str, str] = field(default_factory=dict)  # side -> why the decision cannot run there
     transitions: dict[str, int] = field(default_factory=dict)  # "a → b" -> count
     groups: dict[tuple[str, str, tuple[str, ...]], Group] = field(default_factory=dict)
+    values: dict[str, ValueChange] = field(default_factory=dict)  # value name -> cases where it differs
+
+    COUNTS = (
+        "cases",
+        "same",
+        "values_changed",
+        "citations_changed",
+        "flipped",
+        "decidability_changed",
+        "refused_both",
+        "not_decided",
+        "invalid_old",
+        "invalid_new",
+        "invalid_both",
+        "filled",
+    )
+
+    @property
+    def invalid(self) -> int:
+        return self.invalid_old + self.invalid_new + self.invalid_both
 
     def add_group(
         self,
@@ -271,9 +400,14 @@ class DecisionImpact:
         name = f"{old} → {new}"
         self.transitions[name] = self.transitions.get(name, 0) + 1
 
+    def add_invalid(self, line: int, why: str) -> None:
+        if len(self.invalid_samples) < SAMPLES or line < self.invalid_samples[-1][0]:
+            self.invalid_samples = sorted([*self.invalid_samples, (line, why)])[:SAMPLES]
+
     def merge(self, other: DecisionImpact) -> None:
-        for attr in ("cases", "same", "citations_changed", "flipped", "decidability_changed", "refused_both"):
+        for attr in self.COUNTS:
             setattr(self, attr, getattr(self, attr) + getattr(other, attr))
+        self.invalid_samples = sorted([*self.invalid_samples, *other.invalid_samples])[:SAMPLES]
         self.absent.update(other.absent)
         for k, v in other.transitions.items():
             self.transitions[k] = self.transitions.get(k, 0) + v
@@ -282,15 +416,23 @@ class DecisionImpact:
                 self.groups[key].merge(group)
             else:
                 self.groups[key] = group
+        for name, change in other.values.items():
+            if name in self.values:
+                self.values[name].merge(change)
+            else:
+                self.values[name] = change
 
     def sorted_groups(self) -> list[Group]:
         return sorted(self.groups.values(), key=lambda g: (-g.count, g.old, g.new, g.responsible))
+
+    def sorted_values(self) -> list[ValueChange]:
+        return sorted(self.values.values(), key=lambda v: (-v.count, v.name))
 
 
 @dataclass
 class Partial:
     lines: int = 0
-    invalid: int = 0
+    invalid: int = 0  # lines that are not a case at all (not JSON, no question, bad date…)
     invalid_lines: list[tuple[int, str]] = field(default_factory=list)
     decisions: dict[str, DecisionImpact] = field(default_factory=dict)
 
@@ -351,6 +493,9 @@ def _no_constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON")
 
 
+_MISSING = object()
+
+
 def _one(comparer: Comparer, line: int, text: str, out: Partial, order: dict[str, int]) -> str | None:
     try:
         data = _parse(text)
@@ -372,16 +517,29 @@ def _one(comparer: Comparer, line: int, text: str, out: Partial, order: dict[str
         return f"as_of {as_of_text!r} is not a valid date (write YYYY-MM-DD, a day that exists)"
     if not isinstance(case, dict):
         return "the case is not a JSON object"
-    validated: list[Any] = [None]  # the case object already validated, when both schemas agree
-    old_kind, old_result = comparer.decide(comparer.old, question, case, as_of, validated)
-    new_kind, new_result = comparer.decide(comparer.new, question, case, as_of, validated)
-    if old_kind == "invalid" or new_kind == "invalid":
-        return old_result if old_kind == "invalid" else new_result
     d = out.decisions.get(question)
     if d is None:
         d = out.decisions[question] = DecisionImpact(question)
     d.cases += 1
+    case, filled = comparer.fill(question, case, as_of, line)
+    if filled:
+        d.filled += 1
+    validated: list[Any] = [None]  # the case object already validated, when both schemas agree
+    old_kind, old_result = comparer.decide(comparer.old, question, case, as_of, validated)
+    new_kind, new_result = comparer.decide(comparer.new, question, case, as_of, validated)
+    if old_kind == "invalid" or new_kind == "invalid":
+        if old_kind == new_kind:
+            d.invalid_both += 1
+            d.add_invalid(line, f"under both editions: {new_result}")
+        elif old_kind == "invalid":
+            d.invalid_old += 1
+            d.add_invalid(line, old_result)
+        else:
+            d.invalid_new += 1
+            d.add_invalid(line, new_result)
+        return None
     if old_kind == "absent" or new_kind == "absent":
+        d.not_decided += 1
         if old_kind == "absent":
             d.absent[comparer.old.id] = old_result
         if new_kind == "absent":
@@ -389,22 +547,25 @@ def _one(comparer: Comparer, line: int, text: str, out: Partial, order: dict[str
         return None
     spec = comparer.new.spec(question) or comparer.old.spec(question)
     default = spec.default if spec is not None else None
-    old_out, old_cited = old_result if old_kind == "ok" else (REFUSED, tuple(old_result[1]))
-    new_out, new_cited = new_result if new_kind == "ok" else (REFUSED, tuple(new_result[1]))
+    old_out, old_cited, old_values = old_result if old_kind == "ok" else (REFUSED, tuple(old_result[1]), {})
+    new_out, new_cited, new_values = new_result if new_kind == "ok" else (REFUSED, tuple(new_result[1]), {})
 
     def sample() -> dict[str, Any]:
         return {
             "line": line,
             "as_of": as_of_text,
             "case": case,
+            "filled": filled,
             "from": {
                 "outcome": old_out,
                 "citations": list(old_cited),
+                "values": jsonable(old_values),
                 "refusal": old_result[0] if old_kind == REFUSED else None,
             },
             "to": {
                 "outcome": new_out,
                 "citations": list(new_cited),
+                "values": jsonable(new_values),
                 "refusal": new_result[0] if new_kind == REFUSED else None,
             },
         }
@@ -417,8 +578,20 @@ def _one(comparer: Comparer, line: int, text: str, out: Partial, order: dict[str
         responsible = tuple(sorted(set(old_cited) | set(new_cited), key=lambda c: (order.get(c, 10**6), c)))
         d.add_group(old_out, new_out, responsible, line, sample)
         return None
+    values_differ = False
+    if old_values or new_values:
+        for name in sorted(old_values.keys() | new_values.keys()):
+            a, b = old_values.get(name, _MISSING), new_values.get(name, _MISSING)
+            if a is _MISSING or b is _MISSING or type(a) is not type(b) or a != b:
+                values_differ = True
+                change = d.values.get(name)
+                if change is None:
+                    change = d.values[name] = ValueChange(name)
+                change.add(line, _value_sample(line, as_of_text, case, a, b, old_out, new_out))
     if old_out == new_out:
-        if tuple(old_cited) == tuple(new_cited):
+        if values_differ:
+            d.values_changed += 1
+        elif tuple(old_cited) == tuple(new_cited):
             d.same += 1
         else:
             d.citations_changed += 1
@@ -428,6 +601,22 @@ def _one(comparer: Comparer, line: int, text: str, out: Partial, order: dict[str
         old_out, new_out, _responsible(old_out, old_cited, new_out, new_cited, default, order), line, sample
     )
     return None
+
+
+def _value_sample(
+    line: int, as_of: str, case: Any, a: Any, b: Any, old_out: str, new_out: str
+) -> Callable[[], dict[str, Any]]:
+    def make() -> dict[str, Any]:
+        return {
+            "line": line,
+            "as_of": as_of,
+            "case": case,
+            "from": None if a is _MISSING else jsonable(a),
+            "to": None if b is _MISSING else jsonable(b),
+            "outcomes": [old_out, new_out],
+        }
+
+    return make
 
 
 # ---- running: in process or on a pool of workers --------------------------------------------------
@@ -442,6 +631,7 @@ class Setup:
     act: str
     old_edition: str
     new_edition: str
+    fill_seed: int | None = None
 
 
 _WORKER: dict[str, Any] = {}
@@ -459,7 +649,7 @@ def build_comparer(setup: Setup, libraries: dict[str, Library] | None = None) ->
         if edition is None:
             raise EditionError(f"no edition {eid} of {setup.act} under {root}")
         sides.append(Side(Path(root), library, library.act(setup.act), edition))
-    return Comparer(sides[0], sides[1])
+    return Comparer(sides[0], sides[1], setup.fill_seed)
 
 
 def _init_worker(setup: Setup) -> None:
@@ -505,12 +695,32 @@ class ImpactReport:
     result: Partial
     changed_clauses: set[str]
 
+    fill_seed: int | None = None
+    facts_only: dict[str, dict[str, list[str]]] = field(default_factory=dict)
+
     @property
     def flipped(self) -> int:
         return sum(d.flipped for d in self.result.decisions.values())
 
+    def totals(self) -> dict[str, int]:
+        """Cases across decisions: how many are valid under each edition, and what changed."""
+        ds = self.result.decisions.values()
+        return {
+            "cases": sum(d.cases for d in ds),
+            "invalid_under_from": sum(d.invalid_old + d.invalid_both for d in ds),
+            "invalid_under_to": sum(d.invalid_new + d.invalid_both for d in ds),
+            "invalid_under_either": sum(d.invalid for d in ds),
+            "compared": sum(d.cases - d.invalid - d.not_decided for d in ds),
+            "not_decided": sum(d.not_decided for d in ds),
+            "flipped": self.flipped,
+            "values_changed": sum(d.values_changed for d in ds),
+            "value_changes": sum(v.count for d in ds for v in d.values.values()),
+            "filled": sum(d.filled for d in ds),
+        }
+
     def to_dict(self) -> dict[str, Any]:
         r = self.result
+        totals = self.totals()
         return {
             "act": self.act,
             "from": self.old.to_dict(),
@@ -519,20 +729,21 @@ class ImpactReport:
             "jobs": self.jobs,
             "seconds": round(self.seconds, 3),
             "lines": r.lines,
-            "valid": r.lines - r.invalid,
-            "invalid": r.invalid,
+            "valid": r.lines - r.invalid - totals["invalid_under_either"],
+            "invalid": r.invalid + totals["invalid_under_either"],
+            "malformed_lines": r.invalid,
             "invalid_lines": [{"line": n, "problem": p} for n, p in r.invalid_lines],
+            "totals": totals,
+            "fill_missing": {"seed": self.fill_seed} if self.fill_seed is not None else None,
+            "facts_only": self.facts_only,
             "flipped": self.flipped,
             "changed_clauses": sorted(self.changed_clauses),
             "decisions": [
                 {
                     "decision": d.decision,
-                    "cases": d.cases,
-                    "same": d.same,
-                    "citations_changed": d.citations_changed,
-                    "flipped": d.flipped,
-                    "decidability_changed": d.decidability_changed,
-                    "refused_both": d.refused_both,
+                    **{k: getattr(d, k) for k in DecisionImpact.COUNTS},
+                    "invalid": d.invalid,
+                    "invalid_samples": [{"line": n, "problem": p} for n, p in d.invalid_samples],
                     "not_decidable": d.absent,
                     "transitions": dict(sorted(d.transitions.items())),
                     "groups": [
@@ -546,6 +757,10 @@ class ImpactReport:
                             "sample": g.first,
                         }
                         for g in d.sorted_groups()
+                    ],
+                    "value_changes": [
+                        {"value": v.name, "count": v.count, "sample_lines": v.samples, "sample": v.first}
+                        for v in d.sorted_values()
                     ],
                 }
                 for d in sorted(r.decisions.values(), key=lambda d: d.decision)
@@ -602,6 +817,8 @@ def run_impact(
         time.perf_counter() - started,
         result,
         comparer.changed,
+        comparer.fill_seed,
+        comparer.facts_only(),
     )
 
 
@@ -625,23 +842,67 @@ def terminal_progress(stream: Any = None) -> Callable[[int, int], None] | None:
     return report
 
 
+def headline(report: dict[str, Any]) -> list[str]:
+    """The lines every rendering puts first: how many cases each edition could read at all."""
+    t = report["totals"]
+    frm, to = report["from"]["id"], report["to"]["id"]
+    out = [
+        f"{report['lines']:,} lines: {t['cases']:,} cases ({report['malformed_lines']:,} lines not a case); "
+        f"{t['compared']:,} compared",
+        f"invalid under {frm}: {t['invalid_under_from']:,}; invalid under {to}: {t['invalid_under_to']:,}"
+        + (f"; not decidable under one of them: {t['not_decided']:,}" if t["not_decided"] else ""),
+    ]
+    if report.get("fill_missing"):
+        out.append(
+            f"facts one edition lacks were generated for {t['filled']:,} case(s) "
+            f"(--fill-missing, seed {report['fill_missing']['seed']}; docs/casegen.md)"
+        )
+    for edition, questions in (report.get("facts_only") or {}).items():
+        facts = "; ".join(f"{q}: {', '.join(paths)}" for q, paths in sorted(questions.items()))
+        out.append(f"facts only {edition} reads: {facts}")
+    if report.get("facts_only") and not report.get("fill_missing"):
+        out.append(
+            "a case without them is read as if absent; --fill-missing generates them (docs/casegen.md)"
+        )
+    out.append(
+        f"{t['flipped']:,} outcomes flip; {t['values_changed']:,} same outcome with other computed values"
+    )
+    return out
+
+
 def render_text(report: ImpactReport) -> str:
     r = report.result
+    data = report.to_dict()
     out = [
         f"{report.act}: impact of {report.old.id} → {report.new.id} on {report.corpus}",
-        f"  {r.lines:,} lines: {r.lines - r.invalid:,} valid cases, {r.invalid:,} invalid; "
-        f"{report.flipped:,} outcomes flip ({report.seconds:.2f} s, {report.jobs} process(es))",
+        *("  " + x for x in headline(data)),
+        f"  ({report.seconds:.2f} s, {report.jobs} process(es))",
     ]
     if report.new.draft or report.old.draft:
         out.append("  note: a DRAFT edition is compared: not law, for review only")
     out.append("  (* marks a clause whose version differs between the two editions)")
     for d in sorted(r.decisions.values(), key=lambda d: d.decision):
         out.append("")
-        out.append(
-            f"{d.decision}: {d.cases:,} cases, {d.flipped:,} flip, {d.citations_changed:,} same outcome on other "
-            f"grounds, {d.decidability_changed:,} decided under one edition only, {d.same:,} unchanged"
-            + (f", {d.refused_both:,} undecidable under both" if d.refused_both else "")
-        )
+        parts = [
+            f"{d.cases:,} cases",
+            f"{d.flipped:,} flip",
+            f"{d.values_changed:,} same outcome, other values",
+            f"{d.citations_changed:,} same outcome on other grounds",
+            f"{d.decidability_changed:,} decided under one edition only",
+            f"{d.same:,} unchanged",
+        ]
+        if d.refused_both:
+            parts.append(f"{d.refused_both:,} undecidable under both")
+        if d.invalid:
+            parts.append(
+                f"INVALID {d.invalid:,} (under {report.old.id} only: {d.invalid_old:,}, "
+                f"under {report.new.id} only: {d.invalid_new:,}, both: {d.invalid_both:,})"
+            )
+        if d.not_decided:
+            parts.append(f"{d.not_decided:,} not decidable")
+        if d.filled:
+            parts.append(f"{d.filled:,} with generated facts")
+        out.append(f"{d.decision}: " + ", ".join(parts))
         for side, why in d.absent.items():
             out.append(f"  not decidable under {side}: {why}")
         for g in d.sorted_groups():
@@ -650,10 +911,20 @@ def render_text(report: ImpactReport) -> str:
             )
             lines = ", ".join(str(n) for n in g.samples)
             out.append(f"  {g.count:>7,}  {g.old} → {g.new}  [{clauses}]  e.g. line(s) {lines}")
+        for v in d.sorted_values():
+            first = v.first or {}
+            example = f"{first.get('from')} → {first.get('to')}" if first else ""
+            out.append(
+                f"  {v.count:>7,}  value {v.name} differs  e.g. line {v.samples[0]}: {example}"
+                if v.samples
+                else f"  {v.count:>7,}  value {v.name} differs"
+            )
+        for n, why in d.invalid_samples:
+            out.append(f"  invalid: line {n}: {why}")
     if r.invalid_lines:
         out.append("")
         out.append(
-            f"invalid lines ({r.invalid:,}"
+            f"lines that are not a case ({r.invalid:,}"
             + (f", first {len(r.invalid_lines)} shown" if r.invalid > len(r.invalid_lines) else "")
             + "):"
         )

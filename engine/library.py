@@ -45,6 +45,7 @@ from .loader import load_act, rule_position
 from .policy import Act, ClauseVersion, DecisionSpec
 
 MAX_ACTS = 200
+DRAFT_PREFIX = "draft:"  # how every tool names a draft edition: draft:<draft id>
 
 
 @dataclass
@@ -86,12 +87,23 @@ class ActRuntime:
         return self.validators[(None, question)]
 
     def pinned(self, edition_id: str | None, policy_hash: str | None) -> CompiledEdition:
+        """The edition named by id, `<act>@<id>`, `draft:<id>` (drafts only), or content hash."""
+        draft = (
+            edition_id[len(DRAFT_PREFIX) :] if edition_id and edition_id.startswith(DRAFT_PREFIX) else None
+        )
         for c in self.editions:
-            if (edition_id is not None and c.edition.id in (edition_id, f"{self.act.id}@{edition_id}")) or (
+            if draft is not None:
+                if c.edition.draft and draft in (c.edition.amendment.id, c.edition.id):
+                    return c
+            elif (edition_id is not None and c.edition.id in (edition_id, f"{self.act.id}@{edition_id}")) or (
                 policy_hash is not None and c.has_hash(policy_hash)
             ):
                 return c
-        known = ", ".join(c.edition.id for c in self.editions)
+        known = ", ".join(
+            c.edition.id
+            + (f" (select with {DRAFT_PREFIX}{c.edition.amendment.id})" if c.edition.draft else "")
+            for c in self.editions
+        )
         if policy_hash is not None:
             raise EditionError(f"no loaded edition of {self.act.id} has policy hash {policy_hash}")
         raise EditionError(f"unknown edition {edition_id!r} of {self.act.id}; editions: {known}")
@@ -182,6 +194,14 @@ class Library:
         if edition is None:
             return None
         return next(c for c in runtime.editions if c.edition is edition)
+
+    def compiled_edition(self, act_id: str, edition_id: str) -> CompiledEdition:
+        """The compiled edition named by id, `draft:<id>` or amending act id (EditionError if none)."""
+        runtime = self._runtime(act_id)
+        for c in runtime.editions:
+            if not c.edition.draft and edition_id == c.edition.amendment.id:
+                return c
+        return runtime.pinned(edition_id, None)
 
     def policy_hashes(self) -> dict[str, tuple[str, str]]:
         """Every loadable policy hash -> (act id, edition id); the current hash of each edition,
@@ -368,6 +388,34 @@ class Library:
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         quick = runtime.quick[(compiled_edition.edition.id, question)]
         return quick(self._run(compiled, case, as_of, recorder, None))
+
+    def outcome_values(
+        self,
+        question: str,
+        case: Any,
+        *,
+        as_of: dt.date,
+        edition_id: str,
+        act_id: str | None = None,
+        validate: bool = True,
+    ) -> tuple[str, tuple[str, ...], dict[str, Any]]:
+        """Outcome, cited clause ids and the computed values (name -> value, as computed) under a
+        pinned edition: what an impact run compares, without building the explanation.
+
+        Values of a clause that an override set aside are left out, as `decide` leaves them out.
+        """
+        runtime, compiled_edition, _, compiled, _ = self._prepare(
+            question, case, as_of, act_id, None, edition_id, validate=validate, explainable=False
+        )
+        recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
+        raw = self._run(compiled, case, as_of, recorder, None)
+        outcome, cited = runtime.quick[(compiled_edition.edition.id, question)](raw)
+        stmts = compiled.statements
+        if not raw[4]:
+            return outcome, cited, {}
+        overridden = {stmts[i].target for i in raw[3]}
+        values = {stmts[i].name: v for i, v in raw[4] if stmts[i].clause not in overridden}
+        return outcome, cited, values
 
     def _route(self, question: str, act_id: str | None) -> _Route | None:
         """What `outcome` needs for a question whose edition the decision date selects."""
@@ -785,7 +833,8 @@ def _definitions(act: Act, edition: Edition) -> tuple[Definitions, list[PolicyIs
 def _structural_checks(act: Act) -> list[PolicyIssue]:
     """Cross-references the type checker does not see: blocks, decisions, overrides."""
     issues: list[PolicyIssue] = []
-    overrides: dict[str, set[str]] = {}
+    # decision -> clause -> clause it overrides -> where (version, statement)
+    overrides: dict[str, dict[str, dict[str, tuple[ClauseVersion, ast.Node]]]] = {}
 
     def report(version: ClauseVersion, node: ast.Node, code: str, message: str, **extra: Any) -> None:
         line, column = rule_position(version, node.span)
@@ -863,19 +912,44 @@ def _structural_checks(act: Act) -> list[PolicyIssue]:
                             "override",
                             "a clause cannot override itself; use 'unless' for an exception",
                         )
-                    overrides.setdefault(clause.id, set()).add(stmt.clause)
-    for a, targets in overrides.items():
-        for b in targets:
-            if a in overrides.get(b, set()) and a < b:
-                clause = act.clauses[a]
-                issues.append(
-                    PolicyIssue(
-                        file=clause.file,
-                        line=clause.line,
-                        clause=a,
-                        code="override",
-                        message=f"clauses {a} and {b} override each other",
-                        hint="priority must be one-way: keep one override",
+                    overrides.setdefault(block.decision, {}).setdefault(clause.id, {})[stmt.clause] = (
+                        version,
+                        stmt,
                     )
-                )
+    for decision, graph in sorted(overrides.items()):
+        for cycle in _cycles(graph):
+            version, stmt = graph[cycle[0]][cycle[1]]
+            path = " → ".join([*cycle, cycle[0]])
+            message = (
+                f"clauses {cycle[0]} and {cycle[1]} override each other in '{decision}'"
+                if len(cycle) == 2
+                else f"overrides in '{decision}' form a cycle: {path}"
+            )
+            report(
+                version,
+                stmt,
+                "override",
+                message,
+                hint="priority must be one-way: on a case where every clause of the cycle applies, each is "
+                "set aside by the next and none decides; remove one override of the cycle",
+            )
     return issues
+
+
+def _cycles(graph: dict[str, dict[str, Any]]) -> list[list[str]]:
+    """Every elementary cycle of a small directed graph once, each starting at its least node."""
+    found: list[list[str]] = []
+    seen: set[tuple[str, ...]] = set()
+    for start in sorted(graph):
+        stack: list[tuple[str, list[str]]] = [(start, [start])]
+        while stack:
+            node, path = stack.pop()
+            for nxt in sorted(graph.get(node, {})):
+                if nxt == start:
+                    key = tuple(path)
+                    if key not in seen:
+                        seen.add(key)
+                        found.append(path)
+                elif nxt > start and nxt not in path:
+                    stack.append((nxt, [*path, nxt]))
+    return found

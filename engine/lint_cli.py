@@ -41,8 +41,16 @@ def cmd_lint(args: argparse.Namespace) -> int:
     for act in args.acts or []:
         library.act(act)  # an unknown act is a usage error that names the loaded acts
     as_of = args.as_of or dt.date.today()
+    editions = _editions(library, args.acts, args.edition)
     try:
-        report = lint_library(library, args.acts or None, as_of=as_of, budget=args.budget)
+        report = lint_library(
+            library,
+            list(editions) or args.acts or None,
+            as_of=as_of,
+            budget=args.budget,
+            editions=editions,
+            show_settled=args.show_settled,
+        )
     except WordingDataError as exc:
         raise UsageError(f"engine/data/wording-risks.yaml: {exc}") from None
     text = {"text": render_text, "json": render_json, "html": render_html}[args.format](report)
@@ -69,6 +77,19 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _editions(library: object, acts: list[str], spec: str | None) -> dict[str, str]:
+    """{act: edition id} for `--edition` (an edition id, amending act, date or draft:<id>)."""
+    if spec is None:
+        return {}
+    from .diff import select_edition
+    from .edition_cli import _act
+
+    act = _act(library, acts[0] if len(acts) == 1 else None, spec)  # type: ignore[arg-type]
+    if len(acts) > 1:
+        raise UsageError("--edition names the edition of one act: give at most one ACT")
+    return {act: select_edition(library, act, spec).id}  # type: ignore[arg-type]
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser(
         "lint",
@@ -90,6 +111,16 @@ def register(sub: argparse._SubParsersAction) -> None:
         help="exit 1 when a finding of this severity or worse exists (default error; none: never)",
     )
     p.add_argument("--as-of", type=iso_date, help="the date whose editions are checked (default: today)")
+    p.add_argument(
+        "--edition",
+        help="check this edition of the act instead of the one in force: an edition id, an amending act, "
+        "a date YYYY-MM-DD or draft:<id>",
+    )
+    p.add_argument(
+        "--show-settled",
+        action="store_true",
+        help="also list the findings the decision's declared outcome order settles (info)",
+    )
     p.add_argument(
         "--budget",
         type=_budget,

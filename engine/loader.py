@@ -25,7 +25,7 @@ from .dsl import ast
 from .dsl.parser import RuleSyntaxError, parse_rule
 from .dsl.types import SchemaShapeError, Ty, schema_type
 from .errors import PolicyIssue
-from .policy import Act, Amendment, Clause, ClauseVersion, DecisionSpec, Outcome
+from .policy import Acknowledgement, Act, Amendment, Clause, ClauseVersion, DecisionSpec, Outcome
 from .yamlsafe import LoadedYaml, load_policy_yaml
 
 SCHEMA_DIR = Path(__file__).with_name("schemas")
@@ -441,11 +441,21 @@ def _load_clauses(
                         raw=v,
                     )
                 )
+            acknowledged = _acknowledgements(
+                doc, name, base, item.get("acknowledged") or [], sink, clause=cid
+            )
             if cid in out:  # a draft's new version of an existing clause
                 out[cid].versions.extend(versions)
+                out[cid].acknowledged.extend(acknowledged)
             else:
                 out[cid] = Clause(
-                    cid, item.get("parent"), item.get("chapter"), versions, name, pos.line if pos else None
+                    cid,
+                    item.get("parent"),
+                    item.get("chapter"),
+                    versions,
+                    name,
+                    pos.line if pos else None,
+                    acknowledged,
                 )
     return out
 
@@ -566,6 +576,9 @@ def _load_decisions(
             sink.add(doc, name, "/case_schema", "a case schema describes an object")
             continue
         ed = d.get("edition_date", {"from": "decision_date"})
+        acknowledged = _acknowledgements(
+            doc, name, "", d.get("acknowledged") or [], sink, decision=d["decision"], clauses=d["clauses"]
+        )
         out[d["decision"]] = DecisionSpec(
             name=d["decision"],
             act=act_id,
@@ -579,5 +592,64 @@ def _load_decisions(
             root=root_ty,
             notes=d.get("notes"),
             file=name,
+            acknowledged=acknowledged,
+        )
+    return out
+
+
+def _acknowledgements(
+    doc: LoadedYaml,
+    file: str,
+    base: str,
+    entries: list[dict[str, Any]],
+    sink: ActFiles,
+    clause: str | None = None,
+    decision: str | None = None,
+    clauses: list[str] | None = None,
+) -> list[Acknowledgement]:
+    """The `acknowledged:` entries of a clause (`clause`) or decision (`decision`, `clauses`) as
+    written; an entry that names another clause or decision than its file is an error at it
+    (the schema has already checked the shape and the kind of finding)."""
+    out = []
+    for k, e in enumerate(entries):
+        where = f"{base}/acknowledged/{k}"
+        if clause is not None and e.get("clause", clause) != clause:
+            sink.add(
+                doc,
+                file,
+                where + "/clause",
+                f"an acknowledgement under clause {clause} names clause {e['clause']!r}",
+                clause=clause,
+                hint="acknowledge a finding under the clause it names (or leave `clause:` out)",
+            )
+            continue
+        if decision is not None and e.get("decision", decision) != decision:
+            sink.add(
+                doc,
+                file,
+                where + "/decision",
+                f"an acknowledgement in the decision file of '{decision}' names decision {e['decision']!r}",
+                hint="acknowledge a finding in the file of the decision it names (or leave `decision:` out)",
+            )
+            continue
+        if clauses is not None and e.get("clause") is not None and e["clause"] not in clauses:
+            sink.add(
+                doc,
+                file,
+                where + "/clause",
+                f"an acknowledgement names clause {e['clause']!r}, which '{decision}' does not use",
+                expected=", ".join(clauses),
+            )
+            continue
+        pos = doc.position(where)
+        out.append(
+            Acknowledgement(
+                finding=e["finding"],
+                clause=e.get("clause", clause),
+                decision=e.get("decision", decision),
+                reason=" ".join(str(e["reason"]).split()),
+                file=file,
+                line=pos.line if pos else None,
+            )
         )
     return out

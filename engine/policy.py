@@ -105,6 +105,27 @@ class Clause:
     versions: list[ClauseVersion]
     file: str
     line: int | None
+    acknowledged: list[Acknowledgement] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Acknowledgement:
+    """A lint finding a drafter reviewed and accepted, with the reason (`acknowledged:` in a
+    clause or decision file): `ereje lint` shows it apart and `--fail-on` ignores it."""
+
+    finding: str  # the kind of finding
+    clause: str | None
+    decision: str | None
+    reason: str
+    file: str
+    line: int | None
+
+    def matches(self, kind: str, clause: str | None, decision: str | None) -> bool:
+        return (
+            kind == self.finding
+            and (self.clause is None or self.clause == clause)
+            and (self.decision is None or self.decision == decision)
+        )
 
 
 @dataclass
@@ -128,6 +149,7 @@ class DecisionSpec:
     root: Ty
     notes: str | None
     file: str
+    acknowledged: list[Acknowledgement] = field(default_factory=list)
 
     @property
     def default(self) -> str:

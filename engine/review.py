@@ -357,6 +357,15 @@ def build_review(
         report["label"] = label
         report["corpus"] = path.name if path.parent == out_dir else str(path)
         impact.append(report)
+        if report["facts_only"]:
+            # The editions read different facts: the same corpus again with the facts a case lacks
+            # drawn by the generator, so the change is measured on cases both editions can read.
+            filled_comparer = Comparer(comparer.old, comparer.new, seed)
+            filled_setup = Setup(setup.old_root, setup.new_root, setup.act, old.id, new.id, seed)
+            again = run_impact(filled_comparer, filled_setup, path, jobs=jobs).to_dict()
+            again["label"] = f"{label}, facts one edition lacks generated (seed {seed})"
+            again["corpus"] = report["corpus"]
+            impact.append(again)
     bundle = {
         "format": "ereje-review/1",
         "act": act_new.id,
@@ -374,6 +383,7 @@ def build_review(
             *(
                 f"ereje impact --act {act_new.id} --from {old.id} --to "
                 f"{('draft:' + new.amendment.id) if new.draft else new.id} {r['corpus']}"
+                + (f" --fill-missing --seed {r['fill_missing']['seed']}" if r.get("fill_missing") else "")
                 for r in impact
             ),
         ],
@@ -504,6 +514,26 @@ def _trace_html(t: dict[str, Any]) -> str:
     return "".join(out)
 
 
+def _impact_summary_html(impact: list[dict[str, Any]]) -> str:
+    """At the top of the page: per corpus, the cases each edition could not read, and the changes
+    (section 5 has the detail), so a corpus the draft cannot read never looks like "no effect"."""
+    if not impact:
+        return ""
+    out = [
+        '<table><tr><th>corpus</th><th class="num">cases</th><th class="num">invalid under from</th>'
+        '<th class="num">invalid under to</th><th class="num">flip</th><th class="num">other values</th></tr>'
+    ]
+    for r in impact:
+        t = r["totals"]
+        out.append(
+            f'<tr><td>{esc(r["label"])}</td><td class="num">{t["cases"]:,}</td>'
+            f'<td class="num">{t["invalid_under_from"]:,}</td><td class="num">{t["invalid_under_to"]:,}</td>'
+            f'<td class="num">{t["flipped"]:,}</td><td class="num">{t["values_changed"]:,}</td></tr>'
+        )
+    out.append("</table>")
+    return "".join(out)
+
+
 def render_html(b: dict[str, Any]) -> str:
     draft = b["to"].get("draft") or b["from"].get("draft")
     body = [
@@ -516,6 +546,7 @@ def render_html(b: dict[str, Any]) -> str:
         '<li><a href="#impact">Impact</a></li><li><a href="#reproduce">Reproduce</a></li></ol></nav>',
     ]
     body.extend(f'<div class="note">{esc(n)}</div>' for n in b["diff"].get("notes", []))
+    body.append(_impact_summary_html(b["impact"]))
     body.append('<h2 id="provenance">1. Provenance</h2>')
     body.append(_provenance_html(b["provenance"]["to"], "The amendment under review"))
     body.append(_provenance_html(b["provenance"]["from"], "The edition it is compared with"))

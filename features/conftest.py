@@ -20,6 +20,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import importlib.util
 import json
@@ -34,6 +35,7 @@ import pytest
 from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from engine import CaseError, Decision, EditionError, Library, PolicyError, jsonio, load_library
+from engine.decide import jsonable
 from engine.trace import RESULTS_FORMAT, act_fingerprint, sha256_hex
 
 FEATURES = Path(__file__).resolve().parent
@@ -43,6 +45,7 @@ RESULTS = Path("test-output") / "trace-results.json"
 MARKERS = {
     "clause": "clause(id): the scenario covers this clause of its act (from a @clause:<id> tag)",
     "act": "act(id): the act whose clauses the scenario covers (from an @act:<id> tag)",
+    "draft": "draft(id): the scenario decides under that draft's edition (from a @draft:<id> tag)",
     "boundary": "the scenario sits on a boundary date or value of a clause",
     "reading": "the scenario pins down the reading chosen for an ambiguous place of the act",
     "example": "the scenario decides one of the act's example case files",
@@ -107,6 +110,9 @@ def pytest_bdd_apply_tag(tag: str, function: Any) -> bool | None:
     if tag.startswith("act:"):
         pytest.mark.act(tag.removeprefix("act:"))(function)
         return True
+    if tag.startswith("draft:"):  # the scenario's questions are decided under that draft (docs/editions.md)
+        pytest.mark.draft(tag.removeprefix("draft:"))(function)
+        return True
     if _config is not None and tag in _registered_markers(_config):
         return None  # pytest-bdd applies it as the marker of that name
     pytest.mark.bdd_unknown_tag(tag)(function)
@@ -118,7 +124,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     if unknown:
         pytest.fail(
             f"unknown tag(s) {', '.join('@' + t for t in unknown)}: use @act:<id>, @clause:<id>, or one of "
-            f"@{', @'.join(sorted(k for k in MARKERS if k not in ('clause', 'act', 'bdd_unknown_tag')))}",
+            f"@{', @'.join(sorted(k for k in MARKERS if k not in ('clause', 'act', 'draft', 'bdd_unknown_tag')))}",
             pytrace=False,
         )
     template = _template(item)
@@ -162,10 +168,11 @@ def library(pytestconfig: pytest.Config) -> Library:
 class Asked:
     """One question put to the engine in a scenario: the decision, or why there is none."""
 
-    def __init__(self, question: str, as_of: dt.date, explain: bool) -> None:
+    def __init__(self, question: str, as_of: dt.date, explain: bool, case: Any = None) -> None:
         self.question = question
         self.as_of = as_of
         self.explain = explain
+        self.case = jsonable(copy.deepcopy(case))  # as asked, before later steps change it
         self.decision: Decision | None = None
         self.error: CaseError | EditionError | None = None
 
@@ -178,8 +185,14 @@ class Asked:
                 outcome=d.outcome,
                 citations=[{"clause": c.clause, "role": c.role} for c in d.clauses],
                 values={name: v["clause"] for name, v in d.values.items()},
+                edition=d.edition["id"],
+                draft=bool(d.edition.get("draft")),
+                policy_hash=d.policy_hash,
                 refused=None,
             )
+            if d.edition.get("draft"):  # `ereje trace --edition draft:<id>` decides it again under the act
+                out["case"] = self.case
+                out["outcome_values"] = {name: v["value"] for name, v in d.values.items()}
         else:
             error = self.error
             out["refused"] = {
@@ -200,9 +213,10 @@ class Asked:
 class World:
     """What a scenario builds and asks: the act, the case, the decisions."""
 
-    def __init__(self, library: Library, act: str | None) -> None:
+    def __init__(self, library: Library, act: str | None, edition: str | None = None) -> None:
         self.library = library
         self.act = act
+        self.edition = edition  # "draft:<id>" for a scenario tagged @draft:<id>
         self.case: Any = None
         self.asked: list[Asked] = []
 
@@ -291,11 +305,16 @@ class World:
 
     # -- asking --------------------------------------------------------------------------------
     def decide(self, question: str, as_of: dt.date, explain: bool = False) -> Asked:
-        asked = Asked(question, as_of, explain)
+        asked = Asked(question, as_of, explain, self.case)
         self.asked.append(asked)
         try:
             asked.decision = self.library.decide(
-                question, self._need_case(), as_of=as_of, act_id=self.act, explain=explain
+                question,
+                self._need_case(),
+                as_of=as_of,
+                act_id=self.act,
+                explain=explain,
+                edition_id=self.edition,
             )
         except (CaseError, EditionError) as exc:
             asked.error = exc
@@ -355,7 +374,10 @@ def world(request: pytest.FixtureRequest, library: Library) -> World:
     acts = list(dict.fromkeys(m.args[0] for m in request.node.iter_markers("act")))
     if len(acts) > 1:
         pytest.fail(f"the scenario is tagged with several acts: {', '.join(acts)}", pytrace=False)
-    w = World(library, acts[0] if acts else None)
+    drafts = list(dict.fromkeys(m.args[0] for m in request.node.iter_markers("draft")))
+    if len(drafts) > 1:
+        pytest.fail(f"the scenario is tagged with several drafts: {', '.join(drafts)}", pytrace=False)
+    w = World(library, acts[0] if acts else None, f"draft:{drafts[0]}" if drafts else None)
     request.node.stash[_WORLD] = w
     return w
 

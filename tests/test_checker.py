@@ -145,6 +145,15 @@ POSITIONED = [
         ["override names clause 'rules.8.9', which does not exist", "did you mean rules.8.3"],
     ),
     (
+        "override_cycle",
+        CLAUSES,
+        40,
+        13,
+        "rules.8.1",
+        'override "rules.8.2"',
+        ["overrides in 'enrollment' form a cycle: rules.8.1 → rules.8.2 → rules.8.3 → rules.8.1", "one-way"],
+    ),
+    (
         "outcome_not_in_decision",
         CLAUSES,
         39,

@@ -28,11 +28,11 @@ import pytest
 
 from engine import CaseError, Library, load_library
 from engine.casecheck import CaseValidator
-from engine.casegen import corpus_for, from_pattern
+from engine.casegen import corpus_for, from_pattern, write_corpus
 from engine.cli import main as engine_main
 from engine.diff import decision_specs, reached_definitions, select_edition
 from engine.edition_cli import register
-from engine.impact import Comparer, ImpactReport, Setup, Side, run_impact, terminal_progress
+from engine.impact import Comparer, ImpactReport, Setup, Side, render_text, run_impact, terminal_progress
 from engine.stability import WindowError, parse_window, stability
 
 REPO = Path(__file__).resolve().parents[1]
@@ -68,8 +68,10 @@ def summary(report: ImpactReport) -> dict:
             d["decision"]: (
                 d["cases"],
                 d["flipped"],
+                d["values_changed"],
                 d["citations_changed"],
                 d["same"],
+                (d["invalid_old"], d["invalid_new"], d["invalid_both"]),
                 [(g["from"], g["to"], g["responsible"], g["count"], g["sample_lines"]) for g in d["groups"]],
             )
             for d in data["decisions"]
@@ -87,27 +89,32 @@ def _complete_draft() -> bool:
 
 EXPECTED = {
     "lines": 17,
-    "invalid": [16, 17, 18],
+    "invalid": [16, 18],  # line 17 is a case, invalid under both schemas: counted under exclusion
     "flipped": 5,
     "decisions": {
+        # the five appointments that keep their outcome all move earliest_appointment_date (3 → 6 months)
         "appointment": (
             8,
             3,
-            0,
             5,
+            0,
+            0,
+            (0, 0, 0),
             [
                 ("appointable", "too_early", ["rules.14.part2"], 2, [1, 2]),
                 ("not_in_reserve", "appointable", ["rules.14.part1", "rules.18.5"], 1, [6]),
             ],
         ),
         "exclusion": (
-            4,
+            5,
             1,
+            0,
             2 if _complete_draft() else 1,
             1 if _complete_draft() else 2,
+            (0, 0, 1),
             [("exclude", "retain", ["rules.14.part1", "rules.18.5"], 1, [10])],
         ),
-        "acting_duties": (2, 1, 0, 1, [("not_allowed", "allowed", ["rules.17"], 1, [14])]),
+        "acting_duties": (2, 1, 0, 0, 1, (0, 0, 0), [("not_allowed", "allowed", ["rules.17"], 1, [14])]),
     },
 }
 
@@ -143,16 +150,21 @@ def test_invalid_lines_are_reported_with_their_number_and_the_run_goes_on(
     comparer, setup = comparer_for(library)
     data = run_impact(comparer, setup, corpus, jobs=1).to_dict()
     problems = {x["line"]: x["problem"] for x in data["invalid_lines"]}
-    assert sorted(problems) == [2, 3, 4, 5, 6]
+    assert sorted(problems) == [2, 3, 4, 5]
     assert "missing case" in problems[2]
     assert "JSON object" in problems[3]
     assert "unknown question 'nope'" in problems[4]
     assert "'02.02.2026' is not a valid date" in problems[5]
-    assert problems[6].startswith("not a valid 'appointment' case under U1300000624@U2500000853: ")
-    assert "is a required property" in problems[6]
-    assert (data["lines"], data["valid"], data["invalid"]) == (7, 2, 5)
+    # line 6 is a case the schemas refuse: it stays in its decision's count, shown as invalid
+    appointment = next(d for d in data["decisions"] if d["decision"] == "appointment")
+    assert (appointment["cases"], appointment["invalid_both"]) == (3, 1)
+    [(line, problem)] = [(x["line"], x["problem"]) for x in appointment["invalid_samples"]]
+    assert line == 6 and "not a valid 'appointment' case under" in problem
+    assert "is a required property" in problem
+    assert (data["lines"], data["valid"], data["invalid"], data["malformed_lines"]) == (7, 2, 5, 4)
+    assert data["totals"]["invalid_under_from"] == data["totals"]["invalid_under_to"] == 1
     [appointment] = data["decisions"]
-    assert (appointment["cases"], appointment["flipped"]) == (2, 2)
+    assert (appointment["cases"], appointment["flipped"]) == (3, 2)
     assert appointment["groups"][0]["sample_lines"] == [1, 7]
 
 
@@ -160,7 +172,13 @@ def test_cli_impact(capsys: pytest.CaptureFixture, tmp_path: Path) -> None:
     argv = ["impact", "--from", "2025-06-01", "--to", DRAFT, str(FIXTURE), "--policies", str(POLICIES)]
     assert main([*argv, "--jobs", "2"]) == 0
     text = capsys.readouterr().out
-    assert "17 lines: 14 valid cases, 3 invalid; 5 outcomes flip" in text
+    assert "17 lines: 15 cases (2 lines not a case); 14 compared" in text
+    assert (
+        "invalid under U1300000624@U2500000853: 1; invalid under U1300000624@draft-hypothetical-reserve-terms: 1"
+        in text.splitlines()[2]
+    )
+    assert "5 outcomes flip; 5 same outcome with other computed values" in text
+    assert "8  value earliest_appointment_date differs  e.g. line 1: 2025-12-30 → 2026-03-30" in text
     assert "appointable → too_early  [rules.14.part2*]" in text
     assert "line 18: as_of '2026-02-30' is not a valid date" in text
     assert main([*argv, "--format", "json", "-o", str(tmp_path / "i.json")]) == 0
@@ -290,7 +308,7 @@ def test_cli_cases_generate(tmp_path: Path, capsys: pytest.CaptureFixture) -> No
     assert main(argv) == 0
     lines = [json.loads(x) for x in out.read_text(encoding="utf-8").splitlines()]
     assert len(lines) == 40 and {x["question"] for x in lines} == {"exclusion"}
-    assert set(lines[0]) == {"question", "as_of", "case"}
+    assert set(lines[0]) == {"question", "as_of", "case", "assumed"}
     first = out.read_text(encoding="utf-8")
     assert main(argv) == 0
     assert out.read_text(encoding="utf-8") == first
@@ -411,8 +429,18 @@ def test_review_bundle(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     assert bundle["traceability"]["available"] is False and "make test" in bundle["traceability"]["note"]
     assert bundle["scenarios"]["mode"] == "tags"
     labels = [r["label"] for r in bundle["impact"]]
-    assert labels[0] == "the act's example cases" and labels[-1] == "the corpus given"
-    assert bundle["impact"][-1]["flipped"] == 5
+    # each corpus twice: as written, then with the draft's new fact drawn by the generator
+    assert labels == [
+        "the act's example cases",
+        "the act's example cases, facts one edition lacks generated (seed 624)",
+        "150 generated cases (seed 624, U1300000624@U2500000853 schemas)",
+        "150 generated cases (seed 624, U1300000624@U2500000853 schemas), facts one edition lacks generated (seed 624)",
+        "the corpus given",
+        "the corpus given, facts one edition lacks generated (seed 624)",
+    ]
+    assert bundle["impact"][-2]["flipped"] == 5
+    assert bundle["impact"][-1]["fill_missing"] == {"seed": 624}
+    assert bundle["reproduce"][-1].endswith("--fill-missing --seed 624")
     assert (out / "corpus-examples.jsonl").is_file() and (out / "corpus-generated.jsonl").is_file()
     page = (out / "review.html").read_text(encoding="utf-8")
     for section in ("1. Provenance", "2. Text and rule diff", "3. Scenarios", "4. Traceability", "5. Impact"):
@@ -500,3 +528,66 @@ def test_workers_started_without_fork_load_the_library_themselves(library: Libra
         stop.set()
         thread.join()
     assert summary(report) == EXPECTED
+
+
+# ---- a draft that adds a required fact: invalid counts, and the facts generated ------------------
+
+
+@pytest.fixture(scope="module")
+def required_fact_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The policies with the draft's new fact made required: no case written for the act in force
+    can be read by the draft."""
+    import shutil
+
+    root = tmp_path_factory.mktemp("required-fact") / "policies"
+    shutil.copytree(POLICIES, root)
+    path = root / ACT / "drafts" / "draft-hypothetical-reserve-terms" / "decisions" / "exclusion.yaml"
+    text = path.read_text(encoding="utf-8")
+    old = "      required: [reserve, administrative_liability, sanctions, exclusion_reports, transfers,\n                 position_changes]"
+    assert old in text
+    path.write_text(text.replace(old, old[:-1] + ", retraining_failed_on]"), encoding="utf-8")
+    return root
+
+
+def test_a_new_required_fact_is_counted_invalid_then_filled(
+    required_fact_policies: Path, tmp_path: Path
+) -> None:
+    from engine.impact import build_comparer
+
+    library = load_library(required_fact_policies)
+    act = library.act(ACT)
+    old, new = select_edition(library, ACT, "2025-06-01"), select_edition(library, ACT, DRAFT)
+    corpus = tmp_path / "c.jsonl"
+    with corpus.open("w", encoding="utf-8") as fh:
+        write_corpus(corpus_for(act, old, ["exclusion", "appointment"], 5), 200, fh)
+    root = str(required_fact_policies)
+    plain = run_impact(
+        build_comparer(Setup(root, root, ACT, old.id, new.id)),
+        Setup(root, root, ACT, old.id, new.id),
+        corpus,
+        jobs=1,
+    )
+    data = plain.to_dict()
+    exclusion = next(d for d in data["decisions"] if d["decision"] == "exclusion")
+    # every exclusion case is still counted: invalid under the draft, shown as such
+    assert exclusion["cases"] == 100 and exclusion["invalid_new"] == 100 and exclusion["flipped"] == 0
+    assert data["totals"]["invalid_under_to"] == 100 and data["totals"]["invalid_under_from"] == 0
+    assert "retraining_failed_on" in exclusion["invalid_samples"][0]["problem"]
+    text = render_text(plain)
+    assert f"invalid under {old.id}: 0; invalid under {new.id}: 100" in text.splitlines()[2]
+    assert "--fill-missing generates them" in text
+
+    setup = Setup(root, root, ACT, old.id, new.id, 624)
+    filled = run_impact(build_comparer(setup), setup, corpus, jobs=2).to_dict()
+    exclusion = next(d for d in filled["decisions"] if d["decision"] == "exclusion")
+    assert exclusion["cases"] == 100 and exclusion["invalid"] == 0 and exclusion["filled"] == 100
+    assert exclusion["flipped"] > 0  # failed retraining while in the reserve excludes under the draft
+    group = next(g for g in exclusion["groups"] if "rules.18.9" in g["responsible"])
+    sample = group["sample"]
+    assert sample["filled"] == ["employee.retraining_failed_on"]
+    assert (
+        sample["case"]["employee"]["retraining_failed_on"]
+        >= sample["case"]["employee"]["reserve"]["enrolled_on"]
+    )
+    again = run_impact(build_comparer(setup), setup, corpus, jobs=1).to_dict()
+    assert again["decisions"] == filled["decisions"]  # the same seed fills the same facts

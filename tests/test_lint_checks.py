@@ -45,9 +45,11 @@ def redecide(policies: str, f: Finding) -> dict:
 
 
 def test_conflict_is_found_with_a_witness_where_both_clauses_fire() -> None:
-    found = of(lint("conflict-trigger"), "conflict")
-    assert [(f.clause, f.clauses, f.severity) for f in found] == [("c.2", ["c.1", "c.2"], "warning")]
+    found = of(lint("conflict-trigger", show_settled=True), "conflict")
+    # The decision's outcome order (a before b) says which applies: settled, so info, not a warning.
+    assert [(f.clause, f.clauses, f.severity) for f in found] == [("c.2", ["c.1", "c.2"], "info")]
     f = found[0]
+    assert f.settled is not None and "puts 'a' before 'b'" in f.settled
     assert {x["clause"] for x in f.witness.fired} == {"c.1", "c.2"}
     assert f.witness.case["x"] > 10 and f.witness.case["flag"] is True
     # The precedence list gives c.1's outcome and cites c.1 only: c.2 is silenced.
@@ -61,9 +63,19 @@ def test_conflict_is_found_with_a_witness_where_both_clauses_fire() -> None:
 def test_conflict_is_found_statement_by_statement_when_the_whole_domain_is_over_the_budget() -> None:
     library = load_library(FIXTURES / "conflict-trigger")
     # The whole domain has 6 cases (x at 9, 10, 11; flag), each statement's at most 3.
-    report = lint_library(library, as_of=AS_OF, budget=4, stability=False)
+    report = lint_library(library, as_of=AS_OF, budget=4, stability=False, show_settled=True)
     assert any("statement by statement" in n for a in report.acts for n in a.notes)
     assert [f.clauses for f in of(report.findings, "conflict")] == [["c.1", "c.2"]]
+
+
+def test_settled_findings_are_kept_apart_unless_asked_for() -> None:
+    library = load_library(FIXTURES / "conflict-trigger")
+    report = lint_library(library, as_of=AS_OF, stability=False)
+    assert of(report.findings, "conflict") == []
+    assert [(f.kind, f.clause) for f in report.settled] == [("conflict", "c.2")]
+    assert report.to_dict()["settled_not_shown"]["by_kind"] == {"conflict": 1}
+    shown = lint_library(library, as_of=AS_OF, stability=False, show_settled=True)
+    assert shown.settled == [] and len(of(shown.findings, "conflict")) == 1
 
 
 def test_no_conflict_when_the_conditions_exclude_each_other() -> None:
@@ -194,7 +206,7 @@ def test_over_the_budget_nothing_is_claimed_and_the_bound_is_reported() -> None:
 )
 def test_every_witness_is_a_valid_case_of_the_schema(name: str, kinds: set[str]) -> None:
     library = load_library(FIXTURES / name)
-    report = lint_library(library, as_of=AS_OF, stability=False)
+    report = lint_library(library, as_of=AS_OF, stability=False, show_settled=True)
     spec = library.act("T").decisions["d"]
     from engine.casecheck import CaseValidator
 

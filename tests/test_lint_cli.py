@@ -26,9 +26,14 @@ def lint(capsys: pytest.CaptureFixture[str], fixture: str, *args: str) -> tuple[
 
 def test_text_names_file_line_severity_kind_and_clause(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = lint(capsys, "conflict-trigger")
-    assert code == 0
-    line = next(x for x in out.splitlines() if "[conflict]" in x)
-    assert re.match(r"^conflict-trigger/T/clauses/clauses\.yaml:\d+: warning \[conflict\] c\.2 ", line), line
+    assert code == 0 and "[conflict" not in out
+    assert "1 finding(s) the declared outcome order settles are not shown (conflict 1)" in out
+    code, out, _ = lint(capsys, "conflict-trigger", "--show-settled")
+    line = next(x for x in out.splitlines() if "[conflict" in x)
+    assert re.match(
+        r"^conflict-trigger/T/clauses/clauses\.yaml:\d+: info \[conflict, settled\] c\.2 ", line
+    ), line
+    assert "settled: the outcome order of 'd' (a > b > none) puts 'a' before 'b'" in out
     assert "witness (decided on 2024-06-01)" in out and "T 'd' → a, citing c.1 (ground)" in out
 
 
@@ -54,8 +59,9 @@ def test_html_is_one_self_contained_page(capsys: pytest.CaptureFixture[str]) -> 
     ("fixture", "fail_on", "expected"),
     [
         ("hierarchy-trigger", "error", 1),
-        ("conflict-trigger", "error", 0),  # warnings only
-        ("conflict-trigger", "warning", 1),
+        ("conflict-trigger", "error", 0),
+        ("conflict-trigger", "warning", 0),  # its only finding is settled by the outcome order
+        ("dead-trigger", "warning", 1),
         ("unused-clean", "warning", 0),  # nothing at all
         ("hierarchy-trigger", None, 1),  # fails on errors by default
         ("hierarchy-trigger", "none", 0),  # only reports
@@ -105,3 +111,33 @@ def test_the_ereje_script_has_the_command() -> None:
     script = Path(sys.executable).with_name("ereje")
     out = subprocess.run([str(script), "lint", "--help"], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0 and "--fail-on {error,warning,none}" in out.stdout
+
+
+def test_lint_runs_on_a_draft(capsys: pytest.CaptureFixture[str]) -> None:
+    root = Path(__file__).resolve().parent.parent / "policies"
+    code = engine_main(
+        [
+            "lint",
+            "--act",
+            "U1300000624",
+            "--edition",
+            "draft:draft-hypothetical-reserve-terms",
+            "--policies",
+            str(root),
+            "--format",
+            "json",
+        ],
+        extra=[register],
+    )
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    data = json.loads(out)
+    assert [a["edition"] for a in data["acts"]] == ["U1300000624@draft-hypothetical-reserve-terms"]
+    assert any("DRAFT" in n for n in data["acts"][0]["notes"])
+    assert {f["edition"] for f in data["findings"] if f["edition"]} == {
+        "U1300000624@draft-hypothetical-reserve-terms"
+    }
+    code = engine_main(
+        ["lint", "--act", "U1300000624", "--edition", "draft:nope", "--policies", str(root)], extra=[register]
+    )
+    assert code == 2 and "no draft 'nope'" in capsys.readouterr().err

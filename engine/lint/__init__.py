@@ -37,8 +37,14 @@ def lint_library(
     budget: int = DEFAULT_BUDGET,
     catalogue: Catalogue | None = None,
     stability: bool = True,
+    editions: dict[str, str] | None = None,
+    show_settled: bool = False,
 ) -> Report:
+    """Lint each act under the edition in force on `as_of`, or under the edition `editions` names
+    for it (an edition id; a draft's id selects the draft). Findings the decision's outcome order
+    settles are kept apart (`Report.settled`) unless `show_settled`."""
     as_of = as_of or dt.date.today()
+    editions = editions or {}
     acts = library.acts
     ids = list(act_ids) if act_ids else sorted(acts)
     for a in ids:
@@ -46,16 +52,24 @@ def lint_library(
     catalogue = catalogue or load_catalogue()
     findings: list[Finding] = []
     summaries: list[ActSummary] = []
+    editions_used: dict[str, Any] = {}  # act id -> the edition checked
     for act_id in ids:
         act = acts[act_id]
-        ce = library.edition_on(act_id, as_of)
+        ce = (
+            library.compiled_edition(act_id, editions[act_id])
+            if act_id in editions
+            else library.edition_on(act_id, as_of)
+        )
         title = act.title.get("en") or next(iter(act.title.values()), None)
         summary = ActSummary(act_id, ce.edition.id if ce else None, act.level, title, [])
         summaries.append(summary)
         if ce is None:
             summary.notes.append(f"no edition of {act_id} is in force on {as_of}: nothing checked")
             continue
-        if not ce.edition.entry.certain:
+        editions_used[act_id] = ce.edition
+        if ce.edition.draft:
+            summary.notes.append(f"{ce.edition.id} is a DRAFT: not law, linted for review")
+        elif not ce.edition.entry.certain:
             summary.notes.append(f"edition {ce.edition.id}: {ce.edition.entry.explanation}")
         specs = ce.edition.decisions or act.decisions
         for name, spec in specs.items():
@@ -78,12 +92,57 @@ def lint_library(
         if act_id in by_act:
             by_act[act_id].notes.append(note)
     findings.sort(key=Finding.key)
+    acknowledged, unmatched = _acknowledge(findings, [library.act(a) for a in ids], editions_used)
+    for act_id, note in unmatched:
+        if act_id in by_act:
+            by_act[act_id].notes.append(note)
+    findings = [f for f in findings if f.acknowledged is None]
+    settled = [f for f in findings if f.settled]
+    if not show_settled:
+        findings = [f for f in findings if not f.settled]
     section: dict[str, Any] = {}
     if stability:
         from .report import stability_section
 
         section = stability_section(library, ids, as_of)
-    return Report(as_of, budget, summaries, findings, section)
+    return Report(as_of, budget, summaries, findings, section, [] if show_settled else settled, acknowledged)
+
+
+def _acknowledge(
+    findings: list[Finding], acts: list[Any], editions_used: dict[str, Any]
+) -> tuple[list[Finding], list[tuple[str, str]]]:
+    """Mark the findings an `acknowledged:` entry of the edition's clause or decision files covers;
+    return them and a note for every entry that matches no finding (stale: the finding is gone)."""
+    acknowledged: list[Finding] = []
+    notes: list[tuple[str, str]] = []
+    for act in acts:
+        edition = editions_used.get(act.id)
+        if edition is None:
+            continue
+        specs = edition.decisions or act.decisions
+        entries = [a for s in specs.values() for a in s.acknowledged]
+        entries += [a for cid in edition.versions for a in act.clauses[cid].acknowledged]
+        used: set[int] = set()
+        for f in findings:
+            if f.act != act.id:
+                continue
+            for k, a in enumerate(entries):
+                if a.matches(f.kind, f.clause, f.decision):
+                    f.acknowledged = a
+                    used.add(k)
+                    acknowledged.append(f)
+                    break
+        for k, a in enumerate(entries):
+            if k not in used:
+                notes.append(
+                    (
+                        act.id,
+                        f"{a.file}:{a.line}: the acknowledgement of {a.finding}"
+                        + (f" in {a.clause}" if a.clause else "")
+                        + " matches no finding any more: remove it",
+                    )
+                )
+    return acknowledged, notes
 
 
 def _unused_definitions(act: Any, ce: Any) -> list[Finding]:

@@ -613,12 +613,21 @@ class DecisionCheck:
             a, b = statements[i], statements[j]
             win, lose = (a, b) if rank[a.outcome] < rank[b.outcome] else (b, a)
             file, line = self.where(lose)
+            # The decision file lists its outcomes in precedence order: when it ranks the two, the
+            # author has said which one applies, and the overlap is the order at work, not a defect.
+            settled = (
+                f"the outcome order of '{self.spec.name}' ({' > '.join(self.spec.outcome_ids)}) puts "
+                f"{win.outcome!r} before {lose.outcome!r}"
+                if rank[win.outcome] < rank[lose.outcome]
+                else None
+            )
             self.finding(
                 "conflict",
-                "warning",
+                "info" if settled else "warning",
                 f"'{self.spec.name}': {win.clause} gives {win.outcome!r} and {lose.clause} gives "
                 f"{lose.outcome!r} for the same case; no override between them, so the precedence list "
-                f"silently gives {win.outcome!r} and {lose.clause} is not applied",
+                f"gives {win.outcome!r} and {lose.clause} is not applied",
+                settled=settled,
                 clause=lose.clause,
                 clauses=[win.clause, lose.clause],
                 file=file,

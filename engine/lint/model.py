@@ -11,8 +11,9 @@ RANK = {s: k for k, s in enumerate(SEVERITIES)}
 
 # Every kind of finding, with a one-line definition (docs/monitoring.md has the full ones).
 KINDS: dict[str, str] = {
-    "conflict": "two clauses give different non-default outcomes for one case; "
-    "the precedence list silently picks one (no override between them)",
+    "conflict": "two clauses give different non-default outcomes for one case with no override between "
+    "them; when the decision's outcome order ranks the two outcomes it is *settled* (info, shown with "
+    "--show-settled), otherwise a warning",
     "gap_undecidable": "a case the schema admits that the decision cannot answer: a statement that "
     "could change the outcome reads a fact the case may omit",
     "gap_silent_default": "the default outcome is reached with no requirement satisfied: only "
@@ -63,6 +64,8 @@ class Finding:
     witness: Witness | None = None
     details: dict[str, Any] = field(default_factory=dict)
     edition: str | None = None
+    settled: str | None = None  # why the finding needs no action (the declared outcome order), if so
+    acknowledged: Any = None  # the policy.Acknowledgement that accepts it, if any
 
     @property
     def where(self) -> str:
@@ -94,6 +97,16 @@ class Finding:
             "message": self.message,
             "details": self.details,
             "witness": self.witness.to_dict() if self.witness else None,
+            "settled": self.settled,
+            "acknowledged": (
+                {
+                    "reason": self.acknowledged.reason,
+                    "file": self.acknowledged.file,
+                    "line": self.acknowledged.line,
+                }
+                if self.acknowledged is not None
+                else None
+            ),
         }
         return out
 
@@ -117,6 +130,8 @@ class Report:
     acts: list[ActSummary]
     findings: list[Finding]
     stability: dict[str, Any]
+    settled: list[Finding] = field(default_factory=list)  # settled findings not shown (--show-settled)
+    acknowledged: list[Finding] = field(default_factory=list)  # accepted in the policy files, shown apart
 
     def counts(self) -> dict[str, Any]:
         by_kind: dict[str, int] = {}
@@ -147,5 +162,18 @@ class Report:
             "acts": [a.__dict__ for a in self.acts],
             "counts": self.counts(),
             "findings": findings,
+            "acknowledged": [f.to_dict() for f in self.acknowledged],
+            "settled_not_shown": {
+                "count": len(self.settled),
+                "by_kind": _by_kind(self.settled),
+                "note": "findings the declared outcome order settles; --show-settled lists them",
+            },
             "stability": self.stability,
         }
+
+
+def _by_kind(findings: list[Finding]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for f in findings:
+        out[f.kind] = out.get(f.kind, 0) + 1
+    return dict(sorted(out.items()))

@@ -90,6 +90,8 @@ def render_text(report: Report, verbose: bool = False) -> str:
             out.append(f'    category {d["category"]} · family {d["family"]} · phrase "{d["phrase"]}"')
             out.append(f"    context: {d['context']}")
             out.append(f"    fix: {d['fix']}")
+        elif f.settled:
+            out.append(f"    settled: {f.settled}")
         elif f.details.get("fix"):
             out.append(f"    fix: {f.details['fix']}")
         if f.witness is not None:
@@ -112,6 +114,15 @@ def render_text(report: Report, verbose: bool = False) -> str:
                         else ""
                     )
                 )
+    if report.acknowledged:
+        out.append("")
+        out.append(
+            f"acknowledged in the policy files ({len(report.acknowledged)}; not counted by --fail-on):"
+        )
+        for f in report.acknowledged:
+            a = f.acknowledged
+            out.append(f"  {f.where}: {f.severity} [{f.kind}] {f.clause or ''} {f.message[:100]}")
+            out.append(f"    acknowledged at {a.file}:{a.line}: {a.reason}")
     notes = [(a.act, n) for a in report.acts for n in a.notes]
     if notes:
         out.append("")
@@ -124,13 +135,25 @@ def render_text(report: Report, verbose: bool = False) -> str:
     out.append(
         f"{len(report.findings)} finding(s): {sev['error']} error(s), {sev['warning']} warning(s), {sev['info']} info"
     )
+    if report.settled:
+        out.append(
+            f"{len(report.settled)} finding(s) the declared outcome order settles are not shown "
+            f"({', '.join(f'{k} {v}' for k, v in _kinds(report.settled).items())}); --show-settled lists them"
+        )
     out.append("by kind: " + ", ".join(f"{k} {v}" for k, v in counts["by_kind"].items()))
     return "\n".join(out)
 
 
+def _kinds(findings: list[Finding]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for f in findings:
+        out[f.kind] = out.get(f.kind, 0) + 1
+    return out
+
+
 def _finding_line(f: Finding, changes: int | None = None) -> str:
     where = f.where
-    head = f"{where}: {f.severity} [{f.kind}]"
+    head = f"{where}: {f.severity} [{f.kind}{', settled' if f.settled else ''}]"
     if f.clause:
         head += f" {f.clause}"
         if changes is not None:
@@ -215,7 +238,27 @@ def render_html(report: Report) -> str:
             f"<tr><td><b>{e(a.act)}</b><br>{e(a.title or '')}</td><td>{e(a.level)}</td><td>{e(a.edition or 'none')}</td>"
             f"<td>{e(', '.join(a.decisions))}</td><td>{a.searches}</td><td>{a.evaluations:,}</td></tr>"
         )
-    parts.append("</table><h2 id='summary'>Summary</h2><table><tr><th>Kind</th><th>Definition</th>")
+    parts.append("</table>")
+    if report.acknowledged:
+        parts.append(
+            f"<h2 id='acknowledged'>Acknowledged ({len(report.acknowledged)})</h2><p>Findings accepted in the "
+            "policy files with a reason; <code>--fail-on</code> does not count them.</p><table><tr><th>Finding</th>"
+            "<th>Where</th><th>Reason</th></tr>"
+        )
+        for f in report.acknowledged:
+            a = f.acknowledged
+            parts.append(
+                f"<tr><td>{e(f.severity)} [{e(f.kind)}] {e(f.clause or '')}: {e(f.message)}</td>"
+                f"<td>{e(a.file)}:{a.line}</td><td>{e(a.reason)}</td></tr>"
+            )
+        parts.append("</table>")
+    if report.settled:
+        kinds = ", ".join(f"{k} {v}" for k, v in _kinds(report.settled).items())
+        parts.append(
+            f"<p>{len(report.settled)} finding(s) the declared outcome order settles are not shown ({e(kinds)}); "
+            "<code>ereje lint --show-settled</code> lists them.</p>"
+        )
+    parts.append("<h2 id='summary'>Summary</h2><table><tr><th>Kind</th><th>Definition</th>")
     parts.extend(f"<th>{s}</th>" for s in SEVERITIES)
     parts.append("</tr>")
     for kind, definition in KINDS.items():

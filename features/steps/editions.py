@@ -36,7 +36,7 @@ def when_decided_under(world: Any, question: str, day: str, edition: str) -> Non
         pytest.fail(f"{day} is not a date", pytrace=False)
     act = world.act or pytest.fail("no act: tag the feature @act:<id>", pytrace=False)
     chosen = select_edition(world.library, act, edition)
-    asked = asked_type(question, as_of, False)
+    asked = asked_type(question, as_of, False, world.case)
     world.asked.append(asked)
     try:
         asked.decision = world.library.decide(
