@@ -271,6 +271,25 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
     And the decision cites exactly "rules.8.1"
     And the decision does not cite "rules.8.part3"
 
+  @clause:rules.8.part3 @reading
+  Scenario: An officer of the State Security Service on secondment, nominated by the Chief of the Service
+    # One office, one name (notes of rules.8.part3): the Chief of the State Security Service is
+    # the first head of that special state body, named first_head_of_special_state_body in the
+    # case, in this rule and in the route's values alike.
+    Given the fact "/employee/body" is "state_security_service"
+    And the fact "/employee/secondment" is {"to": "state_body", "since": "2024-09-02"}
+    And the fact "/nomination/nominated_by" is "first_head_of_special_state_body"
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+
+  @clause:rules.8.part3 @reading
+  Scenario: The Chief of the State Security Service has no second name in the case
+    Given the fact "/employee/body" is "state_security_service"
+    And the fact "/employee/secondment" is {"to": "state_body", "since": "2024-09-02"}
+    And the fact "/nomination/nominated_by" is "chief_of_state_security_service"
+    When the "enrollment" question is decided on 2025-06-01
+    Then the case is refused with a problem at "/nomination/nominated_by"
+
   # ---- 8.part4: seconded to the Presidential Administration ----------------------------------
 
   @clause:rules.8.part4

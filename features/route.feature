@@ -62,7 +62,7 @@ Feature: Who nominates, organises, agrees, approves and excludes (Rules, paragra
     And the decision cites exactly "rules.5.part2, rules.6.part2"
     And the clause "rules.5.part2" is cited as "ground"
     And the clause "rules.6.part2" is cited as "ground"
-    And the value "submitted_for_approval_by" is "chief_of_state_security_service"
+    And the value "submitted_for_approval_by" is "first_head_of_special_state_body"
     And the clause "rules.5.part2" gives the value "submitted_for_approval_by"
     And the value "approved_by" is "head_of_presidential_administration"
     And the clause "rules.5.part2" gives the value "approved_by"
@@ -137,7 +137,7 @@ Feature: Who nominates, organises, agrees, approves and excludes (Rules, paragra
     And the decision cites exactly "rules.5.part2, rules.6.part2, rules.8.part4"
     And the value "nominated_by" is "head_of_administration_subdivision"
     And the value "nomination_agreed_with" is "first_head_of_seconding_special_state_body"
-    And the value "submitted_for_approval_by" is "chief_of_state_security_service"
+    And the value "submitted_for_approval_by" is "first_head_of_special_state_body"
 
   @clause:rules.8.part3 @clause:rules.8.part4
   Scenario: An employee who is not seconded is nominated under the general rule, not the secondment clauses
