@@ -262,6 +262,25 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
       | state_body                 | head_of_administration_subdivision | ineligible | ground        |
       | international_organisation | other                              | ineligible | ground        |
 
+  @clause:rules.8.part3 @clause:rules.17 @reading
+  Scenario Outline: «Мемлекеттік органдарға»: is a secondment to <to> one to a state body? (nominated by another official)
+    # One reading for 8.part3 and 17 (notes of both): special state, law-enforcement and civil
+    # protection bodies are state bodies; the Presidential Administration (named apart, 8.part4),
+    # the Armed Forces and other troops and military formations (not bodies) are not.
+    Given the fact "/employee/secondment" is {"to": "<to>", "since": "2024-09-02"}
+    And the fact "/nomination/nominated_by" is "other"
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "<outcome>"
+    And the clause "rules.8.part3" is cited as "<role>"
+
+    Examples:
+      | to                                 | outcome    | role          |
+      | state_body                         | ineligible | ground        |
+      | special_or_law_enforcement_body    | ineligible | ground        |
+      | civil_protection_body              | ineligible | ground        |
+      | armed_forces                       | eligible   | not_triggered |
+      | other_troops_or_military_formation | eligible   | not_triggered |
+
   @clause:rules.8.part3 @clause:rules.8.1
   Scenario: A seconded employee is nominated only when the qualification requirements are met
     Given the fact "/employee/secondment" is {"to": "international_organisation", "since": "2024-09-02"}
