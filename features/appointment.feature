@@ -152,6 +152,13 @@ Feature: Appointment from the Presidential personnel reserve (Rules, paragraphs 
       | /employee/transfers               | {"kind": "secondment", "to": "armed_forces", "since": "2026-10-01"}                         | rules.18.7 |
       | /employee/position_changes        | {"effective_on": "2026-10-01", "change": "position_lowered", "basis": "attestation_results"} | rules.18.8 |
 
+  @clause:rules.18.7 @reading
+  Scenario: A member already seconded to the Armed Forces when enrolled (on 30.09.2025) is not in the reserve for appointment
+    Given the fact "/employee/transfers" is [{"kind": "secondment", "to": "armed_forces", "since": "2025-03-03"}]
+    When the "appointment" question is decided on 2026-11-02
+    Then the outcome is "not_in_reserve"
+    And the decision cites exactly "rules.18.7"
+
   @clause:rules.18.7
   Scenario: A member seconded to an international organisation stays in the reserve and may be appointed
     Given the fact "/employee/transfers" gains:
