@@ -149,7 +149,9 @@ Feature: The nomination package of a quarter (Rules, paragraphs 6 and 10)
     And the clause "rules.10.1.part2" is cited as "requirement_not_met"
 
   @clause:rules.10.1.part2 @reading @boundary
-  Scenario Outline: The key indicators cover the last three years, or the whole time in a position held for less
+  Scenario Outline: The key indicators cover the last three years, whatever the time in the position (<span> years, <in_position> in post)
+    # Encoded reading (notes of rules.10.1.part2): «соңғы үш жылғы серпінде» is a span of three
+    # years. An employee in post for less shows the earlier years from the previous position.
     Given the fact "/package/first_head_submission/key_indicators_span" is <span>
     And the fact "/employee/in_position_held_years" is <in_position>
     When the "submission" question is decided on 2025-08-15
@@ -160,9 +162,24 @@ Feature: The nomination package of a quarter (Rules, paragraphs 6 and 10)
       | span | in_position | outcome    | role                |
       | 3    | 4           | complete   | satisfied           |
       | 2.9  | 4           | incomplete | requirement_not_met |
-      | 2    | 2           | complete   | satisfied           |
-      | 1.5  | 2           | incomplete | requirement_not_met |
       | 3    | 1           | complete   | satisfied           |
+      | 0    | 0           | incomplete | requirement_not_met |
+      | 0.5  | 0.5         | incomplete | requirement_not_met |
+
+  @clause:rules.10.1.part2 @reading
+  Scenario Outline: The open reading for a position held less than three years is not encoded (<span> years over <in_position> in post)
+    # The alternative named in the notes (the whole time in the position, never less than some
+    # floor above zero) would find these packages complete; the encoded reading does not.
+    Given the fact "/package/first_head_submission/key_indicators_span" is <span>
+    And the fact "/employee/in_position_held_years" is <in_position>
+    When the "submission" question is decided on 2025-08-15
+    Then the outcome is "incomplete"
+    And the clause "rules.10.1.part2" is cited as "requirement_not_met"
+
+    Examples:
+      | span | in_position |
+      | 2    | 2           |
+      | 1    | 1           |
 
   @clause:rules.10.1.part2 @reading
   Scenario: Without the time in the position recorded, the key indicators must cover three years
