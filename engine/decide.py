@@ -232,8 +232,14 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
 
 
 def missing_facts(case: Any, statement: StatementRef) -> list[tuple[str, str]]:
-    """(pointer, message) for each fact the statement reads that the case lacks."""
+    """(pointer, message) for each fact the statement reads that the case lacks.
+
+    A field of a list element is recorded without its list ("*", field): it is looked for in
+    the lists the statement reads, so that the refusal points at the element that lacks it
+    (/employee/reserve_history/0/grounds), which a caller can act on, rather than at the case.
+    """
     out = []
+    lists: list[tuple[tuple[str, ...], list[Any]]] = []
     for path in statement.facts:
         if not path or path[0] == "*":
             continue
@@ -254,6 +260,22 @@ def missing_facts(case: Any, statement: StatementRef) -> list[tuple[str, str]]:
                 break
             value = value[part]
             walked.append(part)
+        else:
+            if isinstance(value, list):
+                lists.append((path, value))
+    for path in statement.facts:
+        if len(path) != 2 or path[0] != "*":
+            continue
+        field_name = path[1]
+        # The lists this field can belong to: those with an element that has it, else every list read.
+        owners = [(p, v) for p, v in lists if any(isinstance(e, dict) and field_name in e for e in v)] or lists
+        if len(owners) != 1:
+            continue
+        owner, elements = owners[0]
+        for index, element in enumerate(elements):
+            if isinstance(element, dict) and element.get(field_name) is None:
+                pointer = f"{_pointer_of(owner)}/{index}/{field_name.replace('~', '~0').replace('/', '~1')}"
+                out.append((pointer, "missing from the case"))
     return out
 
 

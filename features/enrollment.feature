@@ -422,6 +422,48 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
       | 2029-02-27 | ineligible | requirement_not_met |
       | 2029-02-28 | eligible   | satisfied           |
 
+  @clause:rules.20 @reading
+  Scenario Outline: A reserve spell with no exclusion is no bar and no gap (<spell>)
+    # Rule 20 is guarded on the exclusion having happened: a spell that was not ended by an
+    # exclusion decision (a current member, or one whose three-year term ran out) has no grounds
+    # to give, and 14.part1 allows enrolment anew on a general basis.
+    Given the fact "/employee/reserve_history" gains:
+      """
+      <record>
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the clause "rules.20" is cited as "satisfied"
+
+    Examples:
+      | spell                           | record                         |
+      | term ran out on 01.03.2024      | {"enrolled_on": "2021-03-01"}  |
+      | a current member since 2024     | {"enrolled_on": "2024-10-15"}  |
+
+  @clause:rules.20 @boundary
+  Scenario Outline: An exclusion under 18.3 decided after the day asked is not yet a bar (<day>)
+    Given the fact "/employee/reserve_history" gains:
+      """
+      {"enrolled_on": "2023-03-30", "excluded_on": "2025-06-01", "grounds": ["rules.18.3"]}
+      """
+    When the "enrollment" question is decided on <day>
+    Then the outcome is "<outcome>"
+    And the clause "rules.20" is cited as "<role>"
+
+    Examples:
+      | day        | outcome    | role                |
+      | 2025-05-31 | eligible   | satisfied           |
+      | 2025-06-01 | ineligible | requirement_not_met |
+
+  @clause:rules.20
+  Scenario: An exclusion whose grounds are not recorded cannot be weighed: the refusal names the missing grounds
+    Given the fact "/employee/reserve_history" gains:
+      """
+      {"enrolled_on": "2023-03-30", "excluded_on": "2024-01-10"}
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the case is refused with a problem at "/employee/reserve_history/0/grounds"
+
   # ---- The edition the answer rests on ----------------------------------------------------
 
   Scenario: Before the earliest entry into force of Decree No. 853 the Rules are not encoded
