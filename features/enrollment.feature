@@ -172,6 +172,21 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
     Then the outcome is "ineligible"
     And the decision cites exactly "rules.8.2"
 
+  @clause:rules.8.2 @boundary @reading
+  Scenario Outline: The attestation decision counts from its date: dated <when> the day asked (01.06.2025)
+    # Encoded reading (notes of rules.8.2): the decision in force on the date asked is the one
+    # that counts; a decision dated later is not yet in force and does not show 8.2 is met.
+    Given the fact "/employee/attestation" is {"decision": "corresponds", "date": "<date>"}
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "<outcome>"
+    And the clause "rules.8.2" is cited as "<role>"
+
+    Examples:
+      | when          | date       | outcome    | role                |
+      | the day before | 2025-05-31 | eligible   | satisfied           |
+      | on            | 2025-06-01 | eligible   | satisfied           |
+      | the day after | 2025-06-02 | ineligible | requirement_not_met |
+
   @clause:rules.8.2
   Scenario: An employee subject to attestation with no attestation decision on record cannot be decided
     Given the fact "/employee/attestation" is removed
