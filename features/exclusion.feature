@@ -221,6 +221,19 @@ Feature: Exclusion from the Presidential personnel reserve (Rules, paragraphs 14
     And the decision cites exactly "rules.18.3"
     And the decision does not cite "rules.18.8"
 
+  @clause:rules.18.3 @clause:rules.18.8 @reading
+  Scenario: A demotion in position recorded only as a position change is not where 18.3 looks
+    # Notes of rules.18.3: a disciplinary demotion in position is recorded as a sanction of kind
+    # dismissal_from_position; the position change it brings is no ground by itself.
+    Given the fact "/employee/position_changes" gains:
+      """
+      {"effective_on": "2026-09-14", "change": "position_lowered", "basis": "disciplinary_sanction"}
+      """
+    When the "exclusion" question is decided on 2026-11-02
+    Then the outcome is "retain"
+    And the clause "rules.18.3" is cited as "not_triggered"
+    And the clause "rules.18.8" is cited as "not_triggered"
+
   # ---- 18.4: the member's own report -------------------------------------------------------
 
   @clause:rules.18.4 @example
