@@ -25,7 +25,7 @@ ROLE_FOR_KIND = {"require": "requirement_not_met", "ground": "ground"}
 @dataclass
 class Citation:
     clause: str
-    role: str  # ground | requirement_not_met | satisfied | not_triggered | exception | override
+    role: str  # ground | requirement_not_met | satisfied | not_triggered | exception | override | applied
     text: str | None
     lang: str | None
     language_status: str | None
@@ -135,6 +135,7 @@ class QuickResolver:
         self.ranks = [rank[s.outcome] if s.outcome is not None else None for s in compiled.statements]
         self.outcomes = [s.outcome for s in compiled.statements]
         self.clauses = [s.clause for s in compiled.statements]
+        self.applies = frozenset(s.index for s in compiled.statements if s.kind == "applies")
         checked = []
         for s in compiled.statements:
             if s.kind in ("require", "ground") and s.clause not in checked:
@@ -144,7 +145,7 @@ class QuickResolver:
 
     def __call__(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
         fired, undetermined, excepted, overrides, _ = raw
-        if overrides or undetermined:
+        if overrides or undetermined or (self.applies and not self.applies.isdisjoint(fired)):
             resolution = resolve(self.spec, self.compiled, raw)
             cited = {s.clause for s in (*resolution.decisive, *resolution.excepted, *resolution.overrides)}
             return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
@@ -180,7 +181,8 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
     fired, undetermined, excepted, overrides, values = raw
     stmts = compiled.statements
     overridden = {stmts[i].target for i in overrides}
-    live = [i for i in fired if stmts[i].clause not in overridden]
+    applied = [stmts[i] for i in fired if stmts[i].kind == "applies" and stmts[i].clause not in overridden]
+    live = [i for i in fired if stmts[i].clause not in overridden and stmts[i].kind != "applies"]
     undetermined = [i for i in undetermined if stmts[i].clause not in overridden]
     rank = {o: k for k, o in enumerate(spec.outcome_ids)}
     outcome = min((stmts[i].outcome for i in live), key=rank.__getitem__, default=spec.default)
@@ -216,6 +218,12 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
             if s.kind in ("require", "ground") and s.clause not in overridden and s.index not in fired_set:
                 decisive.append(s)
                 roles.setdefault(s.clause, "satisfied" if s.kind == "require" else "not_triggered")
+        # An enabling clause that applied to the case (`applies when`) is cited as such, not as a
+        # check that passed: the answer rests on it.
+        for s in applied:
+            if s.clause not in roles:
+                decisive.append(s)
+            roles[s.clause] = "applied"
     # An exception is cited when it changed the answer: the outcome it waived would have won.
     exc = [
         stmts[i]

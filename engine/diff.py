@@ -207,10 +207,12 @@ def unparse(node: ast.Node) -> str:
             return f"require {unparse(c)}" + (f" unless {unparse(e)}" if e is not None else "") + f" else {o}"
         case ast.Ground(condition=c, exception=e, outcome=o):
             return f"when {unparse(c)}" + (f" unless {unparse(e)}" if e is not None else "") + f" then {o}"
-        case ast.Compute(name=name, expr=e):
-            return f"compute {name} = {unparse(e)}"
+        case ast.Compute(name=name, expr=e, outcomes=only):
+            return f"compute {name} = {unparse(e)}" + (f" only on {', '.join(only)}" if only else "")
         case ast.Override(clause=clause, condition=c):
             return f'override "{clause}" when {unparse(c)}'
+        case ast.Applies(condition=c):
+            return f"applies when {unparse(c)}"
         case ast.Definition(name=name, params=params, body=body):
             head = f"{name}({', '.join(params)})" if params else name
             return f"define {head} = {unparse(body)}"
@@ -424,12 +426,14 @@ def _statement_key(stmt: ast.Node) -> tuple:
             return ("Compute", name)
         case ast.Override(clause=clause):
             return ("Override", clause)
+        case ast.Applies():
+            return ("Applies",)
     return (type(stmt).__name__,)
 
 
 def _condition_text(stmt: ast.Node) -> str | None:
     match stmt:
-        case ast.Require(condition=c) | ast.Ground(condition=c) | ast.Override(condition=c):
+        case ast.Require(condition=c) | ast.Ground(condition=c) | ast.Override(condition=c) | ast.Applies(condition=c):
             return unparse(c)
         case ast.Compute(name=name):
             return name
@@ -448,6 +452,8 @@ def _describe_statement(stmt: ast.Node, decision: str) -> str:
             return f"the value '{name}' of '{decision}' = {unparse(e)}"
         case ast.Override(clause=clause, condition=c):
             return f"an override of {clause} in '{decision}' when {unparse(c)}"
+        case ast.Applies(condition=c):
+            return f"the clause applies in '{decision}' when {unparse(c)}"
     return unparse(stmt)
 
 
@@ -489,7 +495,16 @@ def statement_changes(old: ast.Node, new: ast.Node, where: str) -> list[RuleChan
             out.extend(expr_changes(old.exception, new.exception, where + " (exception)"))
     elif isinstance(old, ast.Compute) and isinstance(new, ast.Compute):
         out.extend(expr_changes(old.expr, new.expr, where))
-    elif isinstance(old, ast.Override) and isinstance(new, ast.Override):
+        if old.outcomes != new.outcomes:
+            shown = [f"only on {', '.join(o)}" if o else "with every outcome" for o in (old.outcomes, new.outcomes)]
+            out.append(
+                RuleChange(
+                    where, "outcomes", f"reported {shown[0]}, now {shown[1]}", shown[0], shown[1]
+                )
+            )
+    elif (isinstance(old, ast.Override) and isinstance(new, ast.Override)) or (
+        isinstance(old, ast.Applies) and isinstance(new, ast.Applies)
+    ):
         out.extend(expr_changes(old.condition, new.condition, where))
     else:
         out.append(

@@ -215,6 +215,7 @@ class Library:
             stmts[i].name: {"value": jsonable(v), "clause": stmts[i].clause}
             for i, v in raw[4]
             if stmts[i].clause not in explained.overridden
+            and (not stmts[i].only or explained.outcome in stmts[i].only)
         }
         if recorder is not None and recorder.spans:
             start = min(s for s, _ in recorder.spans)

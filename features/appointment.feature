@@ -169,6 +169,19 @@ Feature: Appointment from the Presidential personnel reserve (Rules, paragraphs 
     Then the outcome is "appointable"
     And the clause "rules.18.7" is cited as "not_triggered"
 
+  @clause:rules.14.part2 @clause:rules.14.part1
+  Scenario Outline: The earliest appointment date is given only where it means something (<when>)
+    When the "appointment" question is decided on <day>
+    Then the outcome is "<outcome>"
+    And <value>
+
+    Examples:
+      | when                  | day        | outcome        | value                                                       |
+      | before the minimum    | 2025-12-29 | too_early      | the value "earliest_appointment_date" is "2025-12-30"       |
+      | after the minimum     | 2025-12-30 | appointable    | the value "earliest_appointment_date" is "2025-12-30"       |
+      | after the term        | 2028-10-01 | not_in_reserve | the answer gives no value "earliest_appointment_date"       |
+      | before the enrolment  | 2025-09-29 | not_in_reserve | the answer gives no value "earliest_appointment_date"       |
+
   @clause:rules.18.3 @clause:rules.14.part2
   Scenario: Not being in the reserve takes precedence over being too early
     Given the fact "/employee/sanctions" gains:

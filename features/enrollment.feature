@@ -272,8 +272,8 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
 
     Examples:
       | to                         | nominator                          | outcome    | role          |
-      | state_body                 | first_head_of_special_state_body   | eligible   | not_triggered |
-      | international_organisation | first_head_of_special_state_body   | eligible   | not_triggered |
+      | state_body                 | first_head_of_special_state_body   | eligible   | applied       |
+      | international_organisation | first_head_of_special_state_body   | eligible   | applied       |
       | state_body                 | head_of_administration_subdivision | ineligible | ground        |
       | international_organisation | other                              | ineligible | ground        |
 
@@ -304,6 +304,13 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
     Then the outcome is "ineligible"
     And the decision cites exactly "rules.8.1"
     And the decision does not cite "rules.8.part3"
+
+  @clause:rules.8.part3 @clause:rules.8.part4
+  Scenario: An employee who is not seconded: the secondment clauses did not apply, and say so
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the clause "rules.8.part3" is cited as "not_triggered"
+    And the clause "rules.8.part4" is cited as "not_triggered"
 
   @clause:rules.8.part3 @reading
   Scenario: An officer of the State Security Service on secondment, nominated by the Chief of the Service
@@ -337,7 +344,7 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
 
     Examples:
       | nominator                          | agreed | outcome    | role          |
-      | head_of_administration_subdivision | true   | eligible   | not_triggered |
+      | head_of_administration_subdivision | true   | eligible   | applied       |
       | head_of_administration_subdivision | false  | ineligible | ground        |
       | first_head_of_special_state_body   | true   | ineligible | ground        |
 
@@ -478,6 +485,46 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
       """
     When the "enrollment" question is decided on 2025-06-01
     Then the case is refused with a problem at "/employee/reserve_history/0/grounds"
+
+  # ---- 14.part1: enrolled anew on a general basis -----------------------------------------
+
+  @clause:rules.14.part1
+  Scenario Outline: A former member not appointed during the stay is enrolled anew under 14.part1 (<spell>)
+    Given the fact "/employee/reserve_history" gains:
+      """
+      <record>
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the clause "rules.14.part1" is cited as "applied"
+
+    Examples:
+      | spell                                  | record                                                                                   |
+      | term ran out on 01.03.2024             | {"enrolled_on": "2021-03-01"}                                                            |
+      | excluded on his own report, 20.01.2025 | {"enrolled_on": "2022-06-29", "excluded_on": "2025-01-20", "grounds": ["rules.18.4"]}    |
+
+  @clause:rules.14.part1
+  Scenario Outline: 14.part1 is not the basis of the answer when there is no ended stay (<who>)
+    Given the fact "/employee/reserve_history" is <history>
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the decision does not cite "rules.14.part1"
+
+    Examples:
+      | who                                       | history                                                             |
+      | never in the reserve                      | []                                                                  |
+      | a current member since 2024               | [{"enrolled_on": "2024-10-15"}]                                     |
+      | appointed from the reserve on 02.02.2023  | [{"enrolled_on": "2022-06-29", "appointed_on": "2023-02-02"}]       |
+
+  @clause:rules.14.part1 @clause:rules.20
+  Scenario: An ineligible former member cites only what made him ineligible
+    Given the fact "/employee/reserve_history" gains:
+      """
+      {"enrolled_on": "2023-03-30", "excluded_on": "2025-02-14", "grounds": ["rules.18.3"]}
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "ineligible"
+    And the decision cites exactly "rules.20"
 
   # ---- The edition the answer rests on ----------------------------------------------------
 

@@ -127,6 +127,7 @@ EN: dict[str, str] = {
     "rule.when": "When",
     "rule.then": "then",
     "rule.compute": "Computes",
+    "rule.applies": "Applies when",
     "rule.override": "Takes precedence over",
     "rule.override_when": "when",
     "rule.definitions": "Terms it defines",
@@ -138,6 +139,7 @@ EN: dict[str, str] = {
     "role.exception": "exception applies",
     "role.override": "takes precedence",
     "role.computed": "gives a value",
+    "role.applied": "applied (the answer rests on it)",
     # scenarios and traceability
     "scen.count": "{passed} of {total} scenarios pass",
     "scen.none": "no scenario",
@@ -449,6 +451,7 @@ KK: dict[str, str] = {
     "rule.when": "Егер",
     "rule.then": "онда",
     "rule.compute": "Есептеледі:",
+    "rule.applies": "Қолданылады, егер",
     "rule.override": "Мына нормадан басым:",
     "rule.override_when": "егер",
     "rule.definitions": "Анықталатын ұғымдар",
@@ -460,6 +463,7 @@ KK: dict[str, str] = {
     "role.exception": "ерекшелік қолданылды",
     "role.override": "басым болды",
     "role.computed": "мән береді",
+    "role.applied": "қолданылды (жауап соған негізделген)",
     # scenarios and traceability
     "scen.count": "сценарийлер: {passed}/{total} өтті",
     "scen.none": "сценарий жоқ",
