@@ -30,6 +30,9 @@ class Citation:
     lang: str | None
     language_status: str | None
     amendment: str
+    # What the quoted text is when it is not the official publication (act.yaml languages:
+    # "restored_unchecked"); an answer must not pass a restored text off as the official one.
+    text_status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -38,6 +41,7 @@ class Citation:
             "text": self.text,
             "lang": self.lang,
             "language_status": self.language_status,
+            "text_status": self.text_status,
             "amendment": self.amendment,
         }
 
@@ -342,5 +346,13 @@ def citation(act: Act, version_of: dict[str, Any], clause: str, role: str, lang:
     if text is None:
         used = act.authoritative_language
         text = version.texts.get(used)
-    status = act.languages.get(used, {}).get("status") if text is not None else None
-    return Citation(clause, role, text, used if text is not None else None, status, version.amendment)
+    info = act.languages.get(used, {}) if text is not None else {}
+    return Citation(
+        clause,
+        role,
+        text,
+        used if text is not None else None,
+        info.get("status"),
+        version.amendment,
+        info.get("text_status"),
+    )
