@@ -25,7 +25,6 @@ SECONDMENTS = ["state_body", "international_organisation", "presidential_adminis
 NOMINATORS = [
     "first_head_of_special_state_body",
     "head_of_administration_subdivision",
-    "chief_of_state_security_service",
 ]
 
 

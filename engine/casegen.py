@@ -453,7 +453,15 @@ class DecisionGenerator:
         if isinstance(node, dict):
             start = self.edition.start
             span = max(0, (as_of - start).days)
-            node[parts[-1]] = (as_of - dt.timedelta(days=rng.randint(0, min(span, 120)))).isoformat()
+            day = as_of - dt.timedelta(days=rng.randint(0, min(span, 120)))
+            if isinstance(node.get(parts[-1]), dict):
+                # A calendar quarter selects by its first day: the first quarter beginning in the edition.
+                number = (day.month - 1) // 3 + 1
+                if dt.date(day.year, 3 * number - 2, 1) < start:
+                    number, day = (1, day.replace(year=day.year + 1)) if number == 4 else (number + 1, day)
+                node[parts[-1]] = {"calendar_year": day.year, "number": number}
+            else:
+                node[parts[-1]] = day.isoformat()
 
     def value(self, node: dict[str, Any], path: str, rng: random.Random, as_of: dt.date, depth: int) -> Any:
         node = self._resolve(node)

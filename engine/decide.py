@@ -27,13 +27,16 @@ ROLE_FOR_KIND = {"require": "requirement_not_met", "ground": "ground"}
 @dataclass
 class Citation:
     clause: str
-    role: str  # ground | requirement_not_met | satisfied | not_triggered | exception | override
+    role: str  # ground | requirement_not_met | satisfied | not_triggered | exception | override | applied
     text: str | None
     lang: str | None
     language_status: str | None
     amendment: str
     # How a lawyer cites the clause, in the language of the answer: "8-тармақтың 3) тармақшасы".
     cited_as: str = ""
+    # What the quoted text is when it is not the official publication (act.yaml languages:
+    # "restored_unchecked"); an answer must not pass a restored text off as the official one.
+    text_status: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -43,6 +46,7 @@ class Citation:
             "text": self.text,
             "lang": self.lang,
             "language_status": self.language_status,
+            "text_status": self.text_status,
             "amendment": self.amendment,
         }
 
@@ -140,6 +144,7 @@ class QuickResolver:
         self.ranks = [rank[s.outcome] if s.outcome is not None else None for s in compiled.statements]
         self.outcomes = [s.outcome for s in compiled.statements]
         self.clauses = [s.clause for s in compiled.statements]
+        self.applies = frozenset(s.index for s in compiled.statements if s.kind == "applies")
         checked = []
         for s in compiled.statements:
             if s.kind in ("require", "ground") and s.clause not in checked:
@@ -149,7 +154,7 @@ class QuickResolver:
 
     def __call__(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
         fired, undetermined, excepted, overrides, _ = raw
-        if overrides or undetermined:
+        if overrides or undetermined or (self.applies and not self.applies.isdisjoint(fired)):
             resolution = resolve(self.spec, self.compiled, raw)
             cited = {s.clause for s in (*resolution.decisive, *resolution.excepted, *resolution.overrides)}
             return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
@@ -185,7 +190,8 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
     fired, undetermined, excepted, overrides, values = raw
     stmts = compiled.statements
     overridden = {stmts[i].target for i in overrides}
-    live = [i for i in fired if stmts[i].clause not in overridden]
+    applied = [stmts[i] for i in fired if stmts[i].kind == "applies" and stmts[i].clause not in overridden]
+    live = [i for i in fired if stmts[i].clause not in overridden and stmts[i].kind != "applies"]
     undetermined = [i for i in undetermined if stmts[i].clause not in overridden]
     rank = {o: k for k, o in enumerate(spec.outcome_ids)}
     outcome = min((stmts[i].outcome for i in live), key=rank.__getitem__, default=spec.default)
@@ -221,6 +227,12 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
             if s.kind in ("require", "ground") and s.clause not in overridden and s.index not in fired_set:
                 decisive.append(s)
                 roles.setdefault(s.clause, "satisfied" if s.kind == "require" else "not_triggered")
+        # An enabling clause that applied to the case (`applies when`) is cited as such, not as a
+        # check that passed: the answer rests on it.
+        for s in applied:
+            if s.clause not in roles:
+                decisive.append(s)
+            roles[s.clause] = "applied"
     # An exception is cited when it changed the answer: the outcome it waived would have won.
     exc = [
         stmts[i]
@@ -237,8 +249,14 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
 
 
 def missing_facts(case: Any, statement: StatementRef) -> list[tuple[str, str]]:
-    """(pointer, message) for each fact the statement reads that the case lacks."""
+    """(pointer, message) for each fact the statement reads that the case lacks.
+
+    A field of a list element is recorded without its list ("*", field): it is looked for in
+    the lists the statement reads, so that the refusal points at the element that lacks it
+    (/employee/reserve_history/0/grounds), which a caller can act on, rather than at the case.
+    """
     out = []
+    lists: list[tuple[tuple[str, ...], list[Any]]] = []
     for path in statement.facts:
         if not path or path[0] == "*":
             continue
@@ -259,6 +277,22 @@ def missing_facts(case: Any, statement: StatementRef) -> list[tuple[str, str]]:
                 break
             value = value[part]
             walked.append(part)
+        else:
+            if isinstance(value, list):
+                lists.append((path, value))
+    for path in statement.facts:
+        if len(path) != 2 or path[0] != "*":
+            continue
+        field_name = path[1]
+        # The lists this field can belong to: those with an element that has it, else every list read.
+        owners = [(p, v) for p, v in lists if any(isinstance(e, dict) and field_name in e for e in v)] or lists
+        if len(owners) != 1:
+            continue
+        owner, elements = owners[0]
+        for index, element in enumerate(elements):
+            if isinstance(element, dict) and element.get(field_name) is None:
+                pointer = f"{_pointer_of(owner)}/{index}/{field_name.replace('~', '~0').replace('/', '~1')}"
+                out.append((pointer, "missing from the case"))
     return out
 
 
@@ -317,13 +351,14 @@ def citation(act: Act, version_of: dict[str, Any], clause: str, role: str, lang:
     if text is None:
         used = act.authoritative_language
         text = version.texts.get(used)
-    status = act.languages.get(used, {}).get("status") if text is not None else None
+    info = act.languages.get(used, {}) if text is not None else {}
     return Citation(
         clause,
         role,
         text,
         used if text is not None else None,
-        status,
+        info.get("status"),
         version.amendment,
         cite_or_id(clause, wanted if wanted in CITATION_LANGS else used),
+        info.get("text_status"),
     )

@@ -207,10 +207,12 @@ def unparse(node: ast.Node) -> str:
             return f"require {unparse(c)}" + (f" unless {unparse(e)}" if e is not None else "") + f" else {o}"
         case ast.Ground(condition=c, exception=e, outcome=o):
             return f"when {unparse(c)}" + (f" unless {unparse(e)}" if e is not None else "") + f" then {o}"
-        case ast.Compute(name=name, expr=e):
-            return f"compute {name} = {unparse(e)}"
+        case ast.Compute(name=name, expr=e, outcomes=only):
+            return f"compute {name} = {unparse(e)}" + (f" only on {', '.join(only)}" if only else "")
         case ast.Override(clause=clause, condition=c):
             return f'override "{clause}" when {unparse(c)}'
+        case ast.Applies(condition=c):
+            return f"applies when {unparse(c)}"
         case ast.Definition(name=name, params=params, body=body):
             head = f"{name}({', '.join(params)})" if params else name
             return f"define {head} = {unparse(body)}"
@@ -424,12 +426,14 @@ def _statement_key(stmt: ast.Node) -> tuple:
             return ("Compute", name)
         case ast.Override(clause=clause):
             return ("Override", clause)
+        case ast.Applies():
+            return ("Applies",)
     return (type(stmt).__name__,)
 
 
 def _condition_text(stmt: ast.Node) -> str | None:
     match stmt:
-        case ast.Require(condition=c) | ast.Ground(condition=c) | ast.Override(condition=c):
+        case ast.Require(condition=c) | ast.Ground(condition=c) | ast.Override(condition=c) | ast.Applies(condition=c):
             return unparse(c)
         case ast.Compute(name=name):
             return name
@@ -448,6 +452,8 @@ def _describe_statement(stmt: ast.Node, decision: str) -> str:
             return f"the value '{name}' of '{decision}' = {unparse(e)}"
         case ast.Override(clause=clause, condition=c):
             return f"an override of {clause} in '{decision}' when {unparse(c)}"
+        case ast.Applies(condition=c):
+            return f"the clause applies in '{decision}' when {unparse(c)}"
     return unparse(stmt)
 
 
@@ -489,7 +495,16 @@ def statement_changes(old: ast.Node, new: ast.Node, where: str) -> list[RuleChan
             out.extend(expr_changes(old.exception, new.exception, where + " (exception)"))
     elif isinstance(old, ast.Compute) and isinstance(new, ast.Compute):
         out.extend(expr_changes(old.expr, new.expr, where))
-    elif isinstance(old, ast.Override) and isinstance(new, ast.Override):
+        if old.outcomes != new.outcomes:
+            shown = [f"only on {', '.join(o)}" if o else "with every outcome" for o in (old.outcomes, new.outcomes)]
+            out.append(
+                RuleChange(
+                    where, "outcomes", f"reported {shown[0]}, now {shown[1]}", shown[0], shown[1]
+                )
+            )
+    elif (isinstance(old, ast.Override) and isinstance(new, ast.Override)) or (
+        isinstance(old, ast.Applies) and isinstance(new, ast.Applies)
+    ):
         out.extend(expr_changes(old.condition, new.condition, where))
     else:
         out.append(
@@ -988,6 +1003,53 @@ def _program_text(v: ClauseVersion) -> str | None:
     )
 
 
+def edition_scope(act: Act, edition: Edition) -> tuple[str, dict[str, Any]] | None:
+    """The act's scope as recorded for an edition: (amending act id, its `scope`), or None.
+
+    An amending act's `scope` (amendment.schema.json) records the scope and title it left the act
+    with; an edition inherits the latest one recorded by an act in force by its start (No. 290
+    changed no scope, so its edition keeps the scope of 2013). It is provenance, not clause text:
+    for an edition whose text is unknown it is the only thing a reviewer can compare.
+    """
+    own = edition.amendment.raw.get("scope")
+    if own:
+        return edition.amendment.id, own
+    known = [
+        a
+        for a in act.amendments.values()
+        if a.status != "draft" and a.raw.get("scope") and a.entry_into_force().start <= edition.start
+    ]
+    if not known:
+        return None
+    latest = max(known, key=lambda a: a.entry_into_force().start)
+    return latest.id, latest.raw["scope"]
+
+
+def scope_notes(act_old: Act, old: Edition, act_new: Act, new: Edition) -> list[str]:
+    """Notes on the act's scope when the two editions record different ones (see edition_scope)."""
+    a, b = edition_scope(act_old, old), edition_scope(act_new, new)
+    if a == b or (a is None and b is None):
+        return []
+    out = []
+    for side, found in (("from", a), ("to", b)):
+        if found is None:
+            out.append(f"scope ({side}): not recorded")
+            continue
+        source, scope = found
+        how = (
+            "a description, not the text (the text of that edition is unknown)"
+            if scope.get("status") == "described"
+            else "as read from the encoded text"
+        )
+        text = (scope.get("description") or {}).get("en") or next(iter((scope.get("description") or {}).values()), "")
+        title = (scope.get("title") or {}).get("en")
+        titled = f"; title: {' '.join(str(title).split())}" if title else ""
+        out.append(f"scope ({side}, recorded by {source}, {how}): {' '.join(str(text).split())}{titled}")
+    if b is not None and b[1].get("change") and b[0] == new.amendment.id:
+        out.append(" ".join(str(b[1]["change"]).split()))
+    return out
+
+
 def diff_editions(
     act_old: Act,
     old: Edition,
@@ -1007,6 +1069,7 @@ def diff_editions(
             notes.append(
                 f"{side}: the entry into force of {edition.amendment.id} is uncertain: {edition.entry.explanation}"
             )
+    notes.extend(scope_notes(act_old, old, act_new, new))
     order = list(dict.fromkeys([*act_new.clauses, *act_old.clauses]))
     old_defs, new_defs = _definitions(old), _definitions(new)
     def_changes, changed_defs = definition_changes(old_defs, new_defs)

@@ -260,6 +260,7 @@ class Library:
             stmts[i].name: {"value": jsonable(v), "clause": stmts[i].clause}
             for i, v in raw[4]
             if stmts[i].clause not in explained.overridden
+            and (not stmts[i].only or explained.outcome in stmts[i].only)
         }
         if recorder is not None and recorder.spans:
             start = min(s for s, _ in recorder.spans)
@@ -554,7 +555,7 @@ class Library:
                     ],
                     title="The case lacks the date that selects the edition",
                 )
-            day, source = dt.date.fromisoformat(value), spec.edition_date
+            day, source = _selecting_day(value), spec.edition_date
         chosen = None
         for compiled_edition in runtime.in_force:
             if compiled_edition.edition.start <= day:
@@ -583,6 +584,18 @@ class Library:
             f"after {day.isoformat()}, this case falls under {before} and the answer may differ. "
             f"Recording the publication date in amendments/{edition.amendment.id}.yaml fixes the date."
         ]
+
+
+def _selecting_day(value: Any) -> dt.date:
+    """The day a selecting fact stands for: a date, or a calendar quarter's first day.
+
+    A decision about a quarter (its deadlines, a package sent for it) is governed by the wording
+    in force when the quarter begins; the case gives the quarter as {calendar_year, number}
+    (docs/policy-format.md, `edition_date`). The case schema has already validated the value.
+    """
+    if isinstance(value, dict):
+        return dt.date(int(value["calendar_year"]), 3 * (int(value["number"]) - 1) + 1, 1)
+    return dt.date.fromisoformat(value)
 
 
 def _close(name: str, known: list[str]) -> str | None:

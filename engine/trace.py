@@ -32,8 +32,8 @@ from .policy import Act, Clause, ClauseVersion
 
 RESULTS_FORMAT = "ereje-scenario-results/1"
 DEFAULT_RESULTS = Path("test-output") / "trace-results.json"
-DECIDING_ROLES = frozenset({"ground", "requirement_not_met", "exception", "override"})
-ALL_ROLES = ("ground", "requirement_not_met", "satisfied", "not_triggered", "exception", "override")
+DECIDING_ROLES = frozenset({"ground", "requirement_not_met", "exception", "override", "applied"})
+ALL_ROLES = ("ground", "requirement_not_met", "satisfied", "not_triggered", "exception", "override", "applied")
 
 _SCENARIO_KEYWORDS = ("Scenario Outline", "Scenario Template", "Scenario", "Example")
 _EXAMPLES_KEYWORDS = ("Examples", "Scenarios")

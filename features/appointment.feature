@@ -152,6 +152,13 @@ Feature: Appointment from the Presidential personnel reserve (Rules, paragraphs 
       | /employee/transfers               | {"kind": "secondment", "to": "armed_forces", "since": "2026-10-01"}                         | rules.18.7 |
       | /employee/position_changes        | {"effective_on": "2026-10-01", "change": "position_lowered", "basis": "attestation_results"} | rules.18.8 |
 
+  @clause:rules.18.7 @reading
+  Scenario: A member already seconded to the Armed Forces when enrolled (on 30.09.2025) is not in the reserve for appointment
+    Given the fact "/employee/transfers" is [{"kind": "secondment", "to": "armed_forces", "since": "2025-03-03"}]
+    When the "appointment" question is decided on 2026-11-02
+    Then the outcome is "not_in_reserve"
+    And the decision cites exactly "rules.18.7"
+
   @clause:rules.18.7
   Scenario: A member seconded to an international organisation stays in the reserve and may be appointed
     Given the fact "/employee/transfers" gains:
@@ -161,6 +168,19 @@ Feature: Appointment from the Presidential personnel reserve (Rules, paragraphs 
     When the "appointment" question is decided on 2026-11-02
     Then the outcome is "appointable"
     And the clause "rules.18.7" is cited as "not_triggered"
+
+  @clause:rules.14.part2 @clause:rules.14.part1
+  Scenario Outline: The earliest appointment date is given only where it means something (<when>)
+    When the "appointment" question is decided on <day>
+    Then the outcome is "<outcome>"
+    And <value>
+
+    Examples:
+      | when                  | day        | outcome        | value                                                       |
+      | before the minimum    | 2025-12-29 | too_early      | the value "earliest_appointment_date" is "2025-12-30"       |
+      | after the minimum     | 2025-12-30 | appointable    | the value "earliest_appointment_date" is "2025-12-30"       |
+      | after the term        | 2028-10-01 | not_in_reserve | the answer gives no value "earliest_appointment_date"       |
+      | before the enrolment  | 2025-09-29 | not_in_reserve | the answer gives no value "earliest_appointment_date"       |
 
   @clause:rules.18.3 @clause:rules.14.part2
   Scenario: Not being in the reserve takes precedence over being too early

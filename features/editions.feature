@@ -7,7 +7,8 @@ Feature: Editions: the wording in force on the date decides, and a date no encod
   wording of the Rules is not encoded. So a question asked for a date before 4 May 2025 cannot be
   decided, and the answer names the clauses the date lacks; from 4 May 2025 it is decided under
   the wording of No. 853, with a warning that says the date is not confirmed and what changes if
-  it is later. Every decision of this act is selected by its decision date (docs/editions.md).
+  it is later. Every decision of this act is selected by its decision date, except schedule and
+  submission, which are selected by the quarter they concern (docs/editions.md).
 
   The member of these scenarios was enrolled in the reserve on 10 January 2025; three months
   later, on 10 April 2025, the minimum stay of 14 (second part) in the wording of No. 853 was over.
@@ -97,3 +98,25 @@ Feature: Editions: the wording in force on the date decides, and a date no encod
     When the "exclusion" question is decided on 2026-11-02 under the edition "draft:draft-hypothetical-reserve-terms"
     Then the outcome is "retain"
     And the clause "rules.18.9" is cited as "not_triggered"
+
+  # ---- what is known of the wording before No. 853 ------------------------------------------
+
+  @clause:rules.1 @reading
+  Scenario: Comparing the editions shows that No. 853 narrowed the act's scope, as a description
+    # The scope before No. 853 is known from a secondary source, in our own words; it is recorded
+    # as the provenance of that edition (amendments/U1300000624.yaml, scope), not as clause text.
+    When the editions "U2300000290" and "U2500000853" are compared
+    Then the comparison notes "law-enforcement bodies, special state bodies and civil-protection bodies"
+    And the comparison notes "narrowed"
+    And the comparison notes "a description, not the text"
+
+  @clause:rules.1
+  Scenario: Two editions with the same scope say nothing of it
+    When the editions "U1300000624" and "U2300000290" are compared
+    Then the comparison's notes do not mention "scope"
+
+  @clause:rules.1
+  Scenario: The earlier scope is known, its text is not: a date before No. 853 is still refused
+    Given the example case "enrollment/eligible-nominee"
+    When the "enrollment" question is decided on 2024-06-03
+    Then the question cannot be decided on that date

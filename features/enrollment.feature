@@ -172,6 +172,21 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
     Then the outcome is "ineligible"
     And the decision cites exactly "rules.8.2"
 
+  @clause:rules.8.2 @boundary @reading
+  Scenario Outline: The attestation decision counts from its date: dated <when> the day asked (01.06.2025)
+    # Encoded reading (notes of rules.8.2): the decision in force on the date asked is the one
+    # that counts; a decision dated later is not yet in force and does not show 8.2 is met.
+    Given the fact "/employee/attestation" is {"decision": "corresponds", "date": "<date>"}
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "<outcome>"
+    And the clause "rules.8.2" is cited as "<role>"
+
+    Examples:
+      | when          | date       | outcome    | role                |
+      | the day before | 2025-05-31 | eligible   | satisfied           |
+      | on            | 2025-06-01 | eligible   | satisfied           |
+      | the day after | 2025-06-02 | ineligible | requirement_not_met |
+
   @clause:rules.8.2
   Scenario: An employee subject to attestation with no attestation decision on record cannot be decided
     Given the fact "/employee/attestation" is removed
@@ -257,10 +272,29 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
 
     Examples:
       | to                         | nominator                          | outcome    | role          |
-      | state_body                 | first_head_of_special_state_body   | eligible   | not_triggered |
-      | international_organisation | first_head_of_special_state_body   | eligible   | not_triggered |
+      | state_body                 | first_head_of_special_state_body   | eligible   | applied       |
+      | international_organisation | first_head_of_special_state_body   | eligible   | applied       |
       | state_body                 | head_of_administration_subdivision | ineligible | ground        |
       | international_organisation | other                              | ineligible | ground        |
+
+  @clause:rules.8.part3 @clause:rules.17 @reading
+  Scenario Outline: «Мемлекеттік органдарға»: is a secondment to <to> one to a state body? (nominated by another official)
+    # One reading for 8.part3 and 17 (notes of both): special state, law-enforcement and civil
+    # protection bodies are state bodies; the Presidential Administration (named apart, 8.part4),
+    # the Armed Forces and other troops and military formations (not bodies) are not.
+    Given the fact "/employee/secondment" is {"to": "<to>", "since": "2024-09-02"}
+    And the fact "/nomination/nominated_by" is "other"
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "<outcome>"
+    And the clause "rules.8.part3" is cited as "<role>"
+
+    Examples:
+      | to                                 | outcome    | role          |
+      | state_body                         | ineligible | ground        |
+      | special_or_law_enforcement_body    | ineligible | ground        |
+      | civil_protection_body              | ineligible | ground        |
+      | armed_forces                       | eligible   | not_triggered |
+      | other_troops_or_military_formation | eligible   | not_triggered |
 
   @clause:rules.8.part3 @clause:rules.8.1
   Scenario: A seconded employee is nominated only when the qualification requirements are met
@@ -270,6 +304,32 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
     Then the outcome is "ineligible"
     And the decision cites exactly "rules.8.1"
     And the decision does not cite "rules.8.part3"
+
+  @clause:rules.8.part3 @clause:rules.8.part4
+  Scenario: An employee who is not seconded: the secondment clauses did not apply, and say so
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the clause "rules.8.part3" is cited as "not_triggered"
+    And the clause "rules.8.part4" is cited as "not_triggered"
+
+  @clause:rules.8.part3 @reading
+  Scenario: An officer of the State Security Service on secondment, nominated by the Chief of the Service
+    # One office, one name (notes of rules.8.part3): the Chief of the State Security Service is
+    # the first head of that special state body, named first_head_of_special_state_body in the
+    # case, in this rule and in the route's values alike.
+    Given the fact "/employee/body" is "state_security_service"
+    And the fact "/employee/secondment" is {"to": "state_body", "since": "2024-09-02"}
+    And the fact "/nomination/nominated_by" is "first_head_of_special_state_body"
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+
+  @clause:rules.8.part3 @reading
+  Scenario: The Chief of the State Security Service has no second name in the case
+    Given the fact "/employee/body" is "state_security_service"
+    And the fact "/employee/secondment" is {"to": "state_body", "since": "2024-09-02"}
+    And the fact "/nomination/nominated_by" is "chief_of_state_security_service"
+    When the "enrollment" question is decided on 2025-06-01
+    Then the case is refused with a problem at "/nomination/nominated_by"
 
   # ---- 8.part4: seconded to the Presidential Administration ----------------------------------
 
@@ -284,7 +344,7 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
 
     Examples:
       | nominator                          | agreed | outcome    | role          |
-      | head_of_administration_subdivision | true   | eligible   | not_triggered |
+      | head_of_administration_subdivision | true   | eligible   | applied       |
       | head_of_administration_subdivision | false  | ineligible | ground        |
       | first_head_of_special_state_body   | true   | ineligible | ground        |
 
@@ -383,6 +443,88 @@ Feature: Enrolment in the Presidential personnel reserve of the special state bo
       | day        | outcome    | role                |
       | 2029-02-27 | ineligible | requirement_not_met |
       | 2029-02-28 | eligible   | satisfied           |
+
+  @clause:rules.20 @reading
+  Scenario Outline: A reserve spell with no exclusion is no bar and no gap (<spell>)
+    # Rule 20 is guarded on the exclusion having happened: a spell that was not ended by an
+    # exclusion decision (a current member, or one whose three-year term ran out) has no grounds
+    # to give, and 14.part1 allows enrolment anew on a general basis.
+    Given the fact "/employee/reserve_history" gains:
+      """
+      <record>
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the clause "rules.20" is cited as "satisfied"
+
+    Examples:
+      | spell                           | record                         |
+      | term ran out on 01.03.2024      | {"enrolled_on": "2021-03-01"}  |
+      | a current member since 2024     | {"enrolled_on": "2024-10-15"}  |
+
+  @clause:rules.20 @boundary
+  Scenario Outline: An exclusion under 18.3 decided after the day asked is not yet a bar (<day>)
+    Given the fact "/employee/reserve_history" gains:
+      """
+      {"enrolled_on": "2023-03-30", "excluded_on": "2025-06-01", "grounds": ["rules.18.3"]}
+      """
+    When the "enrollment" question is decided on <day>
+    Then the outcome is "<outcome>"
+    And the clause "rules.20" is cited as "<role>"
+
+    Examples:
+      | day        | outcome    | role                |
+      | 2025-05-31 | eligible   | satisfied           |
+      | 2025-06-01 | ineligible | requirement_not_met |
+
+  @clause:rules.20
+  Scenario: An exclusion whose grounds are not recorded cannot be weighed: the refusal names the missing grounds
+    Given the fact "/employee/reserve_history" gains:
+      """
+      {"enrolled_on": "2023-03-30", "excluded_on": "2024-01-10"}
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the case is refused with a problem at "/employee/reserve_history/0/grounds"
+
+  # ---- 14.part1: enrolled anew on a general basis -----------------------------------------
+
+  @clause:rules.14.part1
+  Scenario Outline: A former member not appointed during the stay is enrolled anew under 14.part1 (<spell>)
+    Given the fact "/employee/reserve_history" gains:
+      """
+      <record>
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the clause "rules.14.part1" is cited as "applied"
+
+    Examples:
+      | spell                                  | record                                                                                   |
+      | term ran out on 01.03.2024             | {"enrolled_on": "2021-03-01"}                                                            |
+      | excluded on his own report, 20.01.2025 | {"enrolled_on": "2022-06-29", "excluded_on": "2025-01-20", "grounds": ["rules.18.4"]}    |
+
+  @clause:rules.14.part1
+  Scenario Outline: 14.part1 is not the basis of the answer when there is no ended stay (<who>)
+    Given the fact "/employee/reserve_history" is <history>
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "eligible"
+    And the decision does not cite "rules.14.part1"
+
+    Examples:
+      | who                                       | history                                                             |
+      | never in the reserve                      | []                                                                  |
+      | a current member since 2024               | [{"enrolled_on": "2024-10-15"}]                                     |
+      | appointed from the reserve on 02.02.2023  | [{"enrolled_on": "2022-06-29", "appointed_on": "2023-02-02"}]       |
+
+  @clause:rules.14.part1 @clause:rules.20
+  Scenario: An ineligible former member cites only what made him ineligible
+    Given the fact "/employee/reserve_history" gains:
+      """
+      {"enrolled_on": "2023-03-30", "excluded_on": "2025-02-14", "grounds": ["rules.18.3"]}
+      """
+    When the "enrollment" question is decided on 2025-06-01
+    Then the outcome is "ineligible"
+    And the decision cites exactly "rules.20"
 
   # ---- The edition the answer rests on ----------------------------------------------------
 

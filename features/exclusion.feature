@@ -221,6 +221,19 @@ Feature: Exclusion from the Presidential personnel reserve (Rules, paragraphs 14
     And the decision cites exactly "rules.18.3"
     And the decision does not cite "rules.18.8"
 
+  @clause:rules.18.3 @clause:rules.18.8 @reading
+  Scenario: A demotion in position recorded only as a position change is not where 18.3 looks
+    # Notes of rules.18.3: a disciplinary demotion in position is recorded as a sanction of kind
+    # dismissal_from_position; the position change it brings is no ground by itself.
+    Given the fact "/employee/position_changes" gains:
+      """
+      {"effective_on": "2026-09-14", "change": "position_lowered", "basis": "disciplinary_sanction"}
+      """
+    When the "exclusion" question is decided on 2026-11-02
+    Then the outcome is "retain"
+    And the clause "rules.18.3" is cited as "not_triggered"
+    And the clause "rules.18.8" is cited as "not_triggered"
+
   # ---- 18.4: the member's own report -------------------------------------------------------
 
   @clause:rules.18.4 @example
@@ -289,6 +302,35 @@ Feature: Exclusion from the Presidential personnel reserve (Rules, paragraphs 14
       | secondment | international_organisation         | retain  |
       | secondment | presidential_administration        | retain  |
       | transfer   | presidential_administration        | retain  |
+
+  @clause:rules.18.7 @reading @boundary
+  Scenario Outline: A secondment to the Armed Forces under way when the member was enrolled on 30.09.2025 (<state>)
+    # Encoded reading (notes of rules.18.7): «ауыстырған (іссапарға жіберген)» describes a state; a
+    # transfer or secondment under way at any time during the stay counts, whenever it started.
+    Given the fact "/employee/transfers" is:
+      """
+      [{"kind": "secondment", "to": "armed_forces", "since": "2025-03-03"<ended>}]
+      """
+    When the "exclusion" question is decided on 2026-11-02
+    Then the outcome is "<outcome>"
+    And the clause "rules.18.7" is cited as "<role>"
+
+    Examples:
+      | state                                 | ended                         | outcome | role          |
+      | still serving there                   |                               | exclude | ground        |
+      | ended the day after the enrolment     | , "ended_on": "2025-10-01"    | exclude | ground        |
+      | ended on the day of the enrolment     | , "ended_on": "2025-09-30"    | retain  | not_triggered |
+
+  @clause:rules.18.7 @boundary
+  Scenario Outline: A transfer to a listed body that starts after the day asked is not yet a ground (<day>)
+    Given the fact "/employee/transfers" is [{"kind": "transfer", "to": "civil_protection_body", "since": "2026-11-02"}]
+    When the "exclusion" question is decided on <day>
+    Then the outcome is "<outcome>"
+
+    Examples:
+      | day        | outcome |
+      | 2026-11-01 | retain  |
+      | 2026-11-02 | exclude |
 
   @clause:rules.18.7
   Scenario: A secondment to the Presidential Administration keeps the member in the reserve

@@ -62,7 +62,7 @@ Feature: Who nominates, organises, agrees, approves and excludes (Rules, paragra
     And the decision cites exactly "rules.5.part2, rules.6.part2"
     And the clause "rules.5.part2" is cited as "ground"
     And the clause "rules.6.part2" is cited as "ground"
-    And the value "submitted_for_approval_by" is "chief_of_state_security_service"
+    And the value "submitted_for_approval_by" is "first_head_of_special_state_body"
     And the clause "rules.5.part2" gives the value "submitted_for_approval_by"
     And the value "approved_by" is "head_of_presidential_administration"
     And the clause "rules.5.part2" gives the value "approved_by"
@@ -111,7 +111,7 @@ Feature: Who nominates, organises, agrees, approves and excludes (Rules, paragra
     And the clause "rules.8.part3" gives the value "nominated_by"
     And the answer gives no value "nomination_agreed_with"
 
-  @clause:rules.8.part3 @clause:rules.8.part4 @clause:rules.10.1.part1 @reading
+  @clause:rules.8.part3 @clause:rules.8.part4 @clause:rules.10.1.part1 @clause:rules.17 @reading
   Scenario Outline: Which secondment changes who nominates
     Given the fact "/employee/secondment" is {"to": "<to>", "since": "2025-02-03"}
     When the "route" question is decided on 2025-08-15
@@ -125,7 +125,8 @@ Feature: Who nominates, organises, agrees, approves and excludes (Rules, paragra
       | state_body                         | rules.5.part1, rules.8.part3 | first_head_of_special_state_body  | rules.8.part3    |
       | international_organisation         | rules.5.part1, rules.8.part3 | first_head_of_special_state_body  | rules.8.part3    |
       | presidential_administration        | rules.5.part1, rules.8.part4 | head_of_administration_subdivision | rules.8.part4    |
-      | special_or_law_enforcement_body    | rules.5.part1               | first_head_of_special_state_body  | rules.10.1.part1 |
+      | special_or_law_enforcement_body    | rules.5.part1, rules.8.part3 | first_head_of_special_state_body  | rules.8.part3    |
+      | civil_protection_body              | rules.5.part1, rules.8.part3 | first_head_of_special_state_body  | rules.8.part3    |
       | armed_forces                       | rules.5.part1               | first_head_of_special_state_body  | rules.10.1.part1 |
 
   @clause:rules.8.part4 @clause:rules.5.part2 @clause:rules.6.part2
@@ -137,7 +138,7 @@ Feature: Who nominates, organises, agrees, approves and excludes (Rules, paragra
     And the decision cites exactly "rules.5.part2, rules.6.part2, rules.8.part4"
     And the value "nominated_by" is "head_of_administration_subdivision"
     And the value "nomination_agreed_with" is "first_head_of_seconding_special_state_body"
-    And the value "submitted_for_approval_by" is "chief_of_state_security_service"
+    And the value "submitted_for_approval_by" is "first_head_of_special_state_body"
 
   @clause:rules.8.part3 @clause:rules.8.part4
   Scenario: An employee who is not seconded is nominated under the general rule, not the secondment clauses

@@ -54,7 +54,7 @@ Feature: The deadlines of a quarter (Rules, paragraphs 8, 10, 11 and 13)
       | year | quarter | starts     | ends       | lists_before | lists_last | verify_before | verify_last | list_before | list_last  |
       | 2026 | 1       | 2026-01-01 | 2026-03-31 | 2026-03-01   | 2026-02-28 | 2026-03-15    | 2026-03-14  | 2026-03-30  | 2026-03-29 |
       | 2028 | 1       | 2028-01-01 | 2028-03-31 | 2028-03-01   | 2028-02-29 | 2028-03-15    | 2028-03-14  | 2028-03-30  | 2028-03-29 |
-      | 2025 | 2       | 2025-04-01 | 2025-06-30 | 2025-06-01   | 2025-05-31 | 2025-06-15    | 2025-06-14  | 2025-06-30  | 2025-06-29 |
+      | 2026 | 2       | 2026-04-01 | 2026-06-30 | 2026-06-01   | 2026-05-31 | 2026-06-15    | 2026-06-14  | 2026-06-30  | 2026-06-29 |
       | 2025 | 4       | 2025-10-01 | 2025-12-31 | 2025-12-01   | 2025-11-30 | 2025-12-15    | 2025-12-14  | 2025-12-30  | 2025-12-29 |
 
   # ---- 11.3: ten working days after the approval ---------------------------------------------------
@@ -123,10 +123,22 @@ Feature: The deadlines of a quarter (Rules, paragraphs 8, 10, 11 and 13)
 
   # ---- the edition and bad cases -------------------------------------------------------------------
 
-  @clause:rules.10.part1
-  Scenario: A schedule asked before the No. 853 wording could take effect is not decided
-    When the "schedule" question is decided on 2025-04-01
-    Then the question cannot be decided on that date
+  @clause:rules.8.part1 @clause:rules.10.part1 @boundary @reading
+  Scenario Outline: The quarter selects the wording, as for a package of that quarter (<year> Q<number>, asked <day>)
+    # Encoded reading (edition_date of schedule and submission): a quarter's formation is governed
+    # by the wording in force on the quarter's first day. A quarter that began before the No. 853
+    # wording could take effect (04.05.2025 at the earliest) falls under the 2013 Rules, which are
+    # not encoded, whatever the day asked.
+    Given the fact "/quarter" is {"calendar_year": <year>, "number": <number>}
+    When the "schedule" question is decided on <day>
+    Then <answer>
+
+    Examples:
+      | year | number | day        | answer                                          |
+      | 2025 | 1      | 2025-06-01 | the question cannot be decided on that date     |
+      | 2025 | 2      | 2025-08-01 | the question cannot be decided on that date     |
+      | 2025 | 3      | 2025-08-01 | the outcome is "scheduled"                      |
+      | 2025 | 3      | 2025-04-01 | the outcome is "scheduled"                      |
 
   @clause:rules.11.3 @boundary
   Scenario: A deadline beyond the working-day calendar's coverage is refused

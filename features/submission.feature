@@ -47,8 +47,8 @@ Feature: The nomination package of a quarter (Rules, paragraphs 6 and 10)
 
     Examples:
       | year | quarter | sent_on    | outcome  | role                | due_before | last_day   |
-      | 2025 | 2       | 2025-05-31 | complete | satisfied           | 2025-06-01 | 2025-05-31 |
-      | 2025 | 2       | 2025-06-01 | late     | requirement_not_met | 2025-06-01 | 2025-05-31 |
+      | 2026 | 2       | 2026-05-31 | complete | satisfied           | 2026-06-01 | 2026-05-31 |
+      | 2026 | 2       | 2026-06-01 | late     | requirement_not_met | 2026-06-01 | 2026-05-31 |
       | 2025 | 3       | 2025-08-31 | complete | satisfied           | 2025-09-01 | 2025-08-31 |
       | 2025 | 3       | 2025-09-01 | late     | requirement_not_met | 2025-09-01 | 2025-08-31 |
       | 2025 | 4       | 2025-11-30 | complete | satisfied           | 2025-12-01 | 2025-11-30 |
@@ -85,17 +85,33 @@ Feature: The nomination package of a quarter (Rules, paragraphs 6 and 10)
   # ---- the date that selects the wording ------------------------------------------------------
 
   @clause:rules.10.part1 @boundary
-  Scenario: The wording is the one in force on the day the materials were sent, not the day asked
+  Scenario: The wording is the one in force for the quarter, not on the day asked
     When the "submission" question is decided on 2031-01-15
     Then the outcome is "complete"
     And the clause "rules.10.part1" is cited as "satisfied"
 
-  @clause:rules.10.part1 @boundary
-  Scenario: A package sent before the No. 853 wording could take effect is not decided under it
-    Given the fact "/quarter/number" is 2
-    And the fact "/nomination/materials_sent_on" is "2025-04-20"
+  @clause:rules.10.part1 @boundary @reading
+  Scenario Outline: A package for a quarter that began before the No. 853 wording could take effect is not decided (Q<number>, sent <sent>)
+    # Encoded reading (edition_date of submission and schedule): the quarter selects the wording,
+    # so the schedule and the package of one quarter are read under the same wording.
+    Given the fact "/quarter" is {"calendar_year": 2025, "number": <number>}
+    And the fact "/nomination/materials_sent_on" is "<sent>"
     When the "submission" question is decided on 2025-08-15
     Then the question cannot be decided on that date
+
+    Examples:
+      | number | sent       |
+      | 1      | 2025-02-20 |
+      | 2      | 2025-04-20 |
+      | 2      | 2025-05-20 |
+
+  @clause:rules.10.part1 @reading
+  Scenario: A package for a quarter under the No. 853 wording, sent before that wording could take effect, is on time
+    # The other side of the reading: the sending date does not select the wording (alternative
+    # in the notes of the submission decision: it would refuse this case).
+    Given the fact "/nomination/materials_sent_on" is "2025-04-28"
+    When the "submission" question is decided on 2025-08-15
+    Then the outcome is "complete"
 
   # ---- 10.part5: not at the same time as the appointment submission ------------------------------
 
@@ -149,7 +165,9 @@ Feature: The nomination package of a quarter (Rules, paragraphs 6 and 10)
     And the clause "rules.10.1.part2" is cited as "requirement_not_met"
 
   @clause:rules.10.1.part2 @reading @boundary
-  Scenario Outline: The key indicators cover the last three years, or the whole time in a position held for less
+  Scenario Outline: The key indicators cover the last three years, whatever the time in the position (<span> years, <in_position> in post)
+    # Encoded reading (notes of rules.10.1.part2): «соңғы үш жылғы серпінде» is a span of three
+    # years. An employee in post for less shows the earlier years from the previous position.
     Given the fact "/package/first_head_submission/key_indicators_span" is <span>
     And the fact "/employee/in_position_held_years" is <in_position>
     When the "submission" question is decided on 2025-08-15
@@ -160,9 +178,24 @@ Feature: The nomination package of a quarter (Rules, paragraphs 6 and 10)
       | span | in_position | outcome    | role                |
       | 3    | 4           | complete   | satisfied           |
       | 2.9  | 4           | incomplete | requirement_not_met |
-      | 2    | 2           | complete   | satisfied           |
-      | 1.5  | 2           | incomplete | requirement_not_met |
       | 3    | 1           | complete   | satisfied           |
+      | 0    | 0           | incomplete | requirement_not_met |
+      | 0.5  | 0.5         | incomplete | requirement_not_met |
+
+  @clause:rules.10.1.part2 @reading
+  Scenario Outline: The open reading for a position held less than three years is not encoded (<span> years over <in_position> in post)
+    # The alternative named in the notes (the whole time in the position, never less than some
+    # floor above zero) would find these packages complete; the encoded reading does not.
+    Given the fact "/package/first_head_submission/key_indicators_span" is <span>
+    And the fact "/employee/in_position_held_years" is <in_position>
+    When the "submission" question is decided on 2025-08-15
+    Then the outcome is "incomplete"
+    And the clause "rules.10.1.part2" is cited as "requirement_not_met"
+
+    Examples:
+      | span | in_position |
+      | 2    | 2           |
+      | 1    | 1           |
 
   @clause:rules.10.1.part2 @reading
   Scenario: Without the time in the position recorded, the key indicators must cover three years

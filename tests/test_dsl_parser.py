@@ -546,3 +546,30 @@ def test_days_without_calendar_or_working_says_how_to_write_it() -> None:
     problem = info.value.problem
     assert (problem.line, problem.column) == (1, 38)
     assert problem.hint == "say which days: '10 calendar days' or '10 working days' (Kazakhstan's calendar)"
+
+
+# ---- `applies when` and `compute … only on` -------------------------------------------------
+
+
+def test_applies_and_compute_only_on_parse_and_unparse() -> None:
+    from engine.diff import unparse
+
+    text = """\
+for appointment:
+  applies when employee.reserve is present
+  compute earliest_appointment_date = employee.reserve.enrolled_on + 3 months
+    only on too_early, appointable
+  compute plain = 1
+"""
+    applies, only, plain = parse_rule(text).blocks[0].statements
+    assert isinstance(applies, ast.Applies) and isinstance(applies.condition, ast.Presence)
+    assert isinstance(only, ast.Compute) and only.outcomes == ("too_early", "appointable")
+    assert isinstance(plain, ast.Compute) and plain.outcomes == ()
+    assert unparse(applies) == "applies when employee.reserve is present"
+    assert unparse(only).endswith("only on too_early, appointable")
+
+
+@pytest.mark.parametrize("text", ["for x:\n  compute a = 1 only on\n", "for x:\n  applies true\n"])
+def test_applies_and_only_on_need_their_parts(text: str) -> None:
+    with pytest.raises(RuleSyntaxError):
+        parse_rule(text)

@@ -22,13 +22,27 @@ def _language_status(act: Any) -> dict[str, str]:
     }
 
 
-def texts(version: Any, statuses: dict[str, str]) -> dict[str, dict[str, Any]]:
-    """Each language's text with the language's status; missing languages are absent."""
+def _text_status(act: Any) -> dict[str, str]:
+    """Per language, what the encoded text is when it is not the official publication."""
+    return {
+        lang: str(info["text_status"])
+        for lang, info in (getattr(act, "languages", None) or {}).items()
+        if isinstance(info, dict) and info.get("text_status")
+    }
+
+
+def texts(
+    version: Any, statuses: dict[str, str], text_statuses: dict[str, str] | None = None
+) -> dict[str, dict[str, Any]]:
+    """Each language's text with the language's status, and the text's own status where it is
+    not the official publication (a restored text); missing languages are absent."""
     out: dict[str, dict[str, Any]] = {}
     for lang, text in (getattr(version, "texts", None) or {}).items():
         if text is None:
             continue
         out[lang] = {"text": text, "status": statuses.get(lang, "unknown")}
+        if text_statuses and lang in text_statuses:
+            out[lang]["text_status"] = text_statuses[lang]
     return out
 
 
@@ -58,13 +72,15 @@ def editions(library: Any, act: Any) -> list[dict[str, Any]]:
     ]
 
 
-def clause_version(version: Any, statuses: dict[str, str], in_force: dict[str, Any]) -> dict:
+def clause_version(
+    version: Any, statuses: dict[str, str], in_force: dict[str, Any], text_statuses: dict[str, str] | None = None
+) -> dict:
     return {
         "amendment": version.amendment,
         "in_force_from": in_force.get(version.amendment),
         "change": version.change,
         "kind": version.kind,
-        "texts": texts(version, statuses),
+        "texts": texts(version, statuses, text_statuses),
         "text_known": version.text_known,
         "reason": version.reason,
         "notes": version.notes,
@@ -89,8 +105,16 @@ def clause(act: Any, cl: Any) -> dict[str, Any]:
         "parent": cl.parent,
         "chapter": cl.chapter,
         "children": children,
-        "versions": [clause_version(v, statuses, in_force) for v in cl.versions],
+        "versions": [clause_version(v, statuses, in_force, _text_status(act)) for v in cl.versions],
+        "official_pages": _official_pages(act),
     }
+
+
+def _official_pages(act: Any) -> dict[str, str]:
+    """The act's official pages (adilet.zan.kz) as its data records them; empty if none."""
+    raw = getattr(act, "raw", None) or {}
+    pages = raw.get("official_pages")
+    return dict(pages) if isinstance(pages, dict) else {}
 
 
 def decision_spec(spec: Any) -> dict[str, Any]:
@@ -115,6 +139,7 @@ def act_summary(library: Any, act: Any) -> dict[str, Any]:
         "level": act.level,
         "adopted": act.adopted,
         "languages": act.languages,
+        "official_pages": _official_pages(act),
         "clauses": len(act.clauses),
         "decisions": list(act.decisions),
         "editions": [e["id"] for e in editions(library, act)],
@@ -123,6 +148,7 @@ def act_summary(library: Any, act: Any) -> dict[str, Any]:
 
 def act_detail(library: Any, act: Any) -> dict[str, Any]:
     statuses = _language_status(act)
+    text_statuses = _text_status(act)
     changes = amendments(act)
     in_force = {e["amendment"]: e["in_force_from"] for e in changes}
     return {
@@ -131,6 +157,7 @@ def act_detail(library: Any, act: Any) -> dict[str, Any]:
         "level": act.level,
         "adopted": act.adopted,
         "languages": act.languages,
+        "official_pages": _official_pages(act),
         "parents": act.parents,
         "editions": editions(library, act),
         "amendments": changes,
@@ -141,7 +168,7 @@ def act_detail(library: Any, act: Any) -> dict[str, Any]:
                 "cited_as": cited_as(c.id),
                 "parent": c.parent,
                 "chapter": c.chapter,
-                "versions": [clause_version(v, statuses, in_force) for v in c.versions],
+                "versions": [clause_version(v, statuses, in_force, text_statuses) for v in c.versions],
             }
             for c in act.clauses.values()
         ],

@@ -151,10 +151,21 @@ class Ground(Node):
 
 @dataclass(eq=False)
 class Compute(Node):
-    """`compute name = expr`: a value (a date, usually) the decision reports."""
+    """`compute name = expr [only on O1, O2]`: a value (a date, usually) the decision reports;
+    with `only on`, reported only when the decision's outcome is one of those named."""
 
     name: str
     expr: Node
+    outcomes: tuple[str, ...] = ()
+
+
+@dataclass(eq=False)
+class Applies(Node):
+    """`applies when C`: the clause applies to the case while C holds, although none of its
+    statements gives an outcome (an enabling or permitting clause). An answer with the default
+    outcome cites it with the role `applied` instead of `satisfied` or `not_triggered`."""
+
+    condition: Node
 
 
 @dataclass(eq=False)
@@ -207,7 +218,7 @@ def children(node: Node) -> list[Node]:
             return [c] + ([e] if e is not None else [])
         case Compute(expr=e):
             return [e]
-        case Override(condition=c):
+        case Override(condition=c) | Applies(condition=c):
             return [c]
         case Block(statements=s):
             return list(s)

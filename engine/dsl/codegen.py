@@ -24,13 +24,14 @@ class StatementRef:
 
     index: int
     clause: str
-    kind: str  # require | ground | compute | override
+    kind: str  # require | ground | compute | override | applies
     outcome: str | None
     name: str | None
     target: str | None
     has_exception: bool
     node: ast.Node = field(repr=False, compare=False)
     facts: tuple[tuple[str, ...], ...] = ()
+    only: tuple[str, ...] = ()  # compute: the outcomes it is reported with (empty: every outcome)
 
 
 @dataclass
@@ -136,10 +137,12 @@ def _ref(stmt: ast.Node, index: int, clause: str, facts: set[tuple[str, ...]]) -
         case ast.Require(outcome=o, exception=e) | ast.Ground(outcome=o, exception=e):
             kind = "require" if isinstance(stmt, ast.Require) else "ground"
             return StatementRef(index, clause, kind, o, None, None, e is not None, stmt, facts_t)
-        case ast.Compute(name=n):
-            return StatementRef(index, clause, "compute", None, n, None, False, stmt, facts_t)
+        case ast.Compute(name=n, outcomes=only):
+            return StatementRef(index, clause, "compute", None, n, None, False, stmt, facts_t, only)
         case ast.Override(clause=target):
             return StatementRef(index, clause, "override", None, None, target, False, stmt, facts_t)
+        case ast.Applies():
+            return StatementRef(index, clause, "applies", None, None, None, False, stmt, facts_t)
     raise TypeError(type(stmt))
 
 
@@ -208,7 +211,24 @@ def _statement(
                 expected="a date, a number, a string, a boolean or a list",
                 hint="add the duration to a date: compute earliest = employee.reserve.enrolled_on + 3 months",
             )
+        every = sorted(outcomes | ({default} if default else set()))
+        for outcome in stmt.outcomes:
+            if outcome not in every:
+                from .compiler import _did_you_mean
+
+                fc.fail(
+                    stmt,
+                    f"'{outcome}' after 'only on' is not an outcome of this decision",
+                    expected=", ".join(every),
+                    hint=_did_you_mean(outcome, every),
+                )
         return [f"_v.append(({i}, {typed.code}))"]
+    if isinstance(stmt, ast.Applies):
+        # Recorded with the fired statements; it gives no outcome (engine.decide tells them apart).
+        # A condition that cannot be evaluated for want of a fact is read as not applying: the
+        # clause then keeps the role its other statements give it, and nothing is refused.
+        cond = _condition(fc, stmt.condition, "the condition after 'applies when'")
+        return [f"if {cond.code}: _f.append({i})"]
     if isinstance(stmt, ast.Override):
         cond = _condition(fc, stmt.condition, "the override's condition")
         if cond.ty.nullable:

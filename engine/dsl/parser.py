@@ -114,7 +114,17 @@ class _ToAst(Transformer):
         return ast.Ground(cond, exception, str(rest[-1]), span=_span(meta))
 
     def compute(self, meta, items):
-        return ast.Compute(str(items[0]), items[1], span=_span(meta))
+        outcomes = items[2] if len(items) == 3 else ()
+        return ast.Compute(str(items[0]), items[1], outcomes, span=_span(meta))
+
+    def only(self, meta, items):
+        return items[0]
+
+    def outcome_names(self, meta, items):
+        return (*items[0], str(items[1])) if len(items) == 2 else (str(items[0]),)
+
+    def applies(self, meta, items):
+        return ast.Applies(items[0], span=_span(meta))
 
     def override(self, meta, items):
         return ast.Override(_unquote(items[0]), items[1], span=_span(meta))

@@ -195,6 +195,14 @@ class DecisionCheck:
                     o.quiet += 1
                     o.first.setdefault("quiet", run)
                 continue
+            if s.kind == "applies":  # gives no outcome: only whether it held is observed
+                if i in fired:
+                    o.fired += 1
+                    o.first.setdefault("fired", run)
+                else:
+                    o.quiet += 1
+                    o.first.setdefault("quiet", run)
+                continue
             if s.kind not in OUTCOME_KINDS:
                 continue
             if i in fired:
@@ -462,7 +470,7 @@ class DecisionCheck:
                     line=line,
                     details={"statement": _source(self, s), "cases": evaluated + o.undetermined},
                 )
-            elif o.quiet == 0 and o.excepted == 0 and o.fired > 0 and s.kind != "override":
+            elif o.quiet == 0 and o.excepted == 0 and o.fired > 0 and s.kind not in ("override", "applies"):
                 self.finding(
                     "constant_statement",
                     "error",
@@ -671,11 +679,16 @@ class DecisionCheck:
                 continue
             deciding = [k for k in mine if statements[k].kind in (*OUTCOME_KINDS, "override")]
             if not deciding:
+                computed = [statements[k].name for k in mine if statements[k].kind == "compute"]
+                what = (
+                    f"only computes values for '{self.spec.name}' ({', '.join(computed)})"
+                    if computed
+                    else (f"only says when it applies to '{self.spec.name}' (applies when)")
+                )
                 self.finding(
                     "no_influence",
                     "info",
-                    f"{cid} only computes values for '{self.spec.name}' "
-                    f"({', '.join(statements[k].name or '' for k in mine)}); it cannot change the outcome",
+                    f"{cid} {what}; it cannot change the outcome",
                     clause=cid,
                     clauses=[cid],
                     file=file,
@@ -879,9 +892,12 @@ def _live_run(o: Observed, k: int, statements: list[Any]) -> Run | None:
 
 
 def _label(s: Any) -> str:
-    return {"require": "the requirement", "ground": "the ground", "override": "the override"}.get(
-        s.kind, s.kind
-    )
+    return {
+        "require": "the requirement",
+        "ground": "the ground",
+        "override": "the override",
+        "applies": "the 'applies when'",
+    }.get(s.kind, s.kind)
 
 
 def _source(check: DecisionCheck, s: Any) -> str | None:

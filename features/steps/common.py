@@ -21,7 +21,7 @@ Then (the last question asked):
     Then the decision cites exactly "rules.18.3, rules.18.6"      (as a set; order free)
     Then the decision does not cite "rules.8.3"
     Then the clause "rules.8.2" is cited as "exception"
-        (roles: ground, requirement_not_met, satisfied, not_triggered, exception, override)
+        (roles: ground, requirement_not_met, satisfied, not_triggered, exception, override, applied)
     Then the value "earliest_appointment_date" is "2025-08-10"   (a JSON value, as above)
     Then the decision warns "text fragment"
     Then the decision gives no warning

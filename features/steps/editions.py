@@ -6,6 +6,9 @@ When the "appointment" question is decided on 2026-02-02 under the edition "draf
 Then the refusal names the clauses "rules.14.part1, rules.14.part2"   (all of them, order free)
 Then the decision is made under the edition "U1300000624@U2500000853"
 Then the edition's entry into force is uncertain
+When the editions "U2300000290" and "U2500000853" are compared      (as `ereje diff` does)
+Then the comparison notes "narrowed"                                  (a fragment of one note)
+Then the comparison's notes do not mention "…"
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from typing import Any
 import pytest
 from pytest_bdd import parsers, then, when
 
-from engine.diff import select_edition
+from engine.diff import diff_editions, select_edition
 from engine.errors import CaseError, EditionError
 
 
@@ -64,3 +67,23 @@ def then_under_edition(world: Any, edition: str) -> None:
 @then(parsers.re(r"the edition's entry into force is uncertain"))
 def then_uncertain(world: Any) -> None:
     assert world.decision.edition["entry_into_force_certain"] is False, world.decision.edition
+
+
+@when(parsers.re(r'the editions "(?P<old>[^"]+)" and "(?P<new>[^"]+)" are compared'))
+def when_compared(world: Any, old: str, new: str) -> None:
+    act_id = world.act or pytest.fail("no act: tag the feature @act:<id>", pytrace=False)
+    act = world.library.act(act_id)
+    a, b = select_edition(world.library, act_id, old), select_edition(world.library, act_id, new)
+    world.comparison = diff_editions(act, a, act, b, old, new)
+
+
+@then(parsers.re(r'the comparison notes "(?P<fragment>[^"]+)"'))
+def then_comparison_notes(world: Any, fragment: str) -> None:
+    notes = world.comparison.notes
+    assert any(fragment in n for n in notes), f"no note contains {fragment!r}; notes: {notes}"
+
+
+@then(parsers.re(r'the comparison\'s notes do not mention "(?P<fragment>[^"]+)"'))
+def then_comparison_silent(world: Any, fragment: str) -> None:
+    notes = world.comparison.notes
+    assert not any(fragment in n for n in notes), f"a note mentions {fragment!r}: {notes}"

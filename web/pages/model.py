@@ -270,7 +270,7 @@ def versions_of(act: Any, clause: Any) -> list[VersionView]:
 
 @dataclass
 class StatementView:
-    kind: str  # require | when | compute | override
+    kind: str  # require | when | compute | override | applies
     condition: str | None = None
     exception: str | None = None
     outcome: str | None = None
@@ -333,7 +333,10 @@ def rule_view(act: Any, version: Any) -> RuleView | None:
                     )
                 )
             elif isinstance(s, ast.Compute):
-                statements.append(StatementView("compute", name=s.name, expression=unparse(s.expr)))
+                only = f" only on {', '.join(s.outcomes)}" if s.outcomes else ""
+                statements.append(StatementView("compute", name=s.name, expression=unparse(s.expr) + only))
+            elif isinstance(s, ast.Applies):
+                statements.append(StatementView("applies", condition=unparse(s.condition)))
             elif isinstance(s, ast.Override):
                 statements.append(StatementView("override", condition=unparse(s.condition), clause=s.clause))
         blocks.append(BlockView(b.decision, spec.titles if spec else {}, statements))
