@@ -846,14 +846,18 @@ class Witness:
     new_outcome: str
     new_citations: list[str]
     responsible: list[str]
+    change: str | None = None  # what differs: "outcome retain → exclude", "value x: a → b"
+    values: dict[str, Any] | None = None  # the values each edition reported ("from", "to")
 
     def to_dict(self) -> dict[str, Any]:
+        values = self.values or {}
         return {
             "decision": self.decision,
             "as_of": self.as_of,
             "source": self.source,
-            "from": {"outcome": self.old_outcome, "citations": self.old_citations},
-            "to": {"outcome": self.new_outcome, "citations": self.new_citations},
+            "change": self.change,
+            "from": {"outcome": self.old_outcome, "citations": self.old_citations, "values": values.get("from")},
+            "to": {"outcome": self.new_outcome, "citations": self.new_citations, "values": values.get("to")},
             "responsible": self.responsible,
             "case": self.case,
         }
@@ -869,6 +873,7 @@ class DecisionChange:
     missing_to: list[str]
     witnesses: list[Witness] = field(default_factory=list)
     search: dict[str, Any] | None = None
+    exact: dict[str, Any] | None = None  # engine.symbolic.exact.ExactResult.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -879,6 +884,7 @@ class DecisionChange:
             "missing_clauses": {"from": self.missing_from, "to": self.missing_to},
             "witnesses": [w.to_dict() for w in self.witnesses],
             "witness_search": self.search,
+            "exact": self.exact,
         }
 
 

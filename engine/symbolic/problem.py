@@ -114,10 +114,23 @@ class Problem:
         self._added = 0
         self._flush()
         self._queries = 0
-        self.pref = z3.Bool("prefer_friendly_numbers")
-        self.solver.add(
-            z3.Implies(self.pref, z3.And(self.case.preferences) if self.case.preferences else TRUE)
-        )
+        # What makes a witness easy to read, each switched on by its own literal so a query
+        # that cannot have one still gets the others: numbers with two decimals at most,
+        # strings no rule names (so a witness does not suggest a value matters when it does
+        # not), dates in recent years.
+        window = (ordinal(dt.date(2024, 1, 1)), ordinal(dt.date(2027, 12, 31)))
+        wishes = {
+            "numbers": self.case.preferences,
+            "strings": [v >= len(self.strings.codes) for v in self.case.free_strings],
+            "dates": [z3.And(v >= window[0], v <= window[1]) for v in [*self.case.dates, dd]]
+            + [z3.And(v >= 2024, v <= 2027) for v in self.case.years],
+        }
+        self.wishes = []
+        for label, terms in wishes.items():
+            if terms:
+                literal = z3.Bool(f"prefer_{label}")
+                self.solver.add(z3.Implies(literal, z3.And(terms)))
+                self.wishes.append(literal)
 
     def _flush(self) -> None:
         """Constraints the encoding added since the last call (splits, working-day bounds)."""
@@ -136,8 +149,8 @@ class Problem:
         found = self._check([indicator], deadline)
         if found.status != "sat" or not small:
             return found
-        # Make the witness small: drop the preferences a core shows to be in the way.
-        wanted = [self.pref, *self.case.small]
+        # Make the witness small and readable: drop the wishes a core shows to be in the way.
+        wanted = [*self.wishes, *self.case.small]
         for _ in range(12):
             if deadline is not None and time.monotonic() > deadline:
                 break
@@ -147,11 +160,9 @@ class Problem:
             if attempt.status != "unsat":
                 break
             core = {c.get_id() for c in self.solver.unsat_core()}
-            kept = [w for w in wanted if w.get_id() not in core or w is self.pref]
+            kept = [w for w in wanted if w.get_id() not in core]
             if len(kept) == len(wanted):
-                kept = [w for w in wanted if w is not self.pref]
-                if len(kept) == len(wanted):
-                    break
+                break
             wanted = kept
         return found
 

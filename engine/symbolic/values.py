@@ -285,6 +285,9 @@ class SymbolicCase:
     strings: StringTable
     domain: list[z3.BoolRef] = field(default_factory=list)
     preferences: list[z3.BoolRef] = field(default_factory=list)  # for friendlier witnesses
+    dates: list[z3.ArithRef] = field(default_factory=list)  # every date of the case
+    free_strings: list[z3.ArithRef] = field(default_factory=list)  # strings with no enum
+    years: list[z3.ArithRef] = field(default_factory=list)  # integers the schema bounds like years
     small: list[z3.BoolRef] = field(default_factory=list)  # literals a small witness makes true
     prefix: str = "c"
 
@@ -342,6 +345,8 @@ class SymbolicCase:
         if kind == "integer":
             v = self._var("int", name)
             self._bounds(schema, v)
+            if schema.get("minimum", 0) >= 1000:
+                self.years.append(v)
             return Scalar("int", present, v)
         if kind == "number":
             v = self._var("real", name)
@@ -352,6 +357,7 @@ class SymbolicCase:
         if kind == "string" and schema.get("format") == "date":
             v = self._var("int", name)
             self.domain.extend([v >= ordinal(self.bounds.first), v <= ordinal(self.bounds.last)])
+            self.dates.append(v)
             return Scalar("date", present, v)
         if kind == "string":
             v = self._var("int", name)
@@ -366,6 +372,7 @@ class SymbolicCase:
                 self.domain.append(z3.Or([v == self.strings.code(x) for x in values]) if values else FALSE)
             else:
                 self.domain.append(v >= 0)
+                self.free_strings.append(v)
             return Scalar("string", present, v)
         raise Unsupported(f"cannot represent the fact {name} (type {kind!r})")
 
