@@ -20,7 +20,6 @@ from engine.diff import (
     block_changes,
     diff_editions,
     expr_changes,
-    find_witnesses,
     select_edition,
     unparse,
 )
@@ -28,6 +27,7 @@ from engine.dsl import ast
 from engine.dsl.parser import parse_rule
 from engine.edition_cli import register
 from engine.impact import Comparer, Side
+from engine.symbolic.exact import exact_diff
 from engine.worddiff import render_inline, word_diff
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def draft_diff(library: Library) -> EditionDiff:
     old = select_edition(library, ACT, "2025-06-01")
     new = select_edition(library, ACT, DRAFT)
     d = diff_editions(act, old, act, new)
-    find_witnesses(d, Comparer(Side(POLICIES, library, act, old), Side(POLICIES, library, act, new)))
+    exact_diff(d, Comparer(Side(POLICIES, library, act, old), Side(POLICIES, library, act, new)))
     return d
 
 
@@ -119,7 +119,8 @@ def test_witnesses_really_differ(library: Library, draft_diff: EditionDiff) -> N
 
     seen = {}
     for d in draft_diff.decisions:
-        assert d.witnesses, f"no witness for {d.decision}: {d.search}"
+        assert d.witnesses, f"no witness for {d.decision}: {d.exact}"
+        assert d.exact["status"] == "changed" and not d.exact["disagreements"], d.exact
         for w in d.witnesses:
             day = dt.date.fromisoformat(w.as_of)
             # A fact only the draft knows (the pending new ground's) is not given to the edition in force.
@@ -128,16 +129,33 @@ def test_witnesses_really_differ(library: Library, draft_diff: EditionDiff) -> N
                 known["employee"] = {
                     k: v for k, v in known["employee"].items() if k != "retraining_failed_on"
                 }
-            old = library.outcome(d.decision, known, as_of=day, act_id=ACT, edition_id=CURRENT)
-            new = library.outcome(
+            old = library.decide(d.decision, known, as_of=day, act_id=ACT, edition_id=CURRENT)
+            new = library.decide(
                 d.decision, w.case, as_of=day, act_id=ACT, edition_id=DRAFT.removeprefix("draft:")
             )
-            assert (old[0], new[0]) == (w.old_outcome, w.new_outcome) and old[0] != new[0]
-            seen[(d.decision, w.old_outcome, w.new_outcome)] = w.responsible
+            assert (old.outcome, new.outcome) == (w.old_outcome, w.new_outcome)
+            if w.change.startswith("outcome"):
+                assert old.outcome != new.outcome
+                seen[(d.decision, w.old_outcome, w.new_outcome)] = w.responsible
+            else:  # a computed value differs: "value NAME: a → b"
+                name = w.change.split()[1].rstrip(":")
+                assert old.values[name] != new.values[name]
+                seen[(d.decision, name)] = (old.values[name]["value"], new.values[name]["value"])
     assert seen[("appointment", "appointable", "too_early")] == ["rules.14.part2"]
     assert seen[("appointment", "not_in_reserve", "appointable")] == ["rules.14.part1", "rules.18.5"]
     assert seen[("exclusion", "exclude", "retain")] == ["rules.14.part1", "rules.18.5"]
     assert seen[("acting_duties", "not_allowed", "allowed")] == ["rules.17"]
+    # The earliest appointment date moves from three to six months after enrolment.
+    before, after = (dt.date.fromisoformat(v) for v in seen[("appointment", "earliest_appointment_date")])
+    assert (after.year * 12 + after.month) - (before.year * 12 + before.month) == 3
+    assert set(seen) == {
+        ("appointment", "appointable", "too_early"),
+        ("appointment", "not_in_reserve", "appointable"),
+        ("appointment", "earliest_appointment_date"),
+        ("exclusion", "exclude", "retain"),
+        ("exclusion", "retain", "exclude"),
+        ("acting_duties", "not_allowed", "allowed"),
+    }
 
 
 def test_an_edition_compared_with_itself_has_no_change(library: Library) -> None:

@@ -1,6 +1,7 @@
 """The exact diff: every distinct change of a draft, each with a witness the engine confirms.
 
-Four hypothetical drafts (tests/fixtures/drafts, NOT LAW) in a temporary copy of the policies:
+Four hypothetical drafts (tests/fixtures/drafts, NOT LAW) in a temporary copy of the policies
+(`bench.exact_diff.policies_with_drafts`, which the benchmark times on the same drafts):
 minimum stay 3 → 6 months, a new ground for exclusion with a new fact, notices counted in
 calendar days instead of working days, and a restatement that changes nothing. Each test asserts
 the exact set of differences, and that each witness's answers are the engine's (the solver's
@@ -11,13 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
+from bench.exact_diff import policies_with_drafts
 from engine import load_library
 from engine.diff import diff_editions, render_text, select_edition
 from engine.impact import Comparer, Side
@@ -26,39 +26,13 @@ from engine.timecalc import add_months
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")
-DRAFTS = Path(__file__).parent / "fixtures" / "drafts"
 ACT = "U1300000624"
 CURRENT = "U2500000853"
 
 
-def policies_with_drafts(into: Path) -> Path:
-    """The policies plus the fixture drafts; the new ground's decision file from the act's own."""
-    root = into / "policies"
-    shutil.copytree(POLICIES, root)
-    for draft in DRAFTS.iterdir():
-        if draft.is_dir():
-            shutil.copytree(draft, root / ACT / "drafts" / draft.name)
-    act_file = root / ACT / "decisions" / "exclusion.yaml"
-    decision = yaml.safe_load(act_file.read_text(encoding="utf-8"))
-    decision["clauses"].append("rules.18.10")
-    employee = decision["case_schema"]["properties"]["employee"]
-    employee["properties"]["convicted_on"] = {
-        "$ref": "#/$defs/date",
-        "description": "HYPOTHETICAL, NOT LAW: day a judgement of conviction entered into force",
-    }
-    overlay = root / ACT / "drafts" / "draft-new-exclusion-ground" / "decisions" / "exclusion.yaml"
-    overlay.parent.mkdir(parents=True)
-    overlay.write_text(
-        "# HYPOTHETICAL DRAFT — NOT LAW: the act's exclusion decision plus rules.18.10 and its fact.\n"
-        + yaml.safe_dump(decision, allow_unicode=True, sort_keys=False),
-        encoding="utf-8",
-    )
-    return root
-
-
 @pytest.fixture(scope="module")
 def tree(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Any]:
-    root = policies_with_drafts(tmp_path_factory.mktemp("exact"))
+    root = policies_with_drafts(tmp_path_factory.mktemp("exact"), POLICIES)
     return root, load_library(root)
 
 

@@ -118,7 +118,7 @@ class Probe:
             facts = self.workdays.refine(model)
             if not facts:
                 return model
-            solver.add(facts)
+            solver.add([fact for fact, _ in facts])
 
     def value(self, model: z3.ModelRef, value: Any) -> Any:
         if not z3.is_true(model.eval(value.present, model_completion=True)):

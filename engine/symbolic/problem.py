@@ -114,6 +114,7 @@ class Problem:
         self._added = 0
         self._flush()
         self._queries = 0
+        self._pins = 0
         # What makes a witness easy to read, each switched on by its own literal so a query
         # that cannot have one still gets the others: numbers with two decimals at most,
         # strings no rule names (so a witness does not suggest a value matters when it does
@@ -167,22 +168,38 @@ class Problem:
         return found
 
     def _check(self, assumptions: list[z3.BoolRef], deadline: float | None) -> Outcome:
+        """`solver.check` until the model's working-day sums agree with the table.
+
+        After a refinement the starts the model used are pinned (as assumptions) for the next
+        check, so the solver corrects the sums it guessed instead of wandering to new starts
+        whose sums it would guess again; if the pins cannot hold they are let go.
+        """
+        pins: list[z3.BoolRef] = []
         while True:
             if deadline is not None:
                 left = deadline - time.monotonic()
                 if left <= 0:
                     return Outcome("unknown", reason="time budget spent")
                 self.solver.set("timeout", max(1, min(self.timeout_ms, int(left * 1000))))
-            result = self.solver.check(*assumptions)
+            result = self.solver.check(*assumptions, *pins)
+            if result == z3.unsat and pins:
+                pins = []
+                continue
             if result == z3.unknown:
                 return Outcome("unknown", reason=self.solver.reason_unknown())
             if result == z3.unsat:
                 return Outcome("unsat")
             model = self.solver.model()
-            facts = self.workdays.refine(model)
-            if not facts:
+            found = self.workdays.refine(model)
+            if not found:
                 return Outcome("sat", model)
-            self.solver.add(facts)
+            self.solver.add([fact for fact, _ in found])
+            pins = []
+            for _, pin in found:
+                self._pins += 1
+                literal = z3.Bool(f"pin_{self._pins}")
+                self.solver.add(z3.Implies(literal, pin))
+                pins.append(literal)
 
     # ---- reading a model ---------------------------------------------------------------------
 

@@ -95,8 +95,9 @@ class WorkdaySums:
         self.applications.append((n, present, start, term))
         return term
 
-    def refine(self, model: z3.ModelRef) -> list[z3.BoolRef]:
-        """Table facts contradicting the model (none when every sum it uses is right)."""
+    def refine(self, model: z3.ModelRef) -> list[tuple[z3.BoolRef, z3.BoolRef]]:
+        """Table facts contradicting the model (none when every sum it uses is right), each
+        with the start the model gave the sum (`start == value`)."""
         facts = []
         for n, present, start, term in self.applications:
             if not z3.is_true(model.eval(present, model_completion=True)):
@@ -106,7 +107,7 @@ class WorkdaySums:
             if real is None:
                 continue  # outside the domain: the domain constraint already excludes it
             if model.eval(term, model_completion=True).as_long() != real:
-                facts.append(self.functions[n](z3.IntVal(s)) == real)
+                facts.append((self.functions[n](z3.IntVal(s)) == real, start == s))
         return facts
 
 
