@@ -315,17 +315,19 @@ DEFINITIONS = (
 )
 
 
-@pytest.mark.parametrize("construct", list(CONSTRUCTS))
-def test_each_construct_agrees_with_the_engine(construct: str) -> None:
-    expression = CONSTRUCTS[construct]
-    probe = Probe(SCHEMA, {"c1": DEFINITIONS + f"for probe:\n  compute r = {expression}\n"})
-
-    @settings(max_examples=25, derandomize=True, deadline=None, database=None)
+def agree_on_random_cases(probe: Probe, examples: int = 25) -> None:
+    @settings(max_examples=examples, derandomize=True, deadline=None, database=None)
     @given(probe_cases())
     def check(drawn: tuple[dict[str, Any], dt.date]) -> None:
         agree(probe, *drawn)
 
     check()
+
+
+@pytest.mark.parametrize("construct", list(CONSTRUCTS))
+def test_each_construct_agrees_with_the_engine(construct: str) -> None:
+    expression = CONSTRUCTS[construct]
+    agree_on_random_cases(Probe(SCHEMA, {"c1": DEFINITIONS + f"for probe:\n  compute r = {expression}\n"}))
 
 
 STATEMENTS = {
@@ -339,17 +341,8 @@ STATEMENTS = {
 
 @pytest.mark.parametrize("statement", list(STATEMENTS))
 def test_each_statement_reports_what_the_engine_reports(statement: str) -> None:
-    probe = Probe(
-        SCHEMA,
-        {"c1": f"for probe:\n  {STATEMENTS[statement]}\n", "c2": "for probe:\n  when n1 > 5 then hit\n"},
-    )
-
-    @settings(max_examples=25, derandomize=True, deadline=None, database=None)
-    @given(probe_cases())
-    def check(drawn: tuple[dict[str, Any], dt.date]) -> None:
-        agree(probe, *drawn)
-
-    check()
+    rules = {"c1": f"for probe:\n  {STATEMENTS[statement]}\n", "c2": "for probe:\n  when n1 > 5 then hit\n"}
+    agree_on_random_cases(Probe(SCHEMA, rules))
 
 
 # ---- outcome resolution: precedence, overrides, refusals ---------------------------------------

@@ -75,9 +75,14 @@ def statements_of(spec: DecisionSpec, versions: dict[str, Any], name: str) -> li
     return out
 
 
-def encode_decision(encoder: Encoder, spec: DecisionSpec, statements: list[Statement]) -> SymbolicAnswer:
-    outcomes = list(spec.outcome_ids)
-    rank = {o: k for k, o in enumerate(outcomes)}
+def encode_decision(
+    encoder: Encoder, spec: DecisionSpec, statements: list[Statement], outcomes: list[str] | None = None
+) -> SymbolicAnswer:
+    """The decision's answer; `result` numbers outcomes by their index in `outcomes` (both
+    editions' outcomes, when two editions are compared: their lists may differ)."""
+    rank = {o: k for k, o in enumerate(spec.outcome_ids)}
+    outcomes = list(outcomes or spec.outcome_ids)
+    code = {o: outcomes.index(o) for o in spec.outcome_ids}
     fired: dict[int, z3.BoolRef] = {}
     undetermined: dict[int, z3.BoolRef] = {}
     overrides: list[tuple[str, z3.BoolRef]] = []
@@ -128,9 +133,12 @@ def encode_decision(encoder: Encoder, spec: DecisionSpec, statements: list[State
         if s.index in fired:
             live = _and(fired[s.index], z3.Not(gone[s.clause]))
             by_outcome.setdefault(s.node.outcome, []).append(live)
-    chosen: z3.ArithRef = z3.IntVal(rank[spec.default])
+    chosen: z3.ArithRef = z3.IntVal(rank[spec.default])  # the rank of the outcome reached
+    answer: z3.ArithRef = z3.IntVal(code[spec.default])  # the same outcome, by its code
     for outcome in sorted(by_outcome, key=rank.__getitem__, reverse=True):
-        chosen = z3.If(_or(*by_outcome[outcome]), rank[outcome], chosen)
+        gave = _or(*by_outcome[outcome])
+        chosen = z3.If(gave, rank[outcome], chosen)
+        answer = z3.If(gave, code[outcome], answer)
     blocking = []
     for s in statements:
         if s.index not in undetermined:
@@ -140,7 +148,7 @@ def encode_decision(encoder: Encoder, spec: DecisionSpec, statements: list[State
             blocking.append(pending)
         else:
             blocking.append(_and(pending, chosen > rank[s.node.outcome]))
-    result = z3.If(_or(*blocking), REFUSED, chosen) if blocking else chosen
+    result = z3.If(_or(*blocking), REFUSED, answer) if blocking else answer
 
     values: dict[str, SymbolicValue] = {}
     for s, value in computed:

@@ -29,6 +29,7 @@ from typing import Any
 import z3
 
 from ..decide import jsonable
+from ..diff import missing_clauses
 from ..errors import CaseError, EditionError
 from .decision import REFUSED, SymbolicAnswer
 from .expressions import equal
@@ -220,9 +221,10 @@ def exact_decision(
             decision, "not_compared", bounds_text, k, reason=f"{missing} has no decision '{decision}'"
         )
     for side in (old_side, new_side):
-        absent = comparer._absent(side, decision)
-        if absent is not None:
-            return ExactResult(decision, "not_compared", bounds_text, k, reason=absent)
+        missing = missing_clauses(side.act, side.edition, decision)
+        if missing:
+            reason = f"{side.id} does not encode {', '.join(missing)}"
+            return ExactResult(decision, "not_compared", bounds_text, k, reason=reason)
     try:
         problem = Problem(decision, [old_view, new_view], calendar, k=k)
     except Unsupported as exc:
@@ -366,7 +368,11 @@ def exact_diff(
                 reason=f"an edition does not encode {', '.join(missing)}",
             )
         else:
-            r = exact_decision(dc.decision, comparer, k=k, budget=budget)
+            try:
+                r = exact_decision(dc.decision, comparer, k=k, budget=budget)
+            except z3.Z3Exception as exc:  # the solver failed: say so, never "no change"
+                r = ExactResult(dc.decision, "unknown", f"lists ≤ {k}", k, reason=f"z3 failed: {exc}")
+                r.unknown.append(f"any change (z3 failed: {exc})")
         results[dc.decision] = r
         dc.exact = r.to_dict()
         dc.witnesses = [

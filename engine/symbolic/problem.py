@@ -93,6 +93,7 @@ class Problem:
         dd = z3.Int("decision_date")
         self.decision_date = Scalar("date", TRUE, dd)
         self.case.domain.extend([dd >= ordinal(first), dd <= ordinal(last)])
+        outcomes = list(dict.fromkeys(o for view in self.views for o in view.spec.outcome_ids))
         for view in self.views:
             encoder = Encoder(
                 self.case.root,
@@ -103,7 +104,7 @@ class Problem:
                 self.workdays,
             )
             statements = statements_of(view.spec, view.edition.versions, self.decision)
-            self.answers.append(encode_decision(encoder, view.spec, statements))
+            self.answers.append(encode_decision(encoder, view.spec, statements, outcomes))
         self.solver = z3.Solver()
         # z3's older arithmetic solver settles these problems (integer dates with division by
         # constants, a few reals) in a fraction of the default's time: 0.2 s against 6 s on the
