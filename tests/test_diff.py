@@ -325,13 +325,22 @@ def test_cli_text_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture) -
     text = capsys.readouterr().out
     assert "the period after spell.enrolled_on changed from 3 months to 6 months" in text
     assert "{+алты+}" in text and "witness" in text
+    assert "exact diff: 3 distinct change(s) (lists ≤ 3" in text and "no other change (proved)" in text
     assert main(["diff", *common, "--format", "json", "-o", str(tmp_path / "d.json")]) == 0
     data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
     assert data["to"]["draft"] is True and data["counts"]["rules_changed"] >= 2
+    exact = {d["decision"]: d["exact"] for d in data["decisions"]}
+    assert {name: e["status"] for name, e in exact.items()} == {
+        "acting_duties": "changed",
+        "appointment": "changed",
+        "exclusion": "changed",
+    }
+    assert exact["appointment"]["k"] == 3 and not exact["appointment"]["disagreements"]
     assert main(["diff", *common, "--format", "html", "-o", str(tmp_path / "d.html")]) == 0
     page = (tmp_path / "d.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "NOT LAW" in page
     assert "<ins>алты</ins>" in page and "<del>үш</del>" in page
+    assert "<strong>Exact diff:</strong> 3 distinct change(s)" in page
     for external in ("http://", "https://", "<script", "<link", "src="):
         assert external not in page
 

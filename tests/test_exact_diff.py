@@ -157,3 +157,69 @@ def test_an_exhausted_budget_is_unknown_never_no_change(tree: tuple[Path, Any]) 
     result = exact_decision("appointment", comparer, budget=0.0)
     assert result.status == "unknown" and result.unknown
     assert "unknown within the time budget" in result.summary()
+
+
+def test_outcomes_are_compared_by_name_and_precedence_matters(tree: tuple[Path, Any]) -> None:
+    """A decision file that adds an outcome no rule gives changes nothing; one that reorders the
+    precedence changes exactly the answers where both outcomes were given."""
+    import dataclasses
+
+    import z3
+
+    from engine.policy import Outcome
+    from engine.symbolic.problem import EditionView, Problem
+
+    _, library = tree
+    act = library.act(ACT)
+    edition = select_edition(library, ACT, CURRENT)
+    view = EditionView.of(act, edition, "appointment")
+    spec = view.spec
+    extra = dataclasses.replace(
+        view, spec=dataclasses.replace(spec, outcomes=[Outcome("deferred", False, {}), *spec.outcomes])
+    )
+    problem = Problem("appointment", [view, extra], library.calendar())
+    old, new = problem.answers
+    assert problem.solve(old.result != new.result).status == "unsat"
+
+    by_id = {o.id: o for o in spec.outcomes}
+    swapped = [by_id["too_early"], by_id["not_in_reserve"], by_id["appointable"]]
+    reordered = dataclasses.replace(view, spec=dataclasses.replace(spec, outcomes=swapped))
+    problem = Problem("appointment", [view, reordered], library.calendar())
+    old, new = problem.answers
+    found = problem.solve(old.result != new.result)
+    assert found.status == "sat"
+    pair = {problem.result_of(found.model, 0), problem.result_of(found.model, 1)}
+    assert pair == {"not_in_reserve", "too_early"}
+    assert (
+        problem.solve(z3.And(old.result != new.result, new.result != new.outcomes.index("too_early"))).status
+        == "unsat"
+    )
+
+
+def test_the_review_bundle_carries_the_exact_diff(tree: tuple[Path, Any], tmp_path: Path) -> None:
+    from engine.review import build_review
+
+    root, library = tree
+    old = select_edition(library, ACT, CURRENT)
+    new = select_edition(library, ACT, "draft:draft-minimum-stay-six-months")
+    bundle = build_review(
+        library,
+        root,
+        old,
+        library,
+        root,
+        new,
+        tmp_path / "review",
+        features=REPO / "features",
+        results=tmp_path / "no-results.json",
+        cases=0,
+        jobs=1,
+    )
+    (appointment,) = bundle["diff"]["decisions"]
+    assert appointment["exact"]["status"] == "changed" and len(appointment["witnesses"]) == 2
+    assert {w["change"].split(":")[0] for w in appointment["witnesses"]} == {
+        "outcome appointable → too_early",
+        "value earliest_appointment_date",
+    }
+    page = (tmp_path / "review" / "review.html").read_text(encoding="utf-8")
+    assert "<strong>Exact diff:</strong> 2 distinct change(s) (lists ≤ 3" in page
