@@ -27,15 +27,15 @@ from .values import TRUE, Bounds, Scalar, StringTable, SymbolicCase, Unsupported
 from .workdays import WorkdaySums, WorkdayTable
 
 DEFAULT_K = 3
-_TABLES: dict[int, WorkdayTable] = {}
+_TABLES: dict[int, tuple[Any, WorkdayTable]] = {}
 
 
 def workday_table(calendar: Any) -> WorkdayTable:
-    """The table of a calendar, built once per calendar object."""
-    key = id(calendar)
-    if key not in _TABLES:
-        _TABLES[key] = WorkdayTable(calendar)
-    return _TABLES[key]
+    """The table of a calendar, built once per calendar object (kept alive with it)."""
+    known = _TABLES.get(id(calendar))
+    if known is None or known[0] is not calendar:
+        known = _TABLES[id(calendar)] = (calendar, WorkdayTable(calendar))
+    return known[1]
 
 
 @dataclass
