@@ -5,8 +5,10 @@ Clause by clause: added, removed and reworded text (a word-level diff per langua
 after spell.enrolled_on changed from 3 months to 6 months", "a new ground for 'exclude' in
 'exclusion': when …", "condition added: …"), never as a text diff of rule source; the decisions
 whose feeding clauses (or the definitions they use) changed, with how each decision's own file
-changed (outcomes, clauses, facts of the case schema); and, for every decision whose logic
-changed, witness cases whose outcome differs between the two editions (`find_witnesses`).
+changed (outcomes, clauses, facts of the case schema). What each changed decision really
+decides differently is `engine.symbolic.exact.exact_diff`: every distinct change of the outcome
+and of each computed value, each with a witness case the engine confirms, or a proof that
+nothing changes (within stated bounds), which fills the decisions' `witnesses` and `exact`.
 
 Editions are named the way the CLI accepts them (`select_edition`): an edition id
 (`U1300000624@U2500000853` or just the amending act `U2500000853`), a date (the edition in force
@@ -861,14 +863,22 @@ class Witness:
     new_outcome: str
     new_citations: list[str]
     responsible: list[str]
+    change: str | None = None  # what differs: "outcome retain → exclude", "value x: a → b"
+    values: dict[str, Any] | None = None  # the values each edition reported ("from", "to")
 
     def to_dict(self) -> dict[str, Any]:
+        values = self.values or {}
         return {
             "decision": self.decision,
             "as_of": self.as_of,
             "source": self.source,
-            "from": {"outcome": self.old_outcome, "citations": self.old_citations},
-            "to": {"outcome": self.new_outcome, "citations": self.new_citations},
+            "change": self.change,
+            "from": {
+                "outcome": self.old_outcome,
+                "citations": self.old_citations,
+                "values": values.get("from"),
+            },
+            "to": {"outcome": self.new_outcome, "citations": self.new_citations, "values": values.get("to")},
             "responsible": self.responsible,
             "case": self.case,
         }
@@ -883,7 +893,7 @@ class DecisionChange:
     missing_from: list[str]
     missing_to: list[str]
     witnesses: list[Witness] = field(default_factory=list)
-    search: dict[str, Any] | None = None
+    exact: dict[str, Any] | None = None  # engine.symbolic.exact.ExactResult.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -893,7 +903,7 @@ class DecisionChange:
             "spec_changes": self.spec,
             "missing_clauses": {"from": self.missing_from, "to": self.missing_to},
             "witnesses": [w.to_dict() for w in self.witnesses],
-            "witness_search": self.search,
+            "exact": self.exact,
         }
 
 
@@ -1293,18 +1303,35 @@ def render_text(d: EditionDiff, witnesses: bool = True) -> str:
             out.append(f"  - not decidable under {d.new.id}: missing {', '.join(dc.missing_to)}")
         if not witnesses:
             continue
+        if dc.exact is not None:
+            out.append(f"  exact diff: {dc.exact['summary']}")
         for w in dc.witnesses:
-            out.append(f"  witness ({w.source}), as of {w.as_of}:")
-            out.append(f"    {d.old.id}: {w.old_outcome} [{', '.join(w.old_citations)}]")
-            out.append(f"    {d.new.id}: {w.new_outcome} [{', '.join(w.new_citations)}]")
+            out.append(f"  witness: {w.change or w.source}, as of {w.as_of}:")
+            for label, outcome, cited, side in (
+                (d.old.id, w.old_outcome, w.old_citations, "from"),
+                (d.new.id, w.new_outcome, w.new_citations, "to"),
+            ):
+                values = changed_values(w.values).get(side) or {}
+                shown = f"; values {json.dumps(values, ensure_ascii=False, default=str)}" if values else ""
+                out.append(f"    {label}: {outcome} [{', '.join(cited)}]{shown}")
             out.append(f"    clauses responsible: {', '.join(w.responsible)}")
             out.append("    case: " + json.dumps(w.case, ensure_ascii=False, sort_keys=False, default=str))
-        if dc.logic_changed and not dc.witnesses and dc.search is not None:
-            out.append(
-                f"  no witness found among {dc.search.get('evaluated', 0)} candidate cases"
-                + (f" ({dc.search['reason']})" if dc.search.get("reason") else "")
-            )
+        for bug in (dc.exact or {}).get("disagreements", []):
+            out.append(f"  BUG (solver and engine disagree on {bug['class']}): {'; '.join(bug['problems'])}")
+            out.append("    case: " + json.dumps(bug["case"], ensure_ascii=False, default=str))
     return "\n".join(out)
+
+
+def changed_values(values: dict[str, Any] | None) -> dict[str, dict[str, Any]]:
+    """Of a witness's values under each edition ("from", "to"), the ones that differ."""
+    if not values:
+        return {}
+    a, b = values.get("from") or {}, values.get("to") or {}
+    names = [n for n in dict.fromkeys([*a, *b]) if (n in a) != (n in b) or a.get(n) != b.get(n)]
+    return {
+        "from": {n: a.get(n, "(not in the answer)") for n in names},
+        "to": {n: b.get(n, "(not in the answer)") for n in names},
+    }
 
 
 def _edition_line(e: Edition) -> str:
@@ -1320,211 +1347,3 @@ def iter_rule_changes(d: EditionDiff) -> Iterator[tuple[str, RuleChange]]:
     for c in d.clauses:
         for r in c.rule:
             yield c.clause, r
-
-
-# ---- witnesses: cases whose outcome differs ------------------------------------------------------
-
-
-def _date_leaves(value: Any, path: tuple = ()) -> list[tuple[tuple, str]]:
-    out: list[tuple[tuple, str]] = []
-    if isinstance(value, dict):
-        for k, v in value.items():
-            out.extend(_date_leaves(v, (*path, k)))
-    elif isinstance(value, list):
-        for i, v in enumerate(value):
-            out.extend(_date_leaves(v, (*path, i)))
-    elif isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
-        out.append((path, value))
-    return out
-
-
-def _pointer(path: tuple) -> str:
-    return "/" + "/".join(str(p) for p in path)
-
-
-def _with(case: Any, path: tuple, value: Any) -> Any:
-    """A copy of `case` with the value at `path` set (parents created for object keys)."""
-    import copy
-
-    out = copy.deepcopy(case)
-    node = out
-    for part in path[:-1]:
-        node = node.setdefault(part, {}) if isinstance(node, dict) else node[part]
-    node[path[-1]] = value
-    return out
-
-
-def _fact_paths(spec: DecisionSpec | None) -> dict[str, dict[str, Any]]:
-    return schema_facts(spec.case_schema) if spec is not None else {}
-
-
-def _periods(edition: Edition, decision: str) -> list[tuple[int, str]]:
-    return [(n.amount, n.unit) for n in durations_of(edition, decision)]
-
-
-def _rule_dates(edition: Edition, decision: str) -> list[dt.date]:
-    from .casegen import _rule_nodes
-
-    out: list[dt.date] = []
-    for node in _rule_nodes(edition, decision):
-        for n in ast.walk(node):
-            if isinstance(n, ast.Literal) and n.kind == "date" and n.value not in out:
-                out.append(n.value)
-    return out
-
-
-def _candidates(
-    seeds: list[tuple[dt.date, Any, str]],
-    periods: list[tuple[int, str]],
-    dates: list[dt.date],
-    new_facts: dict[str, dict[str, Any]],
-) -> Iterator[tuple[Any, dt.date, str]]:
-    """Seed cases, then each seed mutated around the boundaries that changed."""
-    from .casegen import shift
-
-    deltas = (-1, 0, 1)
-    for as_of, case, label in seeds:
-        yield case, as_of, label
-    for as_of, case, label in seeds:
-        leaves = _date_leaves(case)
-        for amount, unit in periods:
-            period = f"{amount} {unit.replace('_', ' ')}"
-            for path, _ in leaves:
-                for delta in deltas:
-                    day = shift(as_of, amount, unit) + dt.timedelta(days=delta)
-                    yield (
-                        _with(case, path, day.isoformat()),
-                        as_of,
-                        f"{label}; {_pointer(path)} set to {day.isoformat()} (decision date − {period}"
-                        + (f" {delta:+d} day" if delta else "")
-                        + ")",
-                    )
-            for path, value in leaves:
-                for delta in deltas:
-                    try:
-                        day = shift(dt.date.fromisoformat(value), amount, unit, sign=+1) + dt.timedelta(
-                            days=delta
-                        )
-                    except ValueError:
-                        continue
-                    yield (
-                        case,
-                        day,
-                        f"{label}; decided on {day.isoformat()} ({_pointer(path)} + {period}"
-                        + (f" {delta:+d} day" if delta else "")
-                        + ")",
-                    )
-        for literal in dates:
-            for delta in deltas:
-                day = literal + dt.timedelta(days=delta)
-                yield (
-                    case,
-                    day,
-                    f"{label}; decided on {day.isoformat()} (the date {literal.isoformat()} in the rules)",
-                )
-                for path, _ in leaves:
-                    yield (
-                        _with(case, path, day.isoformat()),
-                        as_of,
-                        f"{label}; {_pointer(path)} set to {day.isoformat()}",
-                    )
-        for fact, info in new_facts.items():
-            if "[]" in fact:
-                continue
-            path = tuple(fact.split("."))
-            if info.get("format") == "date":
-                values: list[Any] = [(as_of - dt.timedelta(days=k)).isoformat() for k in (0, 1, 30, 200)]
-            elif "enum" in info:
-                values = list(info["enum"])
-            elif info.get("type") == "boolean":
-                values = [True, False]
-            else:
-                continue
-            for value in values:
-                yield (
-                    _with(case, path, value),
-                    as_of,
-                    f"{label}; new fact /{fact.replace('.', '/')} = {value}",
-                )
-
-
-def find_witnesses(
-    d: EditionDiff,
-    comparer: Any,
-    per_decision: int = 3,
-    limit: int = 3000,
-    generated: int = 150,
-    seed: int = 624,
-) -> None:
-    """Search, for every decision whose logic changed, cases whose outcome differs (fills `d`)."""
-    from .casegen import GenerationError, corpus_for, example_cases
-    from .impact import _responsible
-
-    old_side, new_side = comparer.old, comparer.new
-    examples = example_cases(new_side.act)
-    order = {cid: k for k, cid in enumerate(new_side.act.clauses)}
-    for dc in d.decisions:
-        if not dc.logic_changed:
-            continue
-        name = dc.decision
-        if dc.missing_from or dc.missing_to or old_side.spec(name) is None or new_side.spec(name) is None:
-            dc.search = {"evaluated": 0, "reason": "the decision cannot be decided under both editions"}
-            continue
-        old_periods, new_periods = _periods(d.old, name), _periods(d.new, name)
-        periods = [p for p in old_periods + new_periods if (p in old_periods) != (p in new_periods)]
-        periods = list(dict.fromkeys(periods + old_periods + new_periods))
-        old_dates, new_dates = _rule_dates(d.old, name), _rule_dates(d.new, name)
-        dates = list(
-            dict.fromkeys([x for x in old_dates + new_dates if (x in old_dates) != (x in new_dates)])
-        )
-        of, nf = _fact_paths(old_side.spec(name)), _fact_paths(new_side.spec(name))
-        new_facts = {p: i for p, i in nf.items() if p not in of}
-        new_facts.update({p: i for p, i in of.items() if p not in nf})
-        seeds: list[tuple[dt.date, Any, str]] = [
-            (e["as_of"], e["case"], f"example {e['file']}") for e in examples if e["question"] == name
-        ]
-        for side in (new_side, old_side):
-            try:
-                corpus = corpus_for(side.act, side.edition, [name], seed)
-            except GenerationError:
-                continue
-            for k, line in enumerate(corpus.lines(generated)):
-                seeds.append(
-                    (
-                        dt.date.fromisoformat(line["as_of"]),
-                        line["case"],
-                        f"generated case {k + 1} (seed {seed}, {side.edition.id} schema)",
-                    )
-                )
-        spec = new_side.spec(name)
-        found: dict[tuple[str, str], Witness] = {}
-        evaluated = 0
-        seen: set[str] = set()
-        for case, as_of, label in _candidates(seeds, periods, dates, new_facts):
-            if evaluated >= limit or len(found) >= per_decision:
-                break
-            key = json.dumps([case, as_of.isoformat()], sort_keys=True, default=str)
-            if key in seen:
-                continue
-            seen.add(key)
-            evaluated += 1
-            ko, ro = comparer.decide(old_side, name, case, as_of)
-            kn, rn = comparer.decide(new_side, name, case, as_of)
-            if ko != "ok" or kn != "ok" or ro[0] == rn[0]:
-                continue
-            transition = (ro[0], rn[0])
-            if transition in found:
-                continue
-            found[transition] = Witness(
-                name,
-                as_of.isoformat(),
-                case,
-                label,
-                ro[0],
-                list(ro[1]),
-                rn[0],
-                list(rn[1]),
-                list(_responsible(ro[0], ro[1], rn[0], rn[1], spec.default, order)),
-            )
-        dc.witnesses = list(found.values())
-        dc.search = {"evaluated": evaluated, "found": len(found), "limit": limit}

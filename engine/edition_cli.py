@@ -21,7 +21,6 @@ from .diff import (
     DRAFT_PREFIX,
     EditionDiff,
     diff_editions,
-    find_witnesses,
     parse_day,
     select_edition,
 )
@@ -89,9 +88,9 @@ def _diff_pair(
     act_old, act_new = old_lib.act(old.act), new_lib.act(new.act)
     d = diff_editions(act_old, old, act_new, new, old_label, new_label)
     if witnesses:
-        find_witnesses(
-            d, Comparer(Side(old_root, old_lib, act_old, old), Side(new_root, new_lib, act_new, new))
-        )
+        from .symbolic.exact import exact_diff
+
+        exact_diff(d, Comparer(Side(old_root, old_lib, act_old, old), Side(new_root, new_lib, act_new, new)))
     return d
 
 

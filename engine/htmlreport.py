@@ -11,6 +11,8 @@ import html
 import json
 from typing import Any
 
+from .diff import changed_values
+
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1b1f24;background:#fff}
 main{max-width:1100px;margin:0 auto;padding:1.5rem 1.25rem 4rem}
@@ -155,26 +157,38 @@ def diff_sections(d: dict[str, Any], heading_level: int = 2) -> str:
                     f"<li>not decidable under {side}: missing {esc(', '.join(dc['missing_clauses'][side]))}</li>"
                 )
         out.append("</ul>")
+        exact = dc.get("exact")
+        if exact is not None:
+            out.append(f'<p class="small"><strong>Exact diff:</strong> {esc(exact["summary"])}</p>')
         for w in dc["witnesses"]:
+            shown = changed_values({"from": w["from"].get("values"), "to": w["to"].get("values")})
             out.append(
                 '<table><tr><th colspan="2">Witness: '
-                + esc(w["source"])
+                + esc(w.get("change") or w["source"])
                 + f", as of {esc(w['as_of'])}</th></tr>"
                 f"<tr><td>{esc(d['from']['id'])}</td><td><strong>{esc(w['from']['outcome'])}</strong> "
-                f'<span class="small">[{esc(", ".join(w["from"]["citations"]))}]</span></td></tr>'
+                f'<span class="small">[{esc(", ".join(w["from"]["citations"]))}]</span>'
+                f"{_values_html(shown.get('from'))}</td></tr>"
                 f"<tr><td>{esc(d['to']['id'])}</td><td><strong>{esc(w['to']['outcome'])}</strong> "
-                f'<span class="small">[{esc(", ".join(w["to"]["citations"]))}]</span></td></tr>'
+                f'<span class="small">[{esc(", ".join(w["to"]["citations"]))}]</span>'
+                f"{_values_html(shown.get('to'))}</td></tr>"
                 f"<tr><td>clauses responsible</td><td>{esc(', '.join(w['responsible']))}</td></tr></table>"
             )
             out.append(json_block(w["case"], "the witness case (JSON)"))
-        search = dc.get("witness_search")
-        if dc["logic_changed"] and not dc["witnesses"] and search is not None:
+        for bug in (exact or {}).get("disagreements", []):
             out.append(
-                f'<p class="muted">No witness found among {esc(search.get("evaluated"))} candidate cases'
-                + (f" ({esc(search['reason'])})" if search.get("reason") else "")
-                + ".</p>"
+                f'<div class="note">Bug: the solver and the engine disagree on {esc(bug["class"])}: '
+                f"{esc('; '.join(bug['problems']))}</div>"
             )
+            out.append(json_block(bug["case"], "the case they disagree on (JSON)"))
     return "".join(out)
+
+
+def _values_html(values: dict[str, Any] | None) -> str:
+    if not values:
+        return ""
+    shown = ", ".join(f"{k} = {v}" for k, v in values.items())
+    return f'<div class="small muted">{esc(shown)}</div>'
 
 
 def diff_page(d: dict[str, Any]) -> str:

@@ -7,7 +7,9 @@ DIR/review.json with, in order:
    and what it gives, draft or in force) and a check of what the amendment file says it changed
    against the clause versions that name it;
 2. the semantic diff: text (word level, per language) and rules (structural), the decisions
-   whose feeding clauses changed, witness cases;
+   whose feeding clauses changed, and the exact diff of each (`engine.symbolic.exact`): every
+   distinct change of its outcome and computed values with a witness case the engine confirms,
+   or "equivalent (proved, lists ≤ K)", or what stayed unknown within the time budget;
 3. the scenarios added or changed: with `--base-ref REV`, the feature files compared with the
    revision scenario by scenario (and the unified diff); otherwise the scenarios tagged with the
    changed clauses;
@@ -32,13 +34,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .diff import EditionDiff, diff_editions, find_witnesses
+from .diff import EditionDiff, diff_editions
 from .edition import Edition
 from .errors import ErejeError
 from .htmlreport import diff_sections, esc, impact_sections, json_block, page, tag
 from .impact import Comparer, Setup, Side, run_impact
 from .library import Library
 from .policy import Act, Amendment
+from .symbolic.exact import exact_diff
 
 
 class GitError(ErejeError, RuntimeError):
@@ -323,7 +326,7 @@ def build_review(
     out_dir.mkdir(parents=True, exist_ok=True)
     d: EditionDiff = diff_editions(act_old, old, act_new, new)
     comparer = Comparer(Side(old_root, old_library, act_old, old), Side(new_root, new_library, act_new, new))
-    find_witnesses(d, comparer)
+    exact_diff(d, comparer)
     changed = {c.clause for c in d.clauses}
     if base_ref:
         scenarios = scenarios_against(base_ref, features)

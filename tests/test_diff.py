@@ -20,7 +20,6 @@ from engine.diff import (
     block_changes,
     diff_editions,
     expr_changes,
-    find_witnesses,
     select_edition,
     unparse,
 )
@@ -28,6 +27,7 @@ from engine.dsl import ast
 from engine.dsl.parser import parse_rule
 from engine.edition_cli import register
 from engine.impact import Comparer, Side
+from engine.symbolic.exact import exact_diff
 from engine.worddiff import render_inline, word_diff
 
 REPO = Path(__file__).resolve().parents[1]
@@ -52,7 +52,7 @@ def draft_diff(library: Library) -> EditionDiff:
     old = select_edition(library, ACT, "2025-06-01")
     new = select_edition(library, ACT, DRAFT)
     d = diff_editions(act, old, act, new)
-    find_witnesses(d, Comparer(Side(POLICIES, library, act, old), Side(POLICIES, library, act, new)))
+    exact_diff(d, Comparer(Side(POLICIES, library, act, old), Side(POLICIES, library, act, new)))
     return d
 
 
@@ -123,11 +123,12 @@ def test_witnesses_really_differ(library: Library, draft_diff: EditionDiff) -> N
     seen = {}
     for d in draft_diff.decisions:
         if d.decision == "enrollment":
-            # Only the role of 14.part1 (applied or not cited) can change there, never the outcome,
-            # so no case shows a different outcome.
-            assert not d.witnesses
+            # Only the role of 14.part1 (applied or not cited) can change there, never the outcome
+            # or a value, so the exact diff proves the outcomes and values equal.
+            assert not d.witnesses and d.exact["status"] == "equivalent", d.exact
             continue
-        assert d.witnesses, f"no witness for {d.decision}: {d.search}"
+        assert d.witnesses, f"no witness for {d.decision}: {d.exact}"
+        assert d.exact["status"] == "changed" and not d.exact["disagreements"], d.exact
         for w in d.witnesses:
             day = dt.date.fromisoformat(w.as_of)
             # A fact only the draft knows (the pending new ground's) is not given to the edition in force.
@@ -136,16 +137,39 @@ def test_witnesses_really_differ(library: Library, draft_diff: EditionDiff) -> N
                 known["employee"] = {
                     k: v for k, v in known["employee"].items() if k != "retraining_failed_on"
                 }
-            old = library.outcome(d.decision, known, as_of=day, act_id=ACT, edition_id=CURRENT)
-            new = library.outcome(
+            old = library.decide(d.decision, known, as_of=day, act_id=ACT, edition_id=CURRENT)
+            new = library.decide(
                 d.decision, w.case, as_of=day, act_id=ACT, edition_id=DRAFT.removeprefix("draft:")
             )
-            assert (old[0], new[0]) == (w.old_outcome, w.new_outcome) and old[0] != new[0]
-            seen[(d.decision, w.old_outcome, w.new_outcome)] = w.responsible
+            assert (old.outcome, new.outcome) == (w.old_outcome, w.new_outcome)
+            if w.change.startswith("outcome"):
+                assert old.outcome != new.outcome
+                seen[(d.decision, w.old_outcome, w.new_outcome)] = w.responsible
+            else:  # a computed value differs: "value NAME: a → b"
+                name = w.change.split()[1].rstrip(":")
+                # with `compute … only on`, one side may not report the value at all
+                before, after = old.values.get(name, {}).get("value"), new.values.get(name, {}).get("value")
+                assert before != after
+                seen[(d.decision, name)] = (before, after)
     assert seen[("appointment", "appointable", "too_early")] == ["rules.14.part2"]
     assert seen[("appointment", "not_in_reserve", "appointable")] == ["rules.14.part1", "rules.18.5"]
     assert seen[("exclusion", "exclude", "retain")] == ["rules.14.part1", "rules.18.5"]
     assert seen[("acting_duties", "not_allowed", "allowed")] == ["rules.17"]
+    # The earliest appointment date moves from three to six months after enrolment.
+    # (The witness may instead show the date given on one side only, where the outcome moves to
+    # or from one the date is not reported with; tests/test_exact_diff.py pins the shift itself.)
+    moved = seen[("appointment", "earliest_appointment_date")]
+    if None not in moved:
+        before, after = (dt.date.fromisoformat(v) for v in moved)
+        assert (after.year * 12 + after.month) - (before.year * 12 + before.month) == 3
+    assert set(seen) == {
+        ("appointment", "appointable", "too_early"),
+        ("appointment", "not_in_reserve", "appointable"),
+        ("appointment", "earliest_appointment_date"),
+        ("exclusion", "exclude", "retain"),
+        ("exclusion", "retain", "exclude"),
+        ("acting_duties", "not_allowed", "allowed"),
+    }
 
 
 def test_an_edition_compared_with_itself_has_no_change(library: Library) -> None:
@@ -315,13 +339,23 @@ def test_cli_text_json_and_html(tmp_path: Path, capsys: pytest.CaptureFixture) -
     text = capsys.readouterr().out
     assert "the period after spell.enrolled_on changed from 3 months to 6 months" in text
     assert "{+алты+}" in text and "witness" in text
+    assert "exact diff: 4 distinct change(s) (lists ≤ 3" in text and "no other change (proved)" in text
     assert main(["diff", *common, "--format", "json", "-o", str(tmp_path / "d.json")]) == 0
     data = json.loads((tmp_path / "d.json").read_text(encoding="utf-8"))
     assert data["to"]["draft"] is True and data["counts"]["rules_changed"] >= 2
+    exact = {d["decision"]: d["exact"] for d in data["decisions"]}
+    assert {name: e["status"] for name, e in exact.items()} == {
+        "acting_duties": "changed",
+        "appointment": "changed",
+        "exclusion": "changed",
+        "enrollment": "equivalent",  # reads 14.part1 for its role only (`applies when`)
+    }
+    assert exact["appointment"]["k"] == 3 and not exact["appointment"]["disagreements"]
     assert main(["diff", *common, "--format", "html", "-o", str(tmp_path / "d.html")]) == 0
     page = (tmp_path / "d.html").read_text(encoding="utf-8")
     assert page.startswith("<!DOCTYPE html>") and "<style>" in page and "NOT LAW" in page
     assert "<ins>алты</ins>" in page and "<del>үш</del>" in page
+    assert "<strong>Exact diff:</strong> 4 distinct change(s)" in page
     for external in ("http://", "https://", "<script", "<link", "src="):
         assert external not in page
 

@@ -14,8 +14,9 @@ import shutil
 from pathlib import Path
 
 from engine import load_library
-from engine.diff import diff_editions, find_witnesses, select_edition
+from engine.diff import diff_editions, select_edition
 from engine.impact import Comparer, Setup, Side, run_impact
+from engine.symbolic.exact import exact_diff
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")
@@ -53,7 +54,7 @@ def test_the_new_ground_of_the_complete_draft(tmp_path: Path) -> None:
         "new fact employee.retraining_failed_on (date, optional)",
     ]
     comparer = Comparer(Side(root, library, act, old), Side(root, library, act, new))
-    find_witnesses(d, comparer)
+    exact_diff(d, comparer)
     transitions = {(w.old_outcome, w.new_outcome): w.responsible for w in d.decision("exclusion").witnesses}
     assert transitions[("retain", "exclude")] == ["rules.18.9"]
 

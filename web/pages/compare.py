@@ -1,12 +1,13 @@
-"""Compare two editions, dates or a draft: the text word by word, the rules in words, witness
-cases whose outcome differs, and the impact on the act's shipped example cases.
+"""Compare two editions, dates or a draft: the text word by word, the rules in words, the exact
+diff of each changed decision (every change of its outcome or values, with a witness case, or a
+proof of none), and the impact on the act's shipped example cases.
 
     /compare?act=<act>&from=<edition>&to=<edition>     (from_date / to_date: the edition in force)
 
 Editions are named as `engine.diff.select_edition` reads them (an edition id, an amending act
-id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.diff` (`diff_editions`,
-`find_witnesses`) and `engine.impact` (`run_impact`), exactly what `ereje diff` / `ereje impact`
-/ `ereje review` print. A comparison is cached per policy version and pair of editions.
+id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.diff` (`diff_editions`),
+`engine.symbolic.exact` (`exact_diff`) and `engine.impact` (`run_impact`), exactly what
+`ereje diff` / `ereje impact` / `ereje review` print. A comparison is cached per policy version and pair of editions.
 """
 
 from __future__ import annotations
@@ -52,7 +53,9 @@ def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
     diff, impact = _tools()  # type: ignore[misc]
     d = diff.diff_editions(act, old, act, new, model.edition_select(old), model.edition_select(new))
     comparer = impact.Comparer(impact.Side(root, lib, act, old), impact.Side(root, lib, act, new))
-    diff.find_witnesses(d, comparer)
+    from engine.symbolic.exact import exact_diff
+
+    exact_diff(d, comparer)
     examples = example_cases(act)
     report = None
     note = None
