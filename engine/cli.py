@@ -13,7 +13,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import jsonio
+from . import casecodec, jsonio
 from .errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
 from .library import Library, check_library, load_library
 
@@ -57,33 +57,38 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 0
 
 
-def _read_case(source: str) -> object:
+def read_case(source: str) -> object:
+    """The case named on the command line (a file, or - for standard input), read by the case
+    codec: the same numbers, limits and errors as the service."""
     if source == "-":
-        text = sys.stdin.buffer.read(jsonio.MAX_CASE_BYTES + 1)
+        text = sys.stdin.buffer.read(casecodec.MAX_CASE_BYTES + 1)
     else:
         path = Path(source)
         if not path.is_file():
             raise UsageError(f"case file not found: {source}")
-        if path.stat().st_size > jsonio.MAX_CASE_BYTES:
-            raise CaseError([], title=f"the case file is over {jsonio.MAX_CASE_BYTES:,} bytes")
+        if path.stat().st_size > casecodec.MAX_CASE_BYTES:
+            raise CaseError([], title=f"the case file is over {casecodec.MAX_CASE_BYTES:,} bytes")
         text = path.read_bytes()
-    return jsonio.parse_case(text)
+    return casecodec.decode_case(text)
 
 
-def cmd_decide(args: argparse.Namespace) -> int:
-    case = _read_case(args.case)
-    library = _library(args.policies)
-    as_of = args.as_of or dt.date.today()
+def decide_case(library: Library, args: argparse.Namespace, case: object) -> dict[str, object]:
+    """The decision `ereje decide` prints, for a case already read."""
     decision = library.decide(
         args.question,
         case,
-        as_of=as_of,
+        as_of=args.as_of or dt.date.today(),
         act_id=args.act,
         lang=args.lang,
         explain=args.explain,
         edition_id=args.edition,
     )
-    print(jsonio.dumps(decision.to_dict()))
+    return decision.to_dict()
+
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    case = read_case(args.case)
+    print(jsonio.dumps(decide_case(_library(args.policies), args, case)))
     return 0
 
 

@@ -194,11 +194,21 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
         problems = []
         for s in blocking:
             for pointer, message in missing_facts(case, s):
-                problems.append(CaseProblem(pointer, f"{message}; clause {s.clause} needs it to decide"))
+                problems.append(
+                    CaseProblem(
+                        pointer,
+                        f"{message}; clause {s.clause} needs it to decide",
+                        kind="missing",
+                        clause=s.clause,
+                    )
+                )
         raise CaseError(
             problems
             or [
-                CaseProblem("", f"clause {s.clause} cannot be decided from the facts given") for s in blocking
+                CaseProblem(
+                    "", f"clause {s.clause} cannot be decided from the facts given", kind="missing", clause=s.clause
+                )
+                for s in blocking
             ],
             title="The case lacks facts needed to decide",
         )
