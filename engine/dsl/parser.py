@@ -18,7 +18,8 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import ast
 
-GRAMMAR_FILE = FsPath(__file__).resolve().parents[2] / "grammar" / "ereje.lark"
+# `engine/grammar` links to the top-level `grammar/`; a wheel carries the file itself there.
+GRAMMAR_FILE = FsPath(__file__).resolve().parents[1] / "grammar" / "ereje.lark"
 
 
 @dataclass(frozen=True)
