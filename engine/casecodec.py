@@ -20,6 +20,7 @@ proves on generated documents that the two agree wherever the fast path answers.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 import re
@@ -101,6 +102,19 @@ def _integer(text: str) -> int:
 
 def _constant(name: str) -> Any:
     raise ValueError(f"{name} is not valid JSON: it is not a JSON number")
+
+
+# -- dates ----------------------------------------------------------------------------------
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
+def parse_date(text: str) -> dt.date:
+    """A date as cases, decision dates and `as_of` are written: `YYYY-MM-DD`, a day that exists
+    (raises ValueError). Not the other forms `date.fromisoformat` takes (`20250517`,
+    `2025-W01-1`): one spelling on every path."""
+    if not isinstance(text, str) or not _DATE.fullmatch(text):
+        raise ValueError(f"{text!r} is not a date written YYYY-MM-DD")
+    return dt.date.fromisoformat(text)
 
 
 # -- decoding -------------------------------------------------------------------------------

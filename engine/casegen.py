@@ -584,7 +584,8 @@ def corpus_for(
     end: dt.date | None = None,
 ) -> Corpus:
     """A generator of cases for `decisions` (default: every decision the edition can decide)."""
-    from .diff import decision_specs, missing_clauses
+    from .diff import missing_clauses
+    from .edition import decision_specs
 
     specs = decision_specs(act, edition)
     if decisions:

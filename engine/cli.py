@@ -28,9 +28,7 @@ class UsageError(Exception):
 
 def iso_date(text: str) -> dt.date:
     try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
+        return casecodec.parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-06-01"

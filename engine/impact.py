@@ -36,8 +36,8 @@ from typing import Any
 
 from . import casecodec
 from .casecheck import CaseValidator
-from .diff import changed_clause_ids, decision_specs, missing_clauses, schema_facts
-from .edition import Edition
+from .diff import changed_clause_ids, missing_clauses, schema_facts
+from .edition import Edition, decision_specs
 from .errors import CaseError, EditionError, ErejeError
 from .library import Library, load_library
 from .policy import Act

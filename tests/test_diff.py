@@ -22,10 +22,10 @@ from engine.diff import (
     expr_changes,
     find_witnesses,
     select_edition,
-    unparse,
 )
 from engine.dsl import ast
 from engine.dsl.parser import parse_rule
+from engine.dsl.printer import unparse
 from engine.edition_cli import register
 from engine.impact import Comparer, Side
 from engine.worddiff import render_inline, word_diff

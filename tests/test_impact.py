@@ -31,7 +31,8 @@ from engine.casecheck import CaseValidator
 from engine.casecodec import encode_json
 from engine.casegen import corpus_for, from_pattern
 from engine.cli import main as engine_main
-from engine.diff import decision_specs, reached_definitions, select_edition
+from engine.diff import reached_definitions, select_edition
+from engine.edition import decision_specs
 from engine.edition_cli import register
 from engine.impact import Comparer, ImpactReport, Setup, Side, run_impact, terminal_progress
 from engine.stability import WindowError, parse_window, stability

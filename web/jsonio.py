@@ -1,27 +1,21 @@
-"""Reading and writing JSON at the service's edge, with the limits a public endpoint needs.
+"""Writing JSON at the service's edge: answers, problem documents, log columns.
 
-Flask's `get_json()` is not used: it accepts `NaN`, has no depth limit (a deeply nested body
-ends in a `RecursionError`, i.e. a 500) and its errors are HTML. Here a wrong content type is a
-415 problem, malformed JSON a 400 problem naming the position, and nesting deeper than the
-configured limit a 400 problem — before the engine sees anything.
+Decimals of a decoded case are written as JSON numbers (the case codec's notation), so what is
+stored and sent back reads as the same case. Reading request bodies is `web.bodies`.
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-from collections.abc import Iterator
 from dataclasses import asdict, is_dataclass
 from decimal import Decimal
 from enum import Enum
 from pathlib import PurePath
 from typing import Any
 
-from flask import Request, Response
+from flask import Response
 
 from engine import casecodec
-
-JSON_MIMETYPES = ("application/json",)
-JSONL_MIMETYPES = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
 
 
 def _default(obj: Any) -> Any:
@@ -89,65 +83,3 @@ def json_response(
 # The case digest's canonical form is the codec's (one definition for every path).
 canonical_json = casecodec.canonical_json
 canonical_bytes = casecodec.canonical_bytes
-
-
-def parse(text: str | bytes, max_depth: int | None) -> Any:
-    """Parse one JSON document by the case codec; raise `Problem` on failure.
-
-    Strict means: UTF-8, no NaN/Infinity, no lone surrogate escapes (`"\\ud800"` is valid
-    JSON syntax but not text; it could be neither stored nor sent back as UTF-8), numbers read
-    exactly (`engine.casecodec`), and at most `max_depth` levels of nesting (None: the caller
-    checks depth itself).
-    """
-    try:
-        return casecodec.decode(text, max_depth)
-    except casecodec.CaseDecodeError as exc:
-        raise _problem(exc) from None
-
-
-def _problem(exc: casecodec.CaseDecodeError) -> Any:
-    from web.problems import Problem
-
-    if exc.kind == casecodec.TOO_DEEP:
-        if exc.max_depth is not None:
-            return Problem("json-too-deep", exc.detail, max_depth=exc.max_depth)
-        return Problem("json-too-deep", exc.detail)
-    return Problem("malformed-json", exc.detail)
-
-
-def check_depth(value: Any, max_depth: int) -> None:
-    """Refuse documents nested deeper than `max_depth` (iteratively: no recursion to exhaust)."""
-    try:
-        casecodec.check_depth(value, max_depth)
-    except casecodec.CaseDecodeError as exc:
-        raise _problem(exc) from None
-
-
-def require_mimetype(request: Request, allowed: tuple[str, ...]) -> str:
-    """The request's mimetype if it is one of `allowed` (or a `+json` suffix type), else 415."""
-    from web.problems import Problem
-
-    mimetype = request.mimetype
-    if mimetype in allowed or ("application/json" in allowed and mimetype.endswith("+json")):
-        return mimetype
-    shown = mimetype or "none"
-    raise Problem(
-        "unsupported-media-type",
-        f"content type {shown!r} is not accepted here; send one of: {', '.join(allowed)}",
-        accepted=list(allowed),
-    )
-
-
-def read_json(request: Request, max_depth: int) -> Any:
-    """The request body as one JSON document."""
-    require_mimetype(request, JSON_MIMETYPES)
-    return parse(request.get_data(cache=False), max_depth)
-
-
-def iter_json_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(index, raw line) for each non-blank line of a JSON-lines body."""
-    index = 0
-    for line in data.split(b"\n"):
-        if line.strip():
-            yield index, line
-            index += 1

@@ -891,12 +891,8 @@ def _definition_reference(node: ast.Node, defs: dict[str, Any]) -> str | None:
 
 
 def _blamed(error: CaseError) -> set[str]:
-    out = set()
-    for p in error.problems:
-        text = p.message
-        if "clause " in text:
-            out.add(text.split("clause ", 1)[1].split(" ", 1)[0])
-    return out
+    """The clauses a refusal names (as data: `CaseProblem.clause`)."""
+    return {p.clause for p in error.problems if p.clause}
 
 
 _POSITIONS: dict[str, dict[str, int]] = {}

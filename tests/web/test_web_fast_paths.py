@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from web.jsonio import canonical_json, parse
+from web.bodies import parse
+from web.jsonio import canonical_json
 from web.problems import Problem
 from web.store import case_digest
 
@@ -48,12 +49,12 @@ def test_case_digest_is_the_reference_digest(value: object) -> None:
 def _reference_parse(data: bytes, max_depth: int | None) -> object:
     """The exact reader alone: the fast path not consulted."""
     from engine import casecodec
-    from web import jsonio
+    from web.bodies import problem_of
 
     try:
         return casecodec.reference_decode(data, max_depth)
     except casecodec.CaseDecodeError as exc:
-        raise jsonio._problem(exc) from None
+        raise problem_of(exc) from None
 
 
 def _outcome(data: bytes, max_depth: int | None, parser) -> tuple[str, object]:

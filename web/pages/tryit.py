@@ -20,6 +20,7 @@ from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
 from engine.casecodec import case_text
+from engine.edition import decision_specs
 from web.pages import model, schemaform
 from web.pages.common import get_act, snapshot, today
 from web.pages.i18n import current_lang, parse_user_date, translate
@@ -45,7 +46,7 @@ def index() -> str:
 
 
 def _spec(lib: Any, act: Any, question: str, edition: Any | None) -> Any:
-    specs = (edition.decisions if edition is not None and edition.decisions else None) or act.decisions
+    specs = decision_specs(act, edition) if edition is not None else act.decisions
     spec = specs.get(question)
     if spec is None:
         abort(404)
@@ -113,7 +114,7 @@ def decision(act_id: str, question: str) -> str:
     lib = snap.library
     act = get_act(lib, act_id)
     if question not in act.decisions and not any(
-        question in (e.decisions or {}) for e in model.draft_editions(lib, act_id)
+        question in decision_specs(act, e) for e in model.draft_editions(lib, act_id)
     ):
         abort(404)
     values = request.values
