@@ -9,20 +9,8 @@ from __future__ import annotations
 
 from . import ast
 
-COMPARISON_WORDS = {
-    "=": "=",
-    "!=": "!=",
-    "<": "<",
-    "<=": "<=",
-    ">": ">",
-    ">=": ">=",
-    "in": "in",
-    "not_in": "not in",
-    "before": "before",
-    "after": "after",
-    "on_or_before": "on or before",
-    "on_or_after": "on or after",
-}
+# How each comparison and membership operator is written: its name with spaces for underscores.
+COMPARISON_WORDS = {op: op.replace("_", " ") for op in (*ast.COMPARISONS, "in", "not_in")}
 _ARITH = {"add": "+", "sub": "-", "mul": "*"}
 _UNIT = {"years": "year", "months": "month", "weeks": "week"}
 
