@@ -214,3 +214,23 @@ def test_the_issue_cases(
     assert by_cli[0] == by_http[0] == expected
     if expected == "decided":
         assert {k: by_http[1][k] for k in by_cli[1]} == by_cli[1]
+
+
+def test_a_float_valued_integer_does_not_fail_its_batch(module_app: Any, examples: list[dict[str, Any]]) -> None:
+    example = next(e for e in examples if e["question"] == "schedule")
+    lines = []
+    for spelling in ("2025.0", "2025", "2025.5", "2.025e3"):
+        case = json.loads(casecodec.case_text(example["case"]))
+        _set(case, ("quarter", "calendar_year"), "@@")
+        lines.append(casecodec.case_text(case, None).replace('"@@"', spelling))
+    resp = module_app.test_client().post(
+        f"/v1/decisions/schedule/batch?as_of={example['as_of'].isoformat()}&act={ACT}",
+        data="\n".join(lines).encode(),
+        content_type="application/x-ndjson",
+        headers=AUTH,
+    )
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    results = resp.get_json()["results"]
+    assert [r["status"] for r in results] == [201, 201, 422, 201]
+    digests = {r["decision"]["case_sha256"] for r in results if r["status"] == 201}
+    assert len(digests) == 1  # 2025.0, 2025 and 2.025e3 are one case
