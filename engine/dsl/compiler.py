@@ -11,6 +11,7 @@ guarantees a value, the emitted code has no missing-value checks at all.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -125,7 +126,7 @@ class FunctionCompiler:
         if self._levels:
             self._levels[-1][1].add(name)
 
-    def recorded(self, compile_it: Any) -> tuple[Typed, frozenset[str]]:
+    def recorded(self, compile_it: Callable[[], Typed]) -> tuple[Typed, frozenset[str]]:
         """`compile_it()` and the locals its code reads (which the current level reads too)."""
         self._levels.append((set(), set()))
         try:
