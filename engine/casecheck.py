@@ -6,18 +6,17 @@ report (every problem, each with a JSON pointer) is produced only for an invalid
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from typing import Any
 
 import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
+from .casecodec import MAX_CASE_DEPTH as MAX_DEPTH
+from .casecodec import depth_of, parse_date
 from .errors import CaseError, CaseProblem
 
-MAX_DEPTH = 32
 MAX_PROBLEMS = 50
-_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 FORMATS = FormatChecker(formats=())
 
@@ -27,9 +26,7 @@ def _is_date(value: object) -> bool:
     """Only YYYY-MM-DD that exists: 2025-02-30 and 2025-W01-1 are refused."""
     if not isinstance(value, str):
         return True
-    if not _DATE.match(value):
-        raise ValueError(f"{value!r} is not a date written YYYY-MM-DD")
-    dt.date.fromisoformat(value)
+    parse_date(value)  # the codec's one date parser
     return True
 
 
@@ -37,24 +34,9 @@ def _pointer(parts: Any) -> str:
     return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in parts)
 
 
-def depth_of(value: Any, limit: int = MAX_DEPTH) -> int:
-    """Nesting depth of JSON data, stopping early past `limit` (no recursion)."""
-    stack = [(value, 1)]
-    deepest = 0
-    while stack:
-        item, depth = stack.pop()
-        deepest = max(deepest, depth)
-        if deepest > limit:
-            return deepest
-        if isinstance(item, dict):
-            stack.extend((v, depth + 1) for v in item.values())
-        elif isinstance(item, list):
-            stack.extend((v, depth + 1) for v in item)
-    return deepest
-
-
 # The keywords case schemas may use: the ones both validators implement identically, so the
-# fast check and the detailed report never disagree about whether a case is valid.
+# fast check and the detailed report never disagree about whether a case is valid. Not
+# `multipleOf`: neither validator computes it on the exact decimals a case's numbers are.
 CASE_SCHEMA_KEYWORDS = frozenset(
     {
         "$schema",
@@ -80,7 +62,6 @@ CASE_SCHEMA_KEYWORDS = frozenset(
         "maximum",
         "exclusiveMinimum",
         "exclusiveMaximum",
-        "multipleOf",
         "minLength",
         "maxLength",
         "pattern",
@@ -148,14 +129,34 @@ class CaseValidator:
             raise CaseError([CaseProblem("", f"the case nests deeper than {MAX_DEPTH} levels")]) from None
         if depth_of(case) > MAX_DEPTH:
             raise CaseError([CaseProblem("", f"the case nests deeper than {MAX_DEPTH} levels")])
-        problems = []
+        problems: list[CaseProblem] = []
+        required_seen: set[str] = set()
         for error in sorted(self._validator.iter_errors(case), key=lambda e: list(e.absolute_path)):
-            problems.append(CaseProblem(_pointer(error.absolute_path), _message(error)))
+            problems.extend(_problems(error, required_seen))
             if len(problems) >= MAX_PROBLEMS:
+                del problems[MAX_PROBLEMS:]
                 break
         if not problems:  # the two validators disagree: trust the stricter answer, say why
             problems.append(CaseProblem("", "the case does not satisfy the case schema"))
         raise CaseError(problems)
+
+
+def _problems(error: Any, required_seen: set[str]) -> list[CaseProblem]:
+    """The problems of one schema error, as data. jsonschema reports each missing property as
+    an error naming it only in its English message; here the first error of a `required`
+    list at a pointer gives one problem per property it lacks, with its name in `field`."""
+    pointer = _pointer(error.absolute_path)
+    if error.validator == "required" and isinstance(error.instance, dict):
+        key = f"{pointer} {error.validator_value!r}"
+        if key in required_seen:
+            return []
+        required_seen.add(key)
+        return [
+            CaseProblem(pointer, f"{name!r} is a required property", kind="required", field=name)
+            for name in error.validator_value
+            if name not in error.instance
+        ]
+    return [CaseProblem(pointer, _message(error), kind=str(error.validator))]
 
 
 _DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")

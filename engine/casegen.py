@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import json
 import random
 import re
 from collections.abc import Iterator
@@ -30,6 +29,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import casecodec
 from .casecheck import CaseValidator
 from .dsl import ast
 from .edition import Edition
@@ -86,7 +86,7 @@ def example_cases(act: Act) -> list[dict[str, Any]]:
             continue
         path = index.parent / str(entry["file"])
         try:
-            case = json.loads(path.read_text(encoding="utf-8"))
+            case = casecodec.decode_case(path.read_bytes())
             as_of = dt.date.fromisoformat(str(entry["as_of"]))
         except (OSError, ValueError):
             continue
@@ -627,7 +627,8 @@ def corpus_for(
     end: dt.date | None = None,
 ) -> Corpus:
     """A generator of cases for `decisions` (default: every decision the edition can decide)."""
-    from .diff import decision_specs, missing_clauses
+    from .diff import missing_clauses
+    from .edition import decision_specs
 
     specs = decision_specs(act, edition)
     if decisions:
@@ -656,6 +657,6 @@ def corpus_for(
 def write_corpus(corpus: Corpus, n: int, out: Any) -> int:
     count = 0
     for line in corpus.lines(n):
-        out.write(json.dumps(line, ensure_ascii=False, separators=(",", ":")) + "\n")
+        out.write(casecodec.encode_json(line) + "\n")
         count += 1
     return count

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from . import jsonio
+from . import casecodec, jsonio
 from .cliopts import (
     EXIT_FAILED,
     EXIT_OK,
@@ -41,9 +41,7 @@ __all__ = ["DEFAULT_POLICIES", "UsageError", "build_parser", "iso_date", "main"]
 
 def iso_date(text: str) -> dt.date:
     try:
-        if len(text) != 10:
-            raise ValueError
-        return dt.date.fromisoformat(text)
+        return casecodec.parse_date(text)
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-06-01"
@@ -90,27 +88,27 @@ def _issue_dict(issue: object) -> dict[str, object]:
     return out
 
 
-def _read_case(source: str) -> object:
+def read_case(source: str) -> object:
+    """The case named on the command line (a file, or - for standard input), read by the case
+    codec: the same numbers, limits and errors as the service."""
     if source == "-":
-        text = sys.stdin.buffer.read(jsonio.MAX_CASE_BYTES + 1)
+        text = sys.stdin.buffer.read(casecodec.MAX_CASE_BYTES + 1)
     else:
         path = Path(source)
         if not path.is_file():
             raise UsageError(f"case file not found: {source}")
-        if path.stat().st_size > jsonio.MAX_CASE_BYTES:
-            raise CaseError([], title=f"the case file is over {jsonio.MAX_CASE_BYTES:,} bytes")
+        if path.stat().st_size > casecodec.MAX_CASE_BYTES:
+            raise CaseError([], title=f"the case file is over {casecodec.MAX_CASE_BYTES:,} bytes")
         text = path.read_bytes()
-    return jsonio.parse_case(text)
+    return casecodec.decode_case(text)
 
 
-def cmd_decide(args: argparse.Namespace) -> int:
-    case = _read_case(args.case)
-    library = _library(args.policies)
-    as_of = args.as_of or dt.date.today()
+def decide_case(library: Library, args: argparse.Namespace, case: object) -> dict[str, object]:
+    """The decision `ereje decide` prints, for a case already read."""
     decision = library.decide(
         args.question,
         case,
-        as_of=as_of,
+        as_of=args.as_of or dt.date.today(),
         act_id=args.act,
         lang=args.lang,
         explain=args.explain,
@@ -119,12 +117,14 @@ def cmd_decide(args: argparse.Namespace) -> int:
     languages = library.act(decision.act).languages
     if args.lang is not None and args.lang not in languages:  # never another language in its place
         raise UsageError(f"--lang {args.lang}: {decision.act} has texts in {', '.join(languages)}")
-    if args.format == "text":
-        print(_decision_text(decision.to_dict()))
-    else:
-        print(jsonio.dumps(decision.to_dict()))
-    return EXIT_OK
+    return decision.to_dict()
 
+
+def cmd_decide(args: argparse.Namespace) -> int:
+    case = read_case(args.case)
+    answer = decide_case(_library(args.policies), args, case)
+    print(_decision_text(answer) if args.format == "text" else jsonio.dumps(answer))
+    return EXIT_OK
 
 def _decision_text(d: dict[str, object]) -> str:
     """A decision for a person at a terminal: outcome, the clauses cited as the law cites them."""

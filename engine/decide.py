@@ -127,57 +127,35 @@ class Resolution:
 
 
 class QuickResolver:
-    """Outcome and cited clause ids without building a `Resolution`: the hot path.
+    """Outcome and cited clause ids without building an explanation: the hot path.
 
-    Everything that does not depend on the case (each statement's outcome rank, the clauses
-    cited for the default outcome) is computed once per compiled decision. Cases that involve
-    an override or an undetermined statement fall back to the full `resolve`.
+    The answer depends only on which statements fired and which exceptions applied (when no
+    override acted and every statement was determined), so it is `resolve`'s answer for that
+    combination, remembered: precedence is decided in one place, `resolve`.
     """
 
     def __init__(self, spec: DecisionSpec, compiled: CompiledDecision, order: dict[str, int]) -> None:
         self.spec = spec
         self.compiled = compiled
         self.order = order
-        rank = {o: k for k, o in enumerate(spec.outcome_ids)}
-        self.default = spec.default
-        self.default_rank = rank[spec.default]
-        self.ranks = [rank[s.outcome] if s.outcome is not None else None for s in compiled.statements]
-        self.outcomes = [s.outcome for s in compiled.statements]
-        self.clauses = [s.clause for s in compiled.statements]
-        self.applies = frozenset(s.index for s in compiled.statements if s.kind == "applies")
-        checked = []
-        for s in compiled.statements:
-            if s.kind in ("require", "ground") and s.clause not in checked:
-                checked.append(s.clause)
-        self.default_citations = tuple(sorted(checked, key=order.__getitem__))
         self.memo: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
+
+    def _answer(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
+        resolution = resolve(self.spec, self.compiled, raw)
+        cited = {s.clause for s in (*resolution.decisive, *resolution.excepted, *resolution.overrides)}
+        return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
 
     def __call__(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
         fired, undetermined, excepted, overrides, _ = raw
-        if overrides or undetermined or (self.applies and not self.applies.isdisjoint(fired)):
-            resolution = resolve(self.spec, self.compiled, raw)
-            cited = {s.clause for s in (*resolution.decisive, *resolution.excepted, *resolution.overrides)}
-            return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
-        if not fired:
-            return self.default, self.default_citations
+        if overrides or undetermined:
+            return self._answer(raw)
         key = (*fired, -1, *excepted)  # the answer depends on nothing else: remember it
         known = self.memo.get(key)
-        if known is not None:
-            return known
-        ranks = self.ranks
-        best = min(ranks[i] for i in fired)
-        clauses = self.clauses
-        cited = {clauses[i] for i in fired if ranks[i] == best}
-        for i in excepted:
-            if ranks[i] < best:
-                cited.add(clauses[i])
-        answer = (
-            self.outcomes[next(i for i in fired if ranks[i] == best)],
-            tuple(sorted(cited, key=self.order.__getitem__)),
-        )
-        if len(self.memo) < 4096:
-            self.memo[key] = answer
-        return answer
+        if known is None:
+            known = self._answer(raw)
+            if len(self.memo) < 4096:
+                self.memo[key] = known
+        return known
 
 
 def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: Any = None) -> Resolution:
@@ -205,11 +183,21 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
         problems = []
         for s in blocking:
             for pointer, message in missing_facts(case, s):
-                problems.append(CaseProblem(pointer, f"{message}; clause {s.clause} needs it to decide"))
+                problems.append(
+                    CaseProblem(
+                        pointer,
+                        f"{message}; clause {s.clause} needs it to decide",
+                        kind="missing",
+                        clause=s.clause,
+                    )
+                )
         raise CaseError(
             problems
             or [
-                CaseProblem("", f"clause {s.clause} cannot be decided from the facts given") for s in blocking
+                CaseProblem(
+                    "", f"clause {s.clause} cannot be decided from the facts given", kind="missing", clause=s.clause
+                )
+                for s in blocking
             ],
             title="The case lacks facts needed to decide",
         )

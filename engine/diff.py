@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .dsl import ast
-from .edition import Edition
+from .dsl.printer import COMPARISON_WORDS, duration_text, unparse
+from .edition import Edition, decision_specs
 from .errors import EditionError, ErejeError
 from .library import Library
 from .policy import Act, ClauseVersion, DecisionSpec
@@ -105,120 +106,12 @@ def describe_edition(edition: Edition) -> dict[str, Any]:
     return out
 
 
-def decision_specs(act: Act, edition: Edition) -> dict[str, DecisionSpec]:
-    return edition.decisions or act.decisions
-
-
 def missing_clauses(act: Act, edition: Edition, question: str) -> list[str]:
     """The clauses `question` needs that the edition does not encode (as the compiler decides)."""
     spec = decision_specs(act, edition).get(question)
     if spec is None:
         return []
     return [c for c in spec.clauses if c not in edition.versions or not edition.versions[c].text_known]
-
-
-# ---- rendering rules back to canonical source --------------------------------------------------
-
-_CMP = {
-    "=": "=",
-    "!=": "!=",
-    "<": "<",
-    "<=": "<=",
-    ">": ">",
-    ">=": ">=",
-    "in": "in",
-    "not_in": "not in",
-    "before": "before",
-    "after": "after",
-    "on_or_before": "on or before",
-    "on_or_after": "on or after",
-}
-_ARITH = {"add": "+", "sub": "-", "mul": "*"}
-_UNIT = {"years": "year", "months": "month", "weeks": "week"}
-
-
-def duration_text(node: ast.Duration) -> str:
-    n = node.amount
-    if node.unit == "days":
-        return f"{n} calendar day" + ("s" if n != 1 else "")
-    if node.unit == "working_days":
-        return f"{n} working day" + ("s" if n != 1 else "")
-    unit = _UNIT.get(node.unit, node.unit)
-    return f"{n} {unit}" + ("s" if n != 1 else "")
-
-
-def _literal_text(node: ast.Literal) -> str:
-    if node.kind == "bool":
-        return "true" if node.value else "false"
-    if node.kind == "string":
-        return '"' + str(node.value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
-    if node.kind == "date":
-        return node.value.isoformat()
-    return str(node.value)
-
-
-def _u(node: ast.Node) -> tuple[str, int]:
-    """Canonical source of an expression and its binding level (0 loosest … 8 atom)."""
-    match node:
-        case ast.Literal():
-            return _literal_text(node), 8
-        case ast.Duration():
-            return duration_text(node), 8
-        case ast.Path():
-            return node.dotted, 8
-        case ast.Call(name=name, args=args):
-            return f"{name}({', '.join(unparse(a) for a in args)})", 8
-        case ast.SetLiteral(items=items):
-            return "{" + ", ".join(unparse(i) for i in items) + "}", 8
-        case ast.Unary(op="not", operand=o):
-            return "not " + _wrap(o, 3), 3
-        case ast.Unary(operand=o):
-            return "-" + _wrap(o, 7), 7
-        case ast.Binary(op="or", left=a, right=b):
-            return f"{_wrap(a, 1)} or {_wrap(b, 2)}", 1
-        case ast.Binary(op="and", left=a, right=b):
-            return f"{_wrap(a, 2)} and {_wrap(b, 3)}", 2
-        case ast.Binary(op=op, left=a, right=b) if op in _CMP:
-            return f"{_wrap(a, 5)} {_CMP[op]} {_wrap(b, 5)}", 4
-        case ast.Binary(op="mul", left=a, right=b):
-            return f"{_wrap(a, 6)} * {_wrap(b, 7)}", 6
-        case ast.Binary(op=op, left=a, right=b):
-            return f"{_wrap(a, 5)} {_ARITH.get(op, op)} {_wrap(b, 6)}", 5
-        case ast.Between(value=v, low=lo, high=hi):
-            return f"{_wrap(v, 5)} between {_wrap(lo, 5)} and {_wrap(hi, 5)}", 4
-        case ast.Within(value=v, duration=d, anchor=a, direction=direction):
-            return f"{_wrap(v, 5)} within {_wrap(d, 5)} {direction} {_wrap(a, 5)}", 4
-        case ast.Presence(operand=o, present=present):
-            return f"{_wrap(o, 5)} is {'present' if present else 'missing'}", 4
-        case ast.Quantifier(kind=kind, var=var, source=src, body=body):
-            return f"{kind} {var} in {_wrap(src, 5)} where {unparse(body)}", 0
-        case ast.Conditional(condition=c, then=a, otherwise=b):
-            return f"if {unparse(c)} then {unparse(a)} else {unparse(b)}", 0
-    return type(node).__name__, 8
-
-
-def _wrap(node: ast.Node, need: int) -> str:
-    text, level = _u(node)
-    return f"({text})" if level < need else text
-
-
-def unparse(node: ast.Node) -> str:
-    """An expression or statement as canonical one-line source (comments and layout dropped)."""
-    match node:
-        case ast.Require(condition=c, exception=e, outcome=o):
-            return f"require {unparse(c)}" + (f" unless {unparse(e)}" if e is not None else "") + f" else {o}"
-        case ast.Ground(condition=c, exception=e, outcome=o):
-            return f"when {unparse(c)}" + (f" unless {unparse(e)}" if e is not None else "") + f" then {o}"
-        case ast.Compute(name=name, expr=e, outcomes=only):
-            return f"compute {name} = {unparse(e)}" + (f" only on {', '.join(only)}" if only else "")
-        case ast.Override(clause=clause, condition=c):
-            return f'override "{clause}" when {unparse(c)}'
-        case ast.Applies(condition=c):
-            return f"applies when {unparse(c)}"
-        case ast.Definition(name=name, params=params, body=body):
-            head = f"{name}({', '.join(params)})" if params else name
-            return f"define {head} = {unparse(body)}"
-    return _u(node)[0]
 
 
 def short(text: str, width: int = 140) -> str:
@@ -371,13 +264,13 @@ def expr_changes(old: ast.Node, new: ast.Node, where: str, anchor: str | None = 
         isinstance(old, ast.Binary)
         and isinstance(new, ast.Binary)
         and old.op != new.op
-        and old.op in _CMP
-        and new.op in _CMP
+        and old.op in COMPARISON_WORDS
+        and new.op in COMPARISON_WORDS
         and unparse(old.left) == unparse(new.left)
         and unparse(old.right) == unparse(new.right)
     ):
         note = _BOUNDARY.get((old.op, new.op))
-        message = f"the comparison '{_CMP[old.op]}' changed to '{_CMP[new.op]}' in {new_s}"
+        message = f"the comparison '{COMPARISON_WORDS[old.op]}' changed to '{COMPARISON_WORDS[new.op]}' in {new_s}"
         return [RuleChange(where, "operator", message + (f" ({note})" if note else ""), old_s, new_s)]
     if (
         isinstance(new, ast.Binary)

@@ -9,14 +9,16 @@ re-checked against exactly the policy that produced it.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 import hashlib
 import itertools
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from .policy import Act, Amendment, ClauseVersion, EntryIntoForce
+from .policy import Act, Amendment, Clause, ClauseVersion, DecisionSpec, EntryIntoForce
 
 ENGINE_SEMANTICS = "ereje-semantics-1"
 
@@ -31,7 +33,7 @@ class Edition:
     entry: EntryIntoForce
     versions: dict[str, ClauseVersion]  # clause id -> version in force
     draft: bool = False  # a draft amendment applied to the current edition: not law
-    decisions: dict[str, Any] | None = None  # decisions a draft redefines, else the act's
+    decisions: dict[str, DecisionSpec] | None = None  # a draft's decisions; see `decision_specs`
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -56,24 +58,33 @@ def editions_of(act: Act) -> list[Edition]:
         starts.setdefault(amendment.entry_into_force().start, []).append(amendment)
     dates = sorted(starts)
     editions: list[Edition] = []
+    dated = {clause.id: dated_versions(act, clause) for clause in act.clauses.values()}
     for k, start in enumerate(dates):
         versions: dict[str, ClauseVersion] = {}
-        for clause in act.clauses.values():
+        for cid, periods in dated.items():
             best: tuple[dt.date, ClauseVersion] | None = None
-            for version in clause.versions:
-                amendment = act.amendments.get(version.amendment)
-                if amendment is None or amendment.status != "in_force":
-                    continue
-                vstart = amendment.entry_into_force().start
+            for vstart, version in periods:
                 if vstart <= start and (best is None or vstart >= best[0]):
                     best = (vstart, version)
             if best is not None:
-                versions[clause.id] = best[1]
+                versions[cid] = best[1]
         latest = max(starts[start], key=lambda a: (a.signed, a.id))
         end = dates[k + 1] - dt.timedelta(days=1) if k + 1 < len(dates) else None
         entry = latest.entry_into_force()
         editions.append(Edition(act.id, f"{act.id}@{latest.id}", start, end, latest, entry, versions))
     return editions
+
+
+def dated_versions(act: Act, clause: Clause) -> list[tuple[dt.date, ClauseVersion]]:
+    """(the day it applies from, version) for each version of the clause made by an act in
+    force, as listed: a version applies from its amending act's entry into force until the
+    next one's. The one definition editions and the history checks share."""
+    out = []
+    for version in clause.versions:
+        amendment = act.amendments.get(version.amendment)
+        if amendment is not None and amendment.status == "in_force":
+            out.append((amendment.entry_into_force().start, version))
+    return out
 
 
 def draft_editions(act: Act, in_force: list[Edition]) -> list[Edition]:
@@ -118,13 +129,7 @@ def history_issues(act: Act) -> list[tuple[str, str, int | None, str, str]]:
     """
     out = []
     for clause in act.clauses.values():
-        dated = []
-        for version in clause.versions:
-            amendment = act.amendments.get(version.amendment)
-            if amendment is None or amendment.status != "in_force":
-                continue
-            dated.append((amendment.entry_into_force().start, version))
-        for (d1, v1), (d2, v2) in itertools.pairwise(dated):
+        for (d1, v1), (d2, v2) in itertools.pairwise(dated_versions(act, clause)):
             if d1 == d2:
                 out.append(
                     (
@@ -168,13 +173,24 @@ def history_issues(act: Act) -> list[tuple[str, str, int | None, str, str]]:
     return out
 
 
-def edition_on(editions: list[Edition], day: dt.date) -> Edition | None:
-    """The edition in force on `day`, or None before the first one."""
-    found = None
-    for edition in editions:
-        if edition.start <= day:
-            found = edition
-    return found
+def decision_specs(act: Act, edition: Edition) -> dict[str, DecisionSpec]:
+    """The decisions under `edition`: a draft's own set (it may redefine some), else the act's.
+    The one place that says so: every tool asks here."""
+    return edition.decisions or act.decisions
+
+
+def in_force_index(starts: Sequence[dt.date], day: dt.date) -> int | None:
+    """Which of the editions starting on `starts` (in force order) is in force on `day`: the
+    last to start on or before it; None before the first. The one definition of "in force on
+    a date" (callers keep the starts of their editions, so the hot path pays one bisection)."""
+    k = bisect.bisect_right(starts, day) - 1
+    return k if k >= 0 else None
+
+
+def edition_on(editions: Sequence[Edition], day: dt.date) -> Edition | None:
+    """The edition in force on `day` among `editions` (in force order), or None before the first."""
+    k = in_force_index([e.start for e in editions], day)
+    return None if k is None else editions[k]
 
 
 def content_hash(
@@ -206,7 +222,7 @@ def content_hash(
                 "edition_date": spec.edition_date,
                 "case_schema": spec.case_schema,
             }
-            for name, spec in sorted((edition.decisions or act.decisions).items())
+            for name, spec in sorted(decision_specs(act, edition).items())
         },
         **extra,
     }

@@ -337,7 +337,8 @@ def cmd_stability(args: argparse.Namespace) -> int:
 
 
 def editions_report(library: Library, act_id: str) -> dict[str, Any]:
-    from .diff import decision_specs, missing_clauses
+    from .diff import missing_clauses
+    from .edition import decision_specs
 
     act = library.act(act_id)
     rows = []

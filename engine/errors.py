@@ -64,10 +64,19 @@ class PolicyError(ErejeError, ValueError):
 
 @dataclass(frozen=True)
 class CaseProblem:
-    """One reason a case was refused, located by a JSON pointer (RFC 6901) into the case."""
+    """One reason a case was refused, located by a JSON pointer (RFC 6901) into the case.
+
+    `kind` names the rule the case broke (a JSON Schema keyword such as `required`, `type`,
+    `enum`, `format`; `missing` for a fact a rule needs; a codec kind such as `malformed-json`)
+    and `field` the property a `required` problem lacks, so a page can say it in its own words
+    and place it at its field without reading the English message.
+    """
 
     pointer: str
     message: str
+    kind: str | None = None
+    field: str | None = None
+    clause: str | None = None  # the clause that needs the fact, for `missing`
 
     def to_dict(self) -> dict[str, str]:
         return {"pointer": self.pointer, "message": self.message}

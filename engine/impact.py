@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import json
 import multiprocessing as mp
 import os
 import random
@@ -34,16 +33,15 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import jsonio
+from . import casecodec
 from .casecheck import CaseValidator
 from .casegen import objects_at
 from .decide import jsonable
-from .diff import changed_clause_ids, decision_specs, missing_clauses, schema_facts
-from .edition import Edition
+from .diff import changed_clause_ids, missing_clauses, schema_facts
+from .edition import Edition, decision_specs
 from .errors import CaseError, EditionError, ErejeError
 from .library import Library, load_library
 from .policy import Act
@@ -52,7 +50,6 @@ CHUNK = 1000
 SAMPLES = 3
 INVALID_KEPT = 200
 REFUSED = "refused"
-_CLAUSE_IN_MESSAGE = re.compile(r"clause ([a-z][a-z0-9]*(?:\.[a-z0-9]+)+)")
 
 
 class ImpactError(ErejeError, ValueError):
@@ -284,7 +281,7 @@ class Comparer:
             )
         except CaseError as exc:
             text = "; ".join(f"{p.pointer or '/'}: {p.message}" for p in exc.problems) or exc.title
-            clauses = sorted(set(_CLAUSE_IN_MESSAGE.findall(text)))
+            clauses = sorted({p.clause for p in exc.problems if p.clause})
             return REFUSED, (f"{exc.title}: {text}", clauses)
         except EditionError as exc:
             return REFUSED, (str(exc), list(exc.missing_clauses))
@@ -484,13 +481,12 @@ def process_lines(comparer: Comparer, start: int, lines: list[str]) -> Partial:
 def _parse(text: str) -> Any:
     """A corpus line as the engine reads a case (exact decimals), without the per-case depth walk:
     a line nested too deeply fails with RecursionError, reported as not valid JSON."""
-    if len(text) > jsonio.MAX_CASE_BYTES:
-        raise ValueError(f"the line is over {jsonio.MAX_CASE_BYTES:,} bytes")
-    return json.loads(text, parse_float=Decimal, parse_constant=_no_constant)
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not valid JSON")
+    if len(text) > casecodec.MAX_CASE_BYTES:
+        raise ValueError(f"the line is over {casecodec.MAX_CASE_BYTES:,} bytes")
+    try:
+        return casecodec.decode(text, casecodec.MAX_BODY_DEPTH)
+    except casecodec.CaseDecodeError as exc:
+        raise ValueError(exc.detail) from None
 
 
 _MISSING = object()

@@ -17,17 +17,20 @@ from pathlib import Path
 from typing import Any
 
 from .casecheck import CaseValidator
+from .casecodec import parse_date
 from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, StatementRef, compile_decision
 from .dsl.compiler import Definitions
+from .dsl.printer import written
 from .edition import (
     Edition,
     content_hash,
+    decision_specs,
     draft_editions,
-    edition_on,
     editions_of,
     history_issues,
+    in_force_index,
     legacy_hashes,
 )
 from .errors import (
@@ -111,13 +114,14 @@ class ActRuntime:
     def __post_init__(self) -> None:
         self.order = {cid: k for k, cid in enumerate(self.act.clauses)}
         self.in_force = [c for c in self.editions if not c.edition.draft]
+        self.in_force_starts = tuple(c.edition.start for c in self.in_force)
         self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
         self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], Any]] = {}
         self.explained: dict[tuple, _Explained] = {}  # see Library._explain
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
-                specs = compiled_edition.edition.decisions or self.act.decisions
+                specs = decision_specs(self.act, compiled_edition.edition)
                 self.quick[(compiled_edition.edition.id, name)] = QuickResolver(
                     specs[name], compiled, self.order
                 )
@@ -151,7 +155,8 @@ class _CalendarRecorder:
 @dataclass
 class _Route:
     validator: CaseValidator
-    editions: list[tuple[dt.date, CompiledDecision | None, QuickResolver | None]]  # latest first
+    starts: tuple[dt.date, ...]  # of the editions in force, in force order
+    editions: list[tuple[CompiledDecision | None, QuickResolver | None]]  # in the same order
 
 
 class Library:
@@ -190,10 +195,8 @@ class Library:
 
     def edition_on(self, act_id: str, day: dt.date) -> CompiledEdition | None:
         runtime = self._runtime(act_id)
-        edition = edition_on([c.edition for c in runtime.editions if not c.edition.draft], day)
-        if edition is None:
-            return None
-        return next(c for c in runtime.editions if c.edition is edition)
+        k = in_force_index(runtime.in_force_starts, day)
+        return None if k is None else runtime.in_force[k]
 
     def compiled_edition(self, act_id: str, edition_id: str) -> CompiledEdition:
         """The compiled edition named by id, `draft:<id>` or amending act id (EditionError if none)."""
@@ -378,9 +381,10 @@ class Library:
             if route is not None:  # the decision date selects the edition: no per-call search
                 if validate:
                     route.validator.check(case)
-                chosen = next((e for e in route.editions if e[0] <= as_of), None)
-                if chosen is not None and chosen[1] is not None and chosen[2] is not None:
-                    _, fn, quick_resolve = chosen
+                k = in_force_index(route.starts, as_of)
+                chosen = route.editions[k] if k is not None else None
+                if chosen is not None and chosen[0] is not None and chosen[1] is not None:
+                    fn, quick_resolve = chosen
                     recorder = _CalendarRecorder(self.calendar()) if fn.uses_calendar else None
                     return quick_resolve(self._run(fn, case, as_of, recorder, None))
         runtime, compiled_edition, _, compiled, _ = self._prepare(
@@ -424,11 +428,11 @@ class Library:
         if spec.edition_date != "decision_date":
             return None
         editions = []
-        for compiled_edition in reversed(runtime.in_force):  # latest first
+        for compiled_edition in runtime.in_force:
             compiled = compiled_edition.decisions.get(question)
             quick = runtime.quick.get((compiled_edition.edition.id, question))
-            editions.append((compiled_edition.edition.start, compiled, quick))
-        route = _Route(runtime.validator(None, question), editions)
+            editions.append((compiled, quick))
+        route = _Route(runtime.validator(None, question), runtime.in_force_starts, editions)
         self._routes[(question, act_id)] = route
         return route
 
@@ -455,7 +459,7 @@ class Library:
             compiled_edition, day = self._edition_for(runtime, spec, case, as_of)
         warnings = self._edition_warnings(runtime, compiled_edition.edition, day) if explainable else []
         edition = compiled_edition.edition
-        spec = (edition.decisions or runtime.act.decisions).get(question, spec)
+        spec = decision_specs(runtime.act, edition).get(question, spec)
         if validate and not (validated and not edition.draft):
             runtime.validator(edition if edition.draft else None, question).check(case)
         compiled = compiled_edition.decisions.get(question)
@@ -551,25 +555,21 @@ class Library:
                         CaseProblem(
                             "/" + spec.edition_date.replace(".", "/"),
                             "selects the edition in force and is missing",
+                            kind="missing",
                         )
                     ],
                     title="The case lacks the date that selects the edition",
                 )
             day, source = _selecting_day(value), spec.edition_date
-        chosen = None
-        for compiled_edition in runtime.in_force:
-            if compiled_edition.edition.start <= day:
-                chosen = compiled_edition
-            else:
-                break
-        if chosen is None:
+        k = in_force_index(runtime.in_force_starts, day)
+        if k is None:
             first = runtime.in_force[0].edition.start.isoformat() if runtime.in_force else "none"
             raise EditionError(
                 f"{source} {day.isoformat()} is before the first encoded edition of {runtime.act.id} "
                 f"(from {first}); clauses {', '.join(spec.clauses)} are not encoded for that date",
                 list(spec.clauses),
             )
-        return chosen, day
+        return runtime.in_force[k], day
 
     @staticmethod
     def _edition_warnings(runtime: ActRuntime, edition: Edition, day: dt.date) -> list[str]:
@@ -595,7 +595,7 @@ def _selecting_day(value: Any) -> dt.date:
     """
     if isinstance(value, dict):
         return dt.date(int(value["calendar_year"]), 3 * (int(value["number"]) - 1) + 1, 1)
-    return dt.date.fromisoformat(value)
+    return parse_date(value)
 
 
 def _close(name: str, known: list[str]) -> str | None:
@@ -652,18 +652,6 @@ def load_library(root: Path, calendar_factory: Callable[[], Any] = _calendar_fac
     return library
 
 
-def _snippet(version: ClauseVersion, span: ast.Span) -> str:
-    lines = (version.rule_text or "").splitlines()
-    if not 1 <= span.line <= len(lines):
-        return ""
-    if span.end_line == span.line:
-        return lines[span.line - 1][span.column - 1 : span.end_column - 1]
-    first = lines[span.line - 1][span.column - 1 :]
-    rest = [ln.strip() for ln in lines[span.line : span.end_line - 1]]
-    last = lines[span.end_line - 1][: span.end_column - 1].strip() if span.end_line <= len(lines) else ""
-    return " ".join(x for x in [first.strip(), *rest, last] if x)
-
-
 def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
     """Check the act's rules against its decisions and compile every (edition, decision)."""
     issues: list[PolicyIssue] = []
@@ -676,7 +664,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
             for node in ast.walk(version.program):
                 node.nid = counter
                 line, _ = rule_position(version, node.span) if node is not version.program else (None, None)
-                nodes[counter] = NodeInfo(clause.id, _snippet(version, node.span), line)
+                nodes[counter] = NodeInfo(clause.id, written(version.rule_text or "", node.span), line)
                 counter += 1
     issues.extend(_structural_checks(act))
     in_force = editions_of(act)
@@ -695,7 +683,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
         issues.extend(i for i in def_issues if _first(seen, i))
         decisions: dict[str, CompiledDecision] = {}
         missing: dict[str, list[str]] = {}
-        for name, spec in (edition.decisions or act.decisions).items():
+        for name, spec in decision_specs(act, edition).items():
             lacking = [
                 c for c in spec.clauses if c not in edition.versions or not edition.versions[c].text_known
             ]
@@ -754,7 +742,7 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
     }
     for compiled_edition in compiled_editions:
         edition = compiled_edition.edition
-        for name, spec in (edition.decisions or {}).items():
+        for name, spec in decision_specs(act, edition).items():
             if edition.draft and spec is not act.decisions.get(name):
                 validators[(edition.id, name)] = CaseValidator(spec.case_schema)
     return ActRuntime(act, compiled_editions, validators, nodes), issues

@@ -34,6 +34,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from .casecodec import case_text
 from .diff import EditionDiff, diff_editions
 from .edition import Edition
 from .errors import ErejeError
@@ -287,18 +288,8 @@ def _example_corpus(act: Act, path: Path) -> int:
     examples = example_cases(act)
     with path.open("w", encoding="utf-8") as fh:
         for e in examples:
-            fh.write(
-                json.dumps(
-                    {
-                        "question": e["question"],
-                        "as_of": e["as_of"].isoformat(),
-                        "case": e["case"],
-                        "example": e["file"],
-                    },
-                    ensure_ascii=False,
-                )
-                + "\n"
-            )
+            line = {"question": e["question"], "as_of": e["as_of"].isoformat(), "case": e["case"], "example": e["file"]}
+            fh.write(case_text(line, None) + "\n")  # exact decimals, as the codec reads them
     return len(examples)
 
 

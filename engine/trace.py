@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dsl import ast
+from .dsl.printer import written
 from .policy import Act, Clause, ClauseVersion
 
 RESULTS_FORMAT = "ereje-scenario-results/1"
@@ -407,32 +407,6 @@ class Trace:
         }
 
 
-def _strip_comment(line: str) -> str:
-    quoted = False
-    for k, ch in enumerate(line):
-        if ch == '"':
-            quoted = not quoted
-        elif ch == "#" and not quoted:
-            return line[:k]
-    return line
-
-
-def _statement_source(rule_text: str, node: ast.Node) -> str:
-    """The statement as written in the rule, on one line, without comments."""
-    lines = rule_text.splitlines()
-    span = node.span
-    if not 1 <= span.line <= len(lines):
-        return ""
-    if span.end_line == span.line:
-        chunk = [lines[span.line - 1][span.column - 1 : span.end_column - 1]]
-    else:
-        chunk = [lines[span.line - 1][span.column - 1 :]]
-        chunk.extend(lines[span.line : span.end_line - 1])
-        if span.end_line <= len(lines):
-            chunk.append(lines[span.end_line - 1][: span.end_column - 1])
-    return " ".join(" ".join(_strip_comment(part) for part in chunk).split())
-
-
 def _clause_shape(
     clause: Clause, version: ClauseVersion
 ) -> tuple[str, str | None, str | None, list[str], list[str], set[str], bool]:
@@ -446,7 +420,7 @@ def _clause_shape(
                 decisions.append(block.decision)
             for stmt in block.statements:
                 kinds.add(type(stmt).__name__)
-                statements.append(f"{block.decision}: {_statement_source(version.rule_text or '', stmt)}")
+                statements.append(f"{block.decision}: {written(version.rule_text or '', stmt.span, strip_comments=True)}")
     has_definitions = bool(version.program and version.program.definitions)
     return version.kind, version.reason, version.rule_text, decisions, statements, kinds, has_definitions
 

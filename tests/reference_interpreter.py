@@ -305,6 +305,10 @@ def run_statements(statements: list[ast.Node], env: Env) -> Results:
         match stmt:
             case ast.Compute(expr=expr):
                 out.values[i] = evaluate(expr, env)
+            case ast.Applies(condition=condition):
+                # gives no outcome and refuses nothing: a missing fact reads as not applying
+                if evaluate(condition, env) is True:
+                    out.fired.add(i)
             case ast.Override(condition=condition):
                 c = evaluate(condition, env)
                 if c is None:

@@ -156,7 +156,7 @@ BAD_CASES = [
     (
         "nested just past the limit",
         '{"employee": ' + "[" * 40 + "]" * 40 + "}",
-        ["nests deeper than 32 levels"],
+        ["nested deeper than 32 levels"],
     ),
     ("malformed JSON", '{"employee": {"body": "special_state_body",}', ["The case is not valid JSON"]),
     (

@@ -21,10 +21,10 @@ from engine.diff import (
     diff_editions,
     expr_changes,
     select_edition,
-    unparse,
 )
 from engine.dsl import ast
 from engine.dsl.parser import parse_rule
+from engine.dsl.printer import unparse
 from engine.edition_cli import register
 from engine.impact import Comparer, Side
 from engine.symbolic.exact import exact_diff

@@ -28,9 +28,11 @@ import pytest
 
 from engine import CaseError, Library, load_library
 from engine.casecheck import CaseValidator
+from engine.casecodec import encode_json
 from engine.casegen import corpus_for, from_pattern, write_corpus
 from engine.cli import main as engine_main
-from engine.diff import decision_specs, reached_definitions, select_edition
+from engine.diff import reached_definitions, select_edition
+from engine.edition import decision_specs
 from engine.edition_cli import register
 from engine.impact import Comparer, ImpactReport, Setup, Side, render_text, run_impact, terminal_progress
 from engine.stability import WindowError, parse_window, stability
@@ -270,7 +272,7 @@ def test_generated_flips_come_only_from_changed_clauses_or_their_readers(
     corpus = tmp_path / "g.jsonl"
     with corpus.open("w", encoding="utf-8") as fh:
         for line in corpus_for(act, comparer.old.edition, None, 624).lines(1500):
-            fh.write(json.dumps(line) + "\n")
+            fh.write(encode_json(line) + "\n")  # exact decimals, as `ereje corpus` writes
     data = run_impact(comparer, setup, corpus, jobs=2).to_dict()
     assert data["invalid"] == 0 and data["flipped"] > 0
     changed = set(data["changed_clauses"])

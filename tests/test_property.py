@@ -278,7 +278,7 @@ class Gen:
 
 
 @st.composite
-def scenarios(draw: st.DrawFn) -> dict[str, Any]:
+def scenarios(draw: st.DrawFn, gen_class: type[Gen] = Gen) -> dict[str, Any]:
     # The case schema: 3-7 facts.
     facts: dict[str, str] = {}
     props: dict[str, Any] = {}
@@ -301,7 +301,7 @@ def scenarios(draw: st.DrawFn) -> dict[str, Any]:
         case[name] = draw(fact_value(kind))
     schema = {"type": "object", "additionalProperties": False, "required": required, "properties": props}
 
-    gen = Gen(draw, facts)
+    gen = gen_class(draw, facts)
     lines: list[str] = []
     # Definitions: parameterless terms later expressions may use, and one with parameters.
     for k in range(draw(st.integers(0, 2))):

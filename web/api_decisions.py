@@ -16,18 +16,17 @@ from flask import Blueprint, Response, current_app, g, request
 from web import params as P
 from web.answers import build, decide, stored_view
 from web.auth import require_token
-from web.gcpause import collection_paused
-from web.ids import is_id
-from web.jsonio import (
+from web.bodies import (
     JSON_MIMETYPES,
     JSONL_MIMETYPES,
-    dumps,
     iter_json_lines,
-    json_response,
     parse,
     read_json,
     require_mimetype,
 )
+from web.gcpause import collection_paused
+from web.ids import is_id
+from web.jsonio import dumps, json_response
 from web.policies import get_holder
 from web.problems import Problem, problem_for
 from web.store import DecisionRecord, get_store

@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
+from engine import casecodec
 
 
 def _bool(text: str) -> bool:
@@ -49,8 +49,9 @@ def _non_negative_float(text: str) -> float:
 
 
 def _default_policies() -> str:
-    shipped = REPO_ROOT / "policies"
-    return str(shipped if shipped.is_dir() else Path.cwd() / "policies")
+    """`policies/` in the working directory (as the CLI's default): never found through where
+    the code is installed, which for a wheel is site-packages."""
+    return str(Path.cwd() / "policies")
 
 
 @dataclass(frozen=True)
@@ -75,7 +76,7 @@ SETTINGS = [
             "0: the /v1/acts endpoints need a token (by default they are public, as the pages)"),
     Setting("EREJE_MAX_CONTENT_LENGTH", "MAX_CONTENT_LENGTH", lambda: 1024 * 1024, _positive_int,
             "largest request body in bytes for a single decision"),
-    Setting("EREJE_MAX_JSON_DEPTH", "EREJE_MAX_JSON_DEPTH", lambda: 64, _positive_int,
+    Setting("EREJE_MAX_JSON_DEPTH", "EREJE_MAX_JSON_DEPTH", lambda: casecodec.MAX_BODY_DEPTH, _positive_int,
             "deepest JSON nesting accepted"),
     Setting("EREJE_BATCH_MAX_CASES", "EREJE_BATCH_MAX_CASES", lambda: 10_000, _positive_int,
             "most cases in one batch"),

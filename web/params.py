@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from engine.casecodec import parse_date
 from web.problems import Problem
 
 ENVELOPE_KEYS = frozenset({"case", "as_of", "act", "lang", "explain"})
@@ -51,7 +52,7 @@ def _as_of(value: Any) -> _dt.date:
             parameter="as_of",
         )
     try:
-        return _dt.date.fromisoformat(value)
+        return parse_date(value)  # the case codec's one date parser
     except ValueError as exc:
         raise Problem(
             "invalid-parameter",

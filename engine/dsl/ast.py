@@ -43,6 +43,15 @@ COMPARISONS = {
 }
 
 
+# The operators of each node class: with the node classes below, the catalogue of the
+# language's constructs. docs/dsl.md § "Adding an operator" lists what each must reach;
+# tests/test_dsl_constructs.py fails when a part of the engine lacks one.
+UNARY_OPS = ("not", "neg")
+BINARY_OPS = ("or", "and", "add", "sub", "mul", "in", "not_in", *COMPARISONS)
+QUANTIFIER_KINDS = ("any", "all", "count")
+DURATION_UNITS = ("years", "months", "weeks", "days", "working_days")
+
+
 # ---- expressions ------------------------------------------------------------------------
 
 

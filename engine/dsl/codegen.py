@@ -42,6 +42,9 @@ class CompiledDecision:
     _build_traced: Callable[[], Callable[..., Any]] = field(repr=False)
     source: str = ""
     uses_calendar: bool = False
+    # Statements that may be undetermined (a fact they read may be missing): the compiler's
+    # own account, for tools that reason about the decision without reading its source.
+    undeterminable: frozenset[int] = frozenset()
     _traced: Callable[..., Any] | None = field(default=None, repr=False)
 
     @property
@@ -70,15 +73,40 @@ def compile_decision(
     """
     statements: list[StatementRef] = []
     problems: list[Problem] = []
-    source, fc = _generate(name, outcomes, root, definitions, blocks, default, False, statements, problems)
+    emitted = _Emitted()
+    source, fc = _generate(name, outcomes, root, definitions, blocks, default, False, statements, problems, emitted)
     if problems:
         return None, _dedupe(problems)
 
     def traced() -> Callable[..., Any]:
-        t_source, t_fc = _generate(name, outcomes, root, definitions, blocks, default, True, [], [])
+        t_source, t_fc = _generate(name, outcomes, root, definitions, blocks, default, True, [], [], _Emitted())
         return _load(name + " traced", t_source, t_fc)
 
-    return CompiledDecision(name, statements, _load(name, source, fc), traced, source, fc.uses_calendar), []
+    compiled = CompiledDecision(
+        name,
+        statements,
+        _load(name, source, fc),
+        traced,
+        source,
+        fc.uses_calendar,
+        frozenset(emitted.undetermined),
+    )
+    return compiled, []
+
+
+@dataclass
+class _Emitted:
+    """What the emitted statements do, recorded as they are emitted (never read back from
+    the source): which result lists they append to, which may append to `_u`."""
+
+    results: set[str] = field(default_factory=set)
+    undetermined: set[int] = field(default_factory=set)
+
+    def append(self, result: str, index: int) -> str:
+        self.results.add(result)
+        if result == "_u":
+            self.undetermined.add(index)
+        return f"{result}.append({index})"
 
 
 def _generate(
@@ -91,6 +119,7 @@ def _generate(
     trace: bool,
     statements: list[StatementRef],
     problems: list[Problem],
+    emitted: _Emitted,
 ) -> tuple[str, FunctionCompiler]:
     fc = FunctionCompiler(root, definitions, {}, trace, counters={})
     body: list[str] = []
@@ -100,20 +129,20 @@ def _generate(
             fc.current_facts = set()
             before = len(fc.problems)
             try:
-                lines = _statement(fc, stmt, index, outcomes, default)
+                lines = _statement(fc, stmt, index, outcomes, emitted, default)
             except CompileFailed:
                 lines = []
             problems.extend((clause, p) for p in fc.problems[before:])
             statements.append(_ref(stmt, index, clause, fc.current_facts))
             body.extend(f"    {line}" for line in [f"# statement {index}", *lines])
             index += 1
-    text = "\n".join(body)  # a result list no statement appends to stays an empty tuple
+    # A result list no statement appends to stays an empty tuple.
     source = "\n".join(
         [
             *fc.module_lines,
             "def decide(case, _dd, _wd, _t):",
             *(f"    {line}" for line in fc.prelude),
-            "    " + "; ".join(f"{n} = []" if f"{n}.append" in text else f"{n} = ()" for n in _RESULTS),
+            "    " + "; ".join(f"{n} = []" if n in emitted.results else f"{n} = ()" for n in _RESULTS),
             *body,
             "    return _f, _u, _x, _o, _v",
         ]
@@ -180,9 +209,16 @@ def _check_outcome(
 
 
 def _statement(
-    fc: FunctionCompiler, stmt: ast.Node, i: int, outcomes: set[str], default: str | None = None
+    fc: FunctionCompiler,
+    stmt: ast.Node,
+    i: int,
+    outcomes: set[str],
+    emitted: _Emitted,
+    default: str | None = None,
 ) -> list[str]:
+    undetermined = "_u"
     if isinstance(stmt, ast.Require | ast.Ground):
+        fired = emitted.append("_f", i)
         _check_outcome(fc, stmt, stmt.outcome, outcomes, default)
         cond = _condition(fc, stmt.condition, "the condition")
         exc = _condition(fc, stmt.exception, "the exception after 'unless'") if stmt.exception else None
@@ -192,15 +228,15 @@ def _statement(
             # The exception is looked at only when the condition would give the outcome, or
             # cannot be evaluated: an exception that holds waives the statement either way.
             test = f"_c is None or {trigger}" if cond.ty.nullable else trigger
-            lines += [f"if {test}:", f"    _e = {exc.code}", f"    if _e: _x.append({i})"]
+            lines += [f"if {test}:", f"    _e = {exc.code}", f"    if _e: {emitted.append('_x', i)}"]
             if exc.ty.nullable or cond.ty.nullable:
-                lines.append(f"    elif _e is None or _c is None: _u.append({i})")
-            lines.append(f"    else: _f.append({i})")
+                lines.append(f"    elif _e is None or _c is None: {emitted.append(undetermined, i)}")
+            lines.append(f"    else: {fired}")
             return lines
         if cond.ty.nullable:
-            lines += [f"if _c is None: _u.append({i})", f"elif {trigger}: _f.append({i})"]
+            lines += [f"if _c is None: {emitted.append(undetermined, i)}", f"elif {trigger}: {fired}"]
         else:
-            lines += [f"if {trigger}: _f.append({i})"]
+            lines += [f"if {trigger}: {fired}"]
         return lines
     if isinstance(stmt, ast.Compute):
         typed = fc.expr(stmt.expr, Scope())
@@ -222,18 +258,23 @@ def _statement(
                     expected=", ".join(every),
                     hint=_did_you_mean(outcome, every),
                 )
+        emitted.results.add("_v")
         return [f"_v.append(({i}, {typed.code}))"]
     if isinstance(stmt, ast.Applies):
         # Recorded with the fired statements; it gives no outcome (engine.decide tells them apart).
         # A condition that cannot be evaluated for want of a fact is read as not applying: the
         # clause then keeps the role its other statements give it, and nothing is refused.
         cond = _condition(fc, stmt.condition, "the condition after 'applies when'")
-        return [f"if {cond.code}: _f.append({i})"]
+        return [f"if {cond.code}: {emitted.append('_f', i)}"]
     if isinstance(stmt, ast.Override):
         cond = _condition(fc, stmt.condition, "the override's condition")
         if cond.ty.nullable:
-            return [f"_c = {cond.code}", f"if _c is None: _u.append({i})", f"elif _c: _o.append({i})"]
-        return [f"if {cond.code}: _o.append({i})"]
+            return [
+                f"_c = {cond.code}",
+                f"if _c is None: {emitted.append(undetermined, i)}",
+                f"elif _c: {emitted.append('_o', i)}",
+            ]
+        return [f"if {cond.code}: {emitted.append('_o', i)}"]
     raise TypeError(type(stmt))
 
 

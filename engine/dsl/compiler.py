@@ -11,7 +11,7 @@ guarantees a value, the emitted code has no missing-value checks at all.
 from __future__ import annotations
 
 import difflib
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -50,8 +50,14 @@ class CompileFailed(Exception):
 
 @dataclass
 class Typed:
+    """Emitted code and its type. `names` are the compiler's locals the code reads (kept for
+    values bound to a name: a quantifier's variable, a definition's argument), so the free
+    variables of a quantifier's function are known as data, never read back from the code."""
+
     code: str
     ty: Ty
+    names: frozenset[str] = frozenset()
+    element: bool = False  # a quantifier's variable: one element of a list
 
 
 @dataclass
@@ -104,8 +110,32 @@ class FunctionCompiler:
         self.current_facts: set[tuple[str, ...]] = set()
         self.uses_calendar = False
         self._def_stack: list[str] = []
+        # Per quantifier being compiled (innermost last): the locals its code reads and the
+        # ones it defines; what it reads and does not define becomes its function's parameters.
+        self._levels: list[tuple[set[str], set[str]]] = []
 
     # ---- helpers -----------------------------------------------------------------------
+
+    def use(self, *names: str) -> None:
+        """The code being emitted reads these locals."""
+        if self._levels:
+            self._levels[-1][0].update(names)
+
+    def define(self, name: str) -> None:
+        """The code being emitted binds this local (a loop variable, an element's field)."""
+        if self._levels:
+            self._levels[-1][1].add(name)
+
+    def recorded(self, compile_it: Callable[[], Typed]) -> tuple[Typed, frozenset[str]]:
+        """`compile_it()` and the locals its code reads (which the current level reads too)."""
+        self._levels.append((set(), set()))
+        try:
+            typed = compile_it()
+        finally:
+            used, defined = self._levels.pop()
+        names = frozenset(used - defined)
+        self.use(*names)
+        return typed, names
 
     def fresh(self, prefix: str) -> str:
         self.counters[prefix] = self.counters.get(prefix, 0) + 1
@@ -130,6 +160,7 @@ class FunctionCompiler:
 
     def traced(self, node: ast.Node, code: str) -> str:
         if self.trace and node.nid >= 0:
+            self.use("_t")
             return f"_t({node.nid}, {code})"
         return code
 
@@ -160,6 +191,7 @@ class FunctionCompiler:
         head, *rest = node.parts
         if head in scope.locals:
             base = scope.locals[head]
+            self.use(*base.names)
             return self._fields(node, base, rest, scope, hoist_key=None)
         if head in self.definitions.by_name:
             if rest:
@@ -168,6 +200,7 @@ class FunctionCompiler:
         if head == DECISION_DATE:
             if rest:
                 self.fail(node, f"'{DECISION_DATE}' is a date and has no field '{rest[0]}'", scope=scope)
+            self.use("_dd")
             return Typed("_dd", T_DATE)
         top = self.root.field(head)
         if top is None:
@@ -195,7 +228,7 @@ class FunctionCompiler:
             self.current_facts.add(hoist_key)
             lines, cache, owner = self.prelude, self.hoisted_prefixes, "case"
         else:
-            if base.code.startswith("b") and parts:
+            if base.element and parts:
                 self.current_facts.add(("*", *parts))
             if self.loops and _is_name(base.code):
                 lines, seen = self.loops[-1]
@@ -203,6 +236,7 @@ class FunctionCompiler:
             else:
                 lines, cache, owner = None, None, base.code
         code, ty = base.code, base.ty
+        named = False  # whether `code` is a local bound here (read by the code emitted)
         for index, part in enumerate(parts):
             walked = parts[:index]
             if ty.kind != OBJECT:
@@ -224,7 +258,7 @@ class FunctionCompiler:
             key = (owner, tuple(parts[: index + 1]))
             if cache is not None and key in cache:
                 cached = cache[key]
-                code, ty = cached.code, cached.ty
+                code, ty, named = cached.code, cached.ty, True
                 continue
             if ty.nullable:
                 read = (
@@ -238,7 +272,7 @@ class FunctionCompiler:
                 read = f"{code}[{part!r}]"
             sub = sub.with_nullable(True) if ty.nullable else sub
             if lines is None or cache is None:
-                code = read
+                code, named = read, False
                 if sub.kind == DATE:
                     code = f"_date3({code})" if sub.nullable else f"_date({code})"
             else:
@@ -249,9 +283,13 @@ class FunctionCompiler:
                     lines.append(f"{name} = _date({read})")
                 else:
                     lines.append(f"{name} = {read}")
+                if hoist_key is None:
+                    self.define(name)  # a field read at the top of its loop body
                 cache[key] = Typed(name, sub)
-                code = name
+                code, named = name, True
             ty = sub
+        if named:
+            self.use(code)
         return Typed(code, ty)
 
     def _use_definition(self, node: ast.Node, name: str, args: list[Typed], scope: Scope) -> Typed:
@@ -267,13 +305,20 @@ class FunctionCompiler:
             cycle = " → ".join([*self._def_stack[self._def_stack.index(name) :], name])
             self.fail(node, f"definitions refer to each other in a cycle: {cycle}", scope=scope)
         if not definition.params and name in self.hoisted_defs:
-            return self.hoisted_defs[name]
+            hoisted = self.hoisted_defs[name]
+            self.use(hoisted.code)
+            return hoisted
         self._def_stack.append(name)
+        inner = Scope({p: a for p, a in zip(definition.params, args, strict=True)}, origin=f"{name} ({clause})")
         try:
-            inner = Scope(
-                {p: a for p, a in zip(definition.params, args, strict=True)}, origin=f"{name} ({clause})"
-            )
-            result = self.expr(definition.body, inner)
+            if definition.params:  # inlined here: what it reads, this code reads
+                result = self.expr(definition.body, inner)
+            else:  # computed once at the top of the function: its reads are not this code's
+                self._levels.append((set(), set()))
+                try:
+                    result = self.expr(definition.body, inner)
+                finally:
+                    self._levels.pop()
         finally:
             self._def_stack.pop()
         if not definition.params:
@@ -281,10 +326,14 @@ class FunctionCompiler:
             self.prelude.append(f"{local} = {result.code}")
             result = Typed(local, result.ty)
             self.hoisted_defs[name] = result
+            self.use(local)
         return result
 
     def _call(self, node: ast.Call, scope: Scope) -> Typed:
-        args = [self.expr(a, scope) for a in node.args]
+        args = []
+        for a in node.args:
+            typed, names = self.recorded(lambda a=a: self.expr(a, scope))
+            args.append(Typed(typed.code, typed.ty, names, typed.element))
         if node.name in self.definitions.by_name:
             # Definitions are inlined: arguments are pure, so substituting them is exact.
             return self._use_definition(node, node.name, args, scope)
@@ -495,6 +544,7 @@ class FunctionCompiler:
                         scope=scope,
                     )
                 self.uses_calendar = True
+                self.use("_wd")
                 fn = "_wd"
             elif unit in ("months", "years"):
                 fn = "_addm"
@@ -591,11 +641,14 @@ class FunctionCompiler:
                 scope=scope,
             )
         var = self.fresh("b")
+        element = Typed(var, source.ty.elem, frozenset({var}), element=True)
         self.loops.append(([], {}))
+        self._levels.append((set(), {var}))
         try:
-            body = self.expr(node.body, scope.child(**{node.var: Typed(var, source.ty.elem)}))
+            body = self.expr(node.body, scope.child(**{node.var: element}))
         finally:
             loop_lines, _ = self.loops.pop()
+            used, defined = self._levels.pop()
         if body.ty.kind != BOOL:
             self.fail(
                 node.body,
@@ -608,9 +661,8 @@ class FunctionCompiler:
         kind, unknown = node.kind, body.ty.nullable
         # Module-level function, free locals passed as arguments: no closure is built per
         # call, and the decision function's own locals stay fast (no cell variables).
-        text = "\n".join([*loop_lines, body.code])
-        own = {var, *(ln.split(" ", 1)[0] for ln in loop_lines if ln[:1] == "e")}
-        free = sorted({m for m in _FREE_NAME.findall(text) if m not in own}, key=_natural)
+        free = sorted(used - defined, key=_natural)
+        self.use(*free)  # the call passes them: the enclosing code reads them
         params = ", ".join(["_items", *free])
         lines = [f"def {fn}({params}):"]
         lines += ["    _n = 0"] if kind == "count" else []
@@ -660,9 +712,6 @@ class FunctionCompiler:
         if then.ty.kind != other.ty.kind:  # an integer in one branch, a decimal in the other
             ty = Ty(DECIMAL)
         return Typed(code, ty.with_nullable(nullable))
-
-
-_FREE_NAME = re.compile(r"\b(h\d+|d\d+|e\d+|b\d+|_dd|_wd|_t)\b")
 
 
 def _natural(name: str) -> tuple[str, int]:

@@ -13,12 +13,13 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path as FsPath
 
-from lark import Lark, Token, Transformer, v_args
+from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
 
 from . import ast
 
-GRAMMAR_FILE = FsPath(__file__).resolve().parents[2] / "grammar" / "ereje.lark"
+# `engine/grammar` links to the top-level `grammar/`; a wheel carries the file itself there.
+GRAMMAR_FILE = FsPath(__file__).resolve().parents[1] / "grammar" / "ereje.lark"
 
 
 @dataclass(frozen=True)
@@ -301,6 +302,9 @@ class _LiteralError(Exception):
 
 
 MAX_RULE_CHARS = 20_000
+# Levels of a rule's syntax tree (program, block, statement, then each operator, call or
+# quantifier inside another): docs/dsl.md, "Limits". The shipped rules need 10.
+MAX_NESTING = 40
 
 # Hints for what drafters (and Python habits) most often get wrong. Data, tested in
 # tests/test_dsl_parser.py: (pattern on the text at and after the error, message hint).
@@ -424,6 +428,7 @@ def parse_rule(text: str) -> ast.Program:
         tree = _parser().parse(text)
     except UnexpectedInput as exc:
         raise RuleSyntaxError(_problem(exc, text)) from None
+    _check_nesting(tree)
     try:
         return _ToAst().transform(tree)
     except Exception as exc:  # lark wraps transformer errors in VisitError
@@ -431,6 +436,30 @@ def parse_rule(text: str) -> ast.Program:
         if isinstance(inner, _LiteralError):
             raise RuleSyntaxError(inner.problem) from None
         raise
+
+
+def _check_nesting(tree: Tree) -> None:
+    """Refuse a rule whose syntax tree is deeper than `MAX_NESTING`, at its deepest point.
+
+    Walked without recursion, before anything recursive (the tree's transformation, type
+    checking, code generation, Python's own compiler) sees the tree: so what `check` accepts
+    compiles, traced too, and what it refuses is a positioned error, never a crash.
+    """
+    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > MAX_NESTING:
+            meta = node.meta
+            raise RuleSyntaxError(
+                SyntaxProblem(
+                    getattr(meta, "line", 1),
+                    getattr(meta, "column", 1),
+                    f"the rule nests deeper than {MAX_NESTING} levels here",
+                    expected=f"at most {MAX_NESTING} levels of operators, calls and quantifiers inside one another",
+                    hint="name an inner part with a definition (define NAME = …) and use the name",
+                )
+            )
+        stack.extend((child, depth + 1) for child in node.children if isinstance(child, Tree))
 
 
 def _problem(exc: UnexpectedInput, text: str) -> SyntaxProblem:

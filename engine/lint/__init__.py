@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from ..edition import decision_specs
 from ..loader import rule_position
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
@@ -71,7 +72,7 @@ def lint_library(
             summary.notes.append(f"{ce.edition.id} is a DRAFT: not law, linted for review")
         elif not ce.edition.entry.certain:
             summary.notes.append(f"edition {ce.edition.id}: {ce.edition.entry.explanation}")
-        specs = ce.edition.decisions or act.decisions
+        specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
             check = DecisionCheck(library, act, ce, spec, as_of, budget)

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -129,7 +128,7 @@ class DecisionCheck:
         self.node_values: dict[int, set[Any]] = {}
         self.unsettled: set[int] = set()
         # Statements the compiled source can mark undetermined (`_u.append(i)`).
-        self.nullable = {int(x) for x in re.findall(r"_u\.append\((\d+)\)", self.compiled.source)}
+        self.nullable = set(self.compiled.undeterminable)
         self.pairs = self._candidate_pairs()
         self.pair_runs: dict[tuple[int, int], Run] = {}
         self.pair_status: dict[tuple[int, int], str] = {}
@@ -917,12 +916,8 @@ def _definition_reference(node: ast.Node, defs: dict[str, Any]) -> str | None:
 
 
 def _blamed(error: CaseError) -> set[str]:
-    out = set()
-    for p in error.problems:
-        text = p.message
-        if "clause " in text:
-            out.add(text.split("clause ", 1)[1].split(" ", 1)[0])
-    return out
+    """The clauses a refusal names (as data: `CaseProblem.clause`)."""
+    return {p.clause for p in error.problems if p.clause}
 
 
 _POSITIONS: dict[str, dict[str, int]] = {}

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from ..decide import jsonable
+from ..edition import decision_specs
 from ..loader import rule_position
 from ..yamlsafe import load_policy_yaml
 from .analysis import Analyser, definitions_of
@@ -242,8 +243,8 @@ def _compare(
                     decision=lm.decision,
                 )
             ], notes
-    lspec = (lce.edition.decisions or low.decisions)[lm.decision]
-    hspec = (hce.edition.decisions or high.decisions)[hm.decision]
+    lspec = decision_specs(low, lce.edition)[lm.decision]
+    hspec = decision_specs(high, hce.edition)[hm.decision]
     L = Side(library, low, lce, lspec, as_of)
     H = Side(library, high, hce, hspec, as_of)
     mapping = dict(target.get("facts") or {})  # lower path -> higher path (dotted)

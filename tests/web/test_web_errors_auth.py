@@ -1,7 +1,7 @@
 """Steps that need no engine: problem+json for every error class, JSON limits, bearer tokens.
 
 A tiny app assembled from the same `init_app` functions as the real one, so these tests pin
-the behaviour of `web.problems`, `web.jsonio` and `web.auth` on their own.
+the behaviour of `web.problems`, `web.bodies`, `web.jsonio` and `web.auth` on their own.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from flask import Flask, g, request
 
-from web import auth, config, jsonio, problems
+from web import auth, bodies, config, jsonio, problems
 from web.auth import TokenConfigError, hash_token, parse_tokens_env, parse_tokens_file
 from web.problems import PROBLEM_BASE, Problem
 
@@ -28,7 +28,7 @@ def mini_app(**cfg: object) -> Flask:
 
     @app.post("/echo")
     def echo():
-        return jsonio.json_response(jsonio.read_json(request, app.config["EREJE_MAX_JSON_DEPTH"]))
+        return jsonio.json_response(bodies.read_json(request, app.config["EREJE_MAX_JSON_DEPTH"]))
 
     @app.get("/boom")
     def boom():

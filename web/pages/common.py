@@ -9,15 +9,16 @@ from typing import Any
 
 from flask import abort, current_app, request
 
-from web.config import REPO_ROOT
 from web.pages.i18n import parse_user_date
 
 # Settings the pages read from the service's configuration (`create_app(test_config)` or the
 # environment through the app config), with their defaults.
 DEFAULTS: dict[str, Any] = {
     # The features (`@clause:` tags) and the scenario results they write (`ereje trace`).
-    "EREJE_FEATURES": str(REPO_ROOT / "features"),
-    "EREJE_TRACE_RESULTS": str(REPO_ROOT / "test-output" / "trace-results.json"),
+    # Relative to the working directory, as `ereje trace` reads them (never through where the
+    # code is installed).
+    "EREJE_FEATURES": "features",
+    "EREJE_TRACE_RESULTS": str(Path("test-output") / "trace-results.json"),
     # The most cases one lint search may enumerate (as `ereje lint --budget`).
     "EREJE_LINT_BUDGET": 200_000,
 }

@@ -12,7 +12,6 @@ id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.diff` (`d
 
 from __future__ import annotations
 
-import json
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from engine.casecodec import case_text
 from web.pages import model
 from web.pages.common import get_act, snapshot
 from web.pages.i18n import parse_user_date
@@ -67,7 +67,7 @@ def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
                 for k, e in enumerate(examples, start=1):
                     lines[k] = e["file"]
                     record = {"question": e["question"], "as_of": e["as_of"].isoformat(), "case": e["case"]}
-                    fh.write(json.dumps(record, ensure_ascii=False) + "\n")
+                    fh.write(case_text(record, None) + "\n")
             setup = impact.Setup(str(root), str(root), act.id, old.id, new.id)
             report = impact.run_impact(comparer, setup, corpus, jobs=1).to_dict()
     else:
@@ -150,5 +150,5 @@ def compare() -> str:
         edition_select=model.edition_select,
         label=model.clause_label,
         law_text=model.law_text,
-        as_json=lambda v: json.dumps(v, ensure_ascii=False, indent=2),
+        as_json=case_text,
     )

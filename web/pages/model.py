@@ -295,12 +295,12 @@ class RuleView:
 
 
 def rule_view(act: Any, version: Any) -> RuleView | None:
-    """The version's rule as statements in words (engine.diff.unparse), or None if it has none."""
+    """The version's rule as statements in words (engine.dsl.printer.unparse), or None if none."""
     program = getattr(version, "program", None)
     if program is None or not version.rule_text:
         return None
-    from engine.diff import unparse
     from engine.dsl import ast
+    from engine.dsl.printer import unparse
 
     definitions = []
     for d in program.definitions:

@@ -32,9 +32,10 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine.casecodec import case_text
+
 MAX_ROWS = 200
 
-_REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property")
 
 
 def escape_segment(name: str) -> str:
@@ -59,7 +60,7 @@ class Field:
     template: Field | None = None  # rows: an empty row with the index placeholder
     placeholder: str = ""  # rows: the index placeholder of `template`
     value: Any = None  # the value to show (string for inputs, list for checkboxes)
-    errors: list[str] = field(default_factory=list)
+    errors: list[dict[str, Any]] = field(default_factory=list)  # problems, shown by err_text
     minimum: Any = None
     maximum: Any = None
     max_length: int | None = None
@@ -140,17 +141,17 @@ def _display(value: Any, kind: str) -> Any:
     if value is None:
         return "" if kind != "checkboxes" else []
     if kind == "boolean":
-        return "true" if value is True else "false" if value is False else json.dumps(value)
+        return "true" if value is True else "false" if value is False else case_text(value, None)
     if kind == "checkboxes":
-        return [json.dumps(v, ensure_ascii=False) for v in value] if isinstance(value, list) else []
+        return [case_text(v, None) for v in value] if isinstance(value, list) else []
     if kind == "lines":
         if isinstance(value, list):
-            return "\n".join(v if isinstance(v, str) else json.dumps(v, ensure_ascii=False) for v in value)
-        return json.dumps(value, ensure_ascii=False)
+            return "\n".join(v if isinstance(v, str) else case_text(v, None) for v in value)
+        return case_text(value, None)
     if kind == "enum":
-        return json.dumps(value, ensure_ascii=False)
+        return case_text(value, None)
     if kind == "json":
-        return json.dumps(value, ensure_ascii=False, indent=1)
+        return case_text(value, 1)
     if kind == "date" and isinstance(value, str):
         from web.pages.i18n import date_short, parse_user_date
 
@@ -158,7 +159,7 @@ def _display(value: Any, kind: str) -> Any:
         return date_short(day) if day is not None else value  # as Kazakh usage writes it
     if isinstance(value, str):
         return value
-    return json.dumps(value, ensure_ascii=False)
+    return case_text(value, None)
 
 
 def build_form(schema: dict[str, Any], case: Any) -> Field:
@@ -256,12 +257,16 @@ def _row_indices(form: Any, pointer: str) -> list[str]:
 
 
 def _number(text: str, integer: bool) -> Any:
+    """A number typed into a field, read as the case codec reads JSON numbers (an integral value
+    is an int, any other an exact decimal, never a float)."""
+    from engine.casecodec import read_number
+
     # "12,5" is how a decimal is written in Kazakh usage; spaces may group thousands.
     t = text.strip().replace(",", ".").replace("\u00a0", "").replace(" ", "")
     if re.fullmatch(r"[-+]?\d{1,15}", t):
         return int(t)
     if not integer and re.fullmatch(r"[-+]?(\d{1,15}\.\d{0,15}|\.\d{1,15})", t):
-        return float(t)
+        return read_number(t)
     return text  # not a number: the engine says so, at this field
 
 
@@ -338,7 +343,7 @@ def _read(
         try:
             return json.loads(text), True
         except (ValueError, RecursionError) as exc:
-            problems.append({"pointer": pointer, "message": f"not valid JSON: {exc}"})
+            problems.append({"pointer": pointer, "message": f"not valid JSON: {exc}", "kind": "malformed-json"})
             return None, False
     return text, True
 
@@ -390,16 +395,16 @@ def apply_row_action(case: Any, action: str) -> Any:
 # ---- errors next to their fields ---------------------------------------------------------------
 
 
-def problem_pointer(problem: dict[str, str]) -> str:
-    """The pointer a problem is about ("'x' is a required property" at P is about P/x)."""
+def problem_pointer(problem: dict[str, Any]) -> str:
+    """The pointer a problem is about (a missing property at P is about P/<its name>)."""
     pointer = problem.get("pointer") or ""
-    m = _REQUIRED.match(problem.get("message") or "")
-    if m:
-        return f"{pointer}/{escape_segment(m.group('name'))}"
+    field = problem.get("field")
+    if problem.get("kind") == "required" and field:
+        return f"{pointer}/{escape_segment(field)}"
     return pointer
 
 
-def field_errors(form: Field, problems: list[dict[str, str]]) -> list[dict[str, Any]]:
+def field_errors(form: Field, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Attach each problem to the deepest field at or above its pointer; return them all with
     the id of the field each landed on (None when no field holds it: shown at the top only)."""
     fields = {f.pointer: f for f in form.walk() if f.pointer}
@@ -415,10 +420,10 @@ def field_errors(form: Field, problems: list[dict[str, str]]) -> list[dict[str, 
                 break
             parts = parts[:-1]
         if landed is not None:
-            landed.errors.append(p.get("message") or "")
+            landed.errors.append(p)
         out.append({**p, "field": landed.id if landed else None, "label": landed.pointer if landed else None})
     return out
 
 
 def example_summary(case: Any) -> str:
-    return json.dumps(case, ensure_ascii=False, indent=2)
+    return case_text(case)

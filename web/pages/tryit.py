@@ -14,12 +14,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
 from markupsafe import Markup, escape
 
+from engine.casecodec import case_text
+from engine.edition import decision_specs
 from web.pages import model, schemaform
 from web.pages.common import get_act, snapshot, today
 from web.pages.i18n import current_lang, parse_user_date, translate
@@ -27,7 +28,6 @@ from web.pages.model import LRU
 
 bp = Blueprint("tryit", __name__)
 
-MAX_JSON_DEPTH = 64
 _EXAMPLES = LRU(8)
 
 
@@ -46,7 +46,7 @@ def index() -> str:
 
 
 def _spec(lib: Any, act: Any, question: str, edition: Any | None) -> Any:
-    specs = (edition.decisions if edition is not None and edition.decisions else None) or act.decisions
+    specs = decision_specs(act, edition) if edition is not None else act.decisions
     spec = specs.get(question)
     if spec is None:
         abort(404)
@@ -64,48 +64,48 @@ def _edition(lib: Any, act_id: str, value: str | None) -> tuple[Any | None, str]
 
 
 def _parse_json(text: str) -> tuple[Any, str | None]:
-    from engine.casecheck import depth_of
+    """The pasted case read by the case codec (the service's numbers and limits)."""
+    from engine.casecodec import CaseDecodeError, decode_case
 
     if not text.strip():
         return None, "empty"
     try:
-        value = json.loads(text, parse_constant=_no_constant)
-    except (ValueError, RecursionError) as exc:
-        return None, str(exc)
-    if depth_of(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
-        return None, f"nested deeper than {MAX_JSON_DEPTH} levels"
-    return value, None
+        return decode_case(text), None
+    except CaseDecodeError as exc:
+        return None, exc.detail
 
 
 # The engine's case problems are in English; in Kazakh the page says what kind of problem it is
-# and keeps the engine's own words beside it.
-_MESSAGES = [
-    (re.compile(r"is a required property"), "err.required"),
-    (re.compile(r"is not a valid date"), "err.date"),
-    (re.compile(r"is not of type"), "err.type"),
-    (re.compile(r"is not one of"), "err.enum"),
-    (re.compile(r"is (less|greater) than"), "err.range"),
-    (re.compile(r"Additional properties are not allowed"), "err.additional"),
-    (re.compile(r"is too long"), "err.too_long"),
-    (re.compile(r"does not match"), "err.pattern"),
-    (re.compile(r"^not valid JSON"), "err.json"),
-    (re.compile(r"missing"), "err.missing"),
-]
+# (from the problem's `kind`, never from its English words) and keeps the engine's own words.
+_KINDS = {
+    "required": "err.required",
+    "format": "err.date",
+    "type": "err.type",
+    "enum": "err.enum",
+    "const": "err.enum",
+    "minimum": "err.range",
+    "maximum": "err.range",
+    "exclusiveMinimum": "err.range",
+    "exclusiveMaximum": "err.range",
+    "additionalProperties": "err.additional",
+    "maxLength": "err.too_long",
+    "maxItems": "err.too_long",
+    "pattern": "err.pattern",
+    "malformed-json": "err.json",
+    "missing": "err.missing",
+}
 
 
-def err_text(message: str) -> Markup:
+def err_text(problem: dict[str, Any] | str) -> Markup:
+    """A problem (a dict with `message` and `kind`) in the page's language."""
+    message, kind = (problem, None) if isinstance(problem, str) else (problem.get("message") or "", problem.get("kind"))
     lang = current_lang()
-    if lang != "en":
-        for rx, key in _MESSAGES:
-            if rx.search(message):
-                return Markup('{} <span class="engine-msg" lang="en">({})</span>').format(
-                    translate(key, lang), message
-                )
+    key = _KINDS.get(kind or "")
+    if lang != "en" and key is not None:
+        return Markup('{} <span class="engine-msg" lang="en">({})</span>').format(
+            translate(key, lang), message
+        )
     return Markup('<span lang="en">{}</span>').format(escape(message))
-
-
-def _no_constant(name: str) -> Any:
-    raise ValueError(f"{name} is not a JSON number")
 
 
 @bp.route("/try/<act_id>/<question>", methods=["GET", "POST"])
@@ -114,7 +114,7 @@ def decision(act_id: str, question: str) -> str:
     lib = snap.library
     act = get_act(lib, act_id)
     if question not in act.decisions and not any(
-        question in (e.decisions or {}) for e in model.draft_editions(lib, act_id)
+        question in decision_specs(act, e) for e in model.draft_editions(lib, act_id)
     ):
         abort(404)
     values = request.values
@@ -167,7 +167,7 @@ def decision(act_id: str, question: str) -> str:
     form = schemaform.build_form(schema, case if isinstance(case, dict) else {})
     errors = schemaform.field_errors(form, problems)
     if case is not None and mode == "form":
-        case_json = json.dumps(case, ensure_ascii=False, indent=2)
+        case_json = case_text(case)
     elif case is None and not case_json:
         case_json = json.dumps({}, indent=2)
     return render_template(
@@ -224,7 +224,7 @@ def _decide(
             edition_id=edition.id if edition is not None else None,
         )
     except CaseError as exc:
-        problems.extend(p.to_dict() for p in exc.problems)
+        problems.extend({**p.to_dict(), "kind": p.kind, "field": p.field} for p in exc.problems)
         return None, exc.title, None
     except EditionError as exc:
         return None, None, str(exc)

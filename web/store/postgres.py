@@ -16,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
+from engine import casecodec
 from web.store import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
 
@@ -68,6 +69,10 @@ class PostgresStore:
             )
         except self._psycopg.Error as exc:
             raise StoreError(f"cannot connect to the decision log: {_short(exc)}") from exc
+        # JSON columns read back by the case codec (exact numbers), not as floats.
+        from psycopg.types.json import set_json_loads
+
+        set_json_loads(lambda data: casecodec.decode(data, None), conn)
         self._local.conn = conn
         self._local.pid = os.getpid()
         with self._opened_lock:

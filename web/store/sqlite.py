@@ -17,7 +17,6 @@ from __future__ import annotations
 import contextlib
 import datetime as _dt
 import fcntl
-import json
 import os
 import sqlite3
 import threading
@@ -26,6 +25,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from engine import casecodec
 from web.store import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
 from web.store.groupcommit import GroupCommitter
 from web.store.logwriter import WriterClient, WriterError, WriterPipeline
@@ -51,7 +51,8 @@ def _parse_ts(text: str | None) -> _dt.datetime | None:
 
 
 def _load(text: str | None) -> Any:
-    return None if text is None else json.loads(text)
+    """A stored JSON column read back by the case codec: a stored case means what it meant."""
+    return None if text is None else casecodec.decode(text, None)
 
 
 def _record(row: Sequence[Any]) -> DecisionRecord:
