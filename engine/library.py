@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .casecheck import CaseValidator
 from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
 from .dsl import ast
@@ -219,12 +220,9 @@ class Library:
         if recorder is not None and recorder.spans:
             start = min(s for s, _ in recorder.spans)
             end = max(e for _, e in recorder.spans)
-            warnings.extend(note.message for note in self.calendar().notes(start, end))
+            warnings.extend(note.text(lang) for note in self.calendar().notes(start, end))
         if edition.draft:
-            warnings.insert(
-                0,
-                f"Decided under the DRAFT {edition.amendment.id}: not law, for review only.",
-            )
+            warnings.insert(0, i18n.text("warn.draft", lang, amendment=edition.amendment.id))
         return Decision(
             question=question,
             act=runtime.act.id,
@@ -272,11 +270,8 @@ class Library:
         resolution = resolve(spec, compiled, raw, case)
         warnings = []
         for s in resolution.incomplete:
-            missing = ", ".join(p for p, _ in missing_facts(case, s)) or "a fact"
-            warnings.append(
-                f"Clause {s.clause} could not be evaluated ({missing} missing): it could only have added a "
-                f"further ground for the same outcome, so the answer stands but its citations may be incomplete."
-            )
+            missing = ", ".join(p for p, _ in missing_facts(case, s)) or i18n.text("warn.a_fact", lang)
+            warnings.append(i18n.text("warn.incomplete", lang, clause=s.clause, missing=missing))
         statements = [*resolution.decisive, *resolution.excepted, *resolution.overrides]
         cited: list[str] = []
         for s in statements:
@@ -292,14 +287,8 @@ class Library:
                     runtime.act, edition.versions, c, resolution.roles[c], lang
                 )
             clauses.append(found)
-        outcome_title = next(
-            (
-                o.titles.get(lang or "en") or o.titles.get(runtime.act.authoritative_language)
-                for o in spec.outcomes
-                if o.id == resolution.outcome
-            ),
-            None,
-        )
+        # In the answer's language only (Kazakh by default): never another language's title.
+        outcome_title = next((i18n.pick(o.titles, lang) for o in spec.outcomes if o.id == resolution.outcome), None)
         explained = _Explained(
             outcome=resolution.outcome,
             outcome_title=outcome_title,

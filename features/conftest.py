@@ -295,7 +295,9 @@ class World:
         self.asked.append(asked)
         try:
             asked.decision = self.library.decide(
-                question, self._need_case(), as_of=as_of, act_id=self.act, explain=explain
+                question, self._need_case(), as_of=as_of, act_id=self.act, explain=explain,
+                # the scenarios quote the warnings in English
+                lang="en",
             )
         except (CaseError, EditionError) as exc:
             asked.error = exc

@@ -685,7 +685,7 @@ def test_a_missing_fact_that_could_only_add_a_ground_does_not_refuse_the_case(en
         employee__attestation=MISSING,
         employee__sanctions=[{"kind": "reprimand", "imposed_on": "2025-01-10"}],
     )
-    decision = enrollment.decide("enrollment", the_case, as_of=JUNE)
+    decision = enrollment.decide("enrollment", the_case, as_of=JUNE, lang="en")
     assert decision.outcome == "ineligible"
     assert roles(decision) == {"rules.8.3": "requirement_not_met"}
     [warning] = [w for w in decision.warnings if "could not be evaluated" in w]

@@ -2,8 +2,8 @@
 
 Every input is named by the JSON pointer of the fact it holds (`f:/employee/sanctions/0/kind`),
 so the engine's problems — which carry JSON pointers — land next to the field they concern:
-`field_errors` attaches each problem to the deepest field at or above its pointer ("'body' is a
-required property" at /employee belongs to /employee/body). Reading the form walks the schema,
+`field_errors` attaches each problem to the deepest field at or above its pointer (a missing
+/employee/body is reported at /employee/body itself, see `web.pages.caseproblems`). Reading the form walks the schema,
 not the submitted keys: only facts the schema declares are read.
 
 How schema nodes become inputs:
@@ -33,8 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 MAX_ROWS = 200
-
-_REQUIRED = re.compile(r"^'(?P<name>[^']+)' is a required property")
 
 
 def escape_segment(name: str) -> str:
@@ -390,22 +388,13 @@ def apply_row_action(case: Any, action: str) -> Any:
 # ---- errors next to their fields ---------------------------------------------------------------
 
 
-def problem_pointer(problem: dict[str, str]) -> str:
-    """The pointer a problem is about ("'x' is a required property" at P is about P/x)."""
-    pointer = problem.get("pointer") or ""
-    m = _REQUIRED.match(problem.get("message") or "")
-    if m:
-        return f"{pointer}/{escape_segment(m.group('name'))}"
-    return pointer
-
-
 def field_errors(form: Field, problems: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Attach each problem to the deepest field at or above its pointer; return them all with
     the id of the field each landed on (None when no field holds it: shown at the top only)."""
     fields = {f.pointer: f for f in form.walk() if f.pointer}
     out = []
     for p in problems:
-        target = problem_pointer(p)
+        target = p.get("pointer") or ""
         parts = target.split("/")
         landed = None
         while len(parts) > 1:
