@@ -203,7 +203,7 @@ class Library:
         Either is an error if no loaded edition matches.
         """
         runtime, compiled_edition, spec, compiled, warnings = self._prepare(
-            question, case, as_of, act_id, policy_hash, edition_id, validate=True
+            question, case, as_of, act_id, policy_hash, edition_id, validate=True, lang=lang
         )
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         trace: list[tuple[int, Any]] | None = [] if explain else None
@@ -357,6 +357,7 @@ class Library:
         edition_id: str | None,
         validate: bool,
         explainable: bool = True,
+        lang: str | None = None,
     ) -> tuple[ActRuntime, CompiledEdition, DecisionSpec, CompiledDecision, list[str]]:
         """Locate the decision, choose the edition, validate the case against its schema."""
         runtime, spec = self._locate(question, act_id)
@@ -368,7 +369,7 @@ class Library:
                 runtime.validator(None, question).check(case)  # the selecting date must be valid
                 validated = True
             compiled_edition, day = self._edition_for(runtime, spec, case, as_of)
-        warnings = self._edition_warnings(runtime, compiled_edition.edition, day) if explainable else []
+        warnings = self._edition_warnings(runtime, compiled_edition.edition, day, lang) if explainable else []
         edition = compiled_edition.edition
         spec = (edition.decisions or runtime.act.decisions).get(question, spec)
         if validate and not (validated and not edition.draft):
@@ -487,17 +488,27 @@ class Library:
         return chosen, day
 
     @staticmethod
-    def _edition_warnings(runtime: ActRuntime, edition: Edition, day: dt.date) -> list[str]:
-        """Say so when the edition's entry into force is not a known date."""
+    def _edition_warnings(runtime: ActRuntime, edition: Edition, day: dt.date, lang: str | None) -> list[str]:
+        """Say so (in `lang`) when the edition's entry into force is not a known date."""
         if edition.draft or edition.entry.certain:
             return []
         previous = [c.edition for c in runtime.in_force if c.edition.start < edition.start]
-        before = f"the edition {previous[-1].id}" if previous else "an edition that is not encoded"
+        before = (
+            i18n.text("warn.before_edition", lang, edition=previous[-1].id)
+            if previous
+            else i18n.text("warn.before_unencoded", lang)
+        )
         return [
-            f"Decided under {edition.id} ({edition.amendment.id}), applied from "
-            f"{edition.start.isoformat()}: {edition.entry.explanation}. If it entered into force "
-            f"after {day.isoformat()}, this case falls under {before} and the answer may differ. "
-            f"Recording the publication date in amendments/{edition.amendment.id}.yaml fixes the date."
+            i18n.text(
+                "warn.uncertain_entry",
+                lang,
+                edition=edition.id,
+                amendment=edition.amendment.id,
+                start=edition.start.isoformat(),
+                explanation=edition.entry.text(lang),
+                day=day.isoformat(),
+                before=before,
+            )
         ]
 
 

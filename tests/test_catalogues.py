@@ -80,3 +80,18 @@ def test_every_kind_of_lint_finding_is_explained_in_every_language() -> None:
     for kind, definition in KINDS.items():
         assert i18n.text(f"lint.{kind}", "en") == definition  # the English one is the engine's own
         assert i18n.has(f"lint.{kind}", "kk") and i18n.has(f"lint.{kind}", "ru")
+
+
+def test_an_uncertain_entry_into_force_is_explained_in_each_language() -> None:
+    from engine import load_library
+
+    lib = load_library(Path("policies"))
+    uncertain = [
+        a.entry_into_force() for act in lib.acts.values() for a in act.amendments.values()
+        if not a.entry_into_force().certain
+    ]
+    assert uncertain
+    for entry in uncertain:
+        assert entry.text("en") == entry.explanation  # the catalogue's English is the engine's own
+        assert entry.text("kk") != entry.explanation and entry.text("ru") != entry.explanation
+        assert entry.text() == entry.text("kk")

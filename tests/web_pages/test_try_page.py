@@ -193,7 +193,7 @@ def test_invalid_input_is_shown_next_to_its_field(en_client: Any, kk_client: Any
         assert re.search(rf'id="{fid}"[^>]*aria-invalid="true"', page) or re.search(
             rf'aria-invalid="true"[^>]*id="{fid}"', page
         ) or f'id="{fid}" name="f:{pointer}" value="' in page
-        assert f'<a href="#{fid}">{pointer}</a>' in page  # in the summary, linked to the field
+        assert re.search(rf'<a href="#{fid}">[^<]+</a>: [^<]+ <code class="ptr">{pointer}</code>', page)  # summary → field
     assert 'value="many"' in page  # what was typed is kept
     # in Kazakh and Russian, in those languages only, dates as the field asks for them
     page = submit(kk_client, url, fields, action="decide")
@@ -275,7 +275,7 @@ def test_json_alternative(app: Any, en_client: Any) -> None:
     bad = json.loads(json.dumps(case))
     bad["employee"]["body"] = "ministry"
     page = submit(en_client, url, [("mode", "json"), ("case_json", json.dumps(bad)), ("as_of", "2025-06-01")])
-    assert f'<a href="#{field_id("/employee/body")}">/employee/body</a>' in page
+    assert f'<a href="#{field_id("/employee/body")}">Special state body</a>' in page
     assert "Not one of the allowed values." in page
     deep = "[" * 100 + "]" * 100
     page = submit(en_client, url, [("mode", "json"), ("case_json", deep), ("as_of", "2025-06-01")])
@@ -350,3 +350,20 @@ def test_a_link_never_inflates_beyond_its_bound() -> None:
     assert token is not None
     assert read_permalink(token) == {"case": {"employee": {"name": "Ә"}}, "as_of": "2025-06-01"}
     assert permalink({"x": base64.b64encode(os.urandom(4000)).decode()}, day, "") is None
+
+
+def test_the_form_speaks_the_readers_language(kk_client: Any) -> None:
+    url = f"/try/{ACT}/enrollment?example={ELIGIBLE}"
+    kk = kk_client.get(url).get_data(as_text=True)
+    ru = kk_client.get(url + "&lang=ru").get_data(as_text=True)
+    en = kk_client.get(url + "&lang=en").get_data(as_text=True)
+    fid = field_id("/employee/sanctions/0/kind")
+    for page, title, choice, help_text in (
+        (kk, "Жазаның түрі", "Қатаң сөгіс", "Тәртіптік жазаның түрі"),
+        (ru, "Вид взыскания", "Строгий выговор", "Вид дисциплинарного взыскания"),
+        (en, "Kind of sanction", "Severe reprimand", "Kind of disciplinary sanction"),
+    ):
+        assert re.search(rf'<label for="{fid}">{title}', page)
+        assert f">{choice}</option>" in page
+        assert f'<p class="hint" id="{fid}-d">{help_text}</p>' in page  # in the page's language, not marked en
+    assert "severe reprimand" not in kk and "Kind of disciplinary sanction" not in kk

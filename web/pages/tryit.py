@@ -33,6 +33,16 @@ MAX_JSON_DEPTH = 64
 _EXAMPLES = LRU(8)
 
 
+_FIELD_TEXTS = LRU(8)
+
+
+def _field_texts(snap: Any, act: Any) -> Any:
+    """The act's field titles, help and choice labels (policies/<act>/fields.yaml), per snapshot."""
+    from engine.fieldtexts import load_field_texts
+
+    return _FIELD_TEXTS.get((snap.version, act.id), lambda: load_field_texts(act.directory))
+
+
 def _examples(snap: Any, act: Any, question: str) -> list[dict[str, Any]]:
     from engine.casegen import example_cases
 
@@ -155,7 +165,9 @@ def decision(act_id: str, question: str) -> str:
             if not problems and not date_error:
                 result, problems, refusal, edition_error = _decide(lib, act_id, question, case, day, lang, edition)
 
-    form = schemaform.build_form(schema, case if isinstance(case, dict) else {})
+    form = schemaform.apply_texts(
+        schemaform.build_form(schema, case if isinstance(case, dict) else {}), _field_texts(snap, act), lang
+    )
     errors = schemaform.field_errors(form, [p.to_dict(lang) for p in problems])
     if case is not None and mode == "form":
         case_json = json.dumps(case, ensure_ascii=False, indent=2)
