@@ -147,3 +147,33 @@ def test_a_wide_table_scrolls_in_its_own_box_reachable_by_keyboard(lang_pages: d
     for _ in range(5):
         page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.matrix-wrap').scrollLeft > 0", timeout=10_000)
+
+
+@pytest.mark.parametrize("name", ["try-result", "try-errors", "compare", "trace", "monitoring"])
+def test_the_keyboard_reaches_every_control_and_shows_where_it_is(
+    lang_pages: dict[str, Any], server: str, name: str
+) -> None:
+    """Tabbing through the page: every stop is a control, a link or a scroll box, with a visible
+    outline; the controls of the content are among the stops (nothing is mouse-only)."""
+    page = lang_pages["ru"]
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(server + PAGES[name])
+    seen: list[str] = []
+    for _ in range(60):
+        page.keyboard.press("Tab")
+        stop = page.evaluate(
+            """() => { const el = document.activeElement; const s = getComputedStyle(el);
+                return [el.tagName, el.id || el.getAttribute('href') || el.name || el.className,
+                        s.outlineStyle, s.outlineWidth, el.matches(':focus-visible')]; }"""
+        )
+        tag, ident, style, width, visible = stop
+        if tag == "BODY":
+            break
+        assert tag in ("A", "BUTTON", "INPUT", "SELECT", "TEXTAREA", "SUMMARY", "DIV", "MAIN"), stop
+        assert visible and style != "none" and width != "0px", f"no visible focus on {stop}"
+        seen.append(f"{tag}:{ident}")
+    assert len(seen) > 10
+    if name == "try-result":
+        assert "A:permalink" in seen
+    if name == "trace":
+        assert any(s.startswith("DIV:") for s in seen)  # the matrix's scroll box is a stop
