@@ -27,6 +27,7 @@ import holidays
 import yaml
 
 from .errors import CalendarError as _CalendarErrorBase
+from .i18n import N_
 
 __all__ = [
     "DEFAULT_OVERRIDES",
@@ -50,6 +51,16 @@ _ACTION_MEANING = {
     "working_day": "a working day",
     "not_holiday": "not a public holiday",
 }
+
+# The catalogue messages of the notes (CalendarNote.text), keyed by kind and action.
+NOTE_MESSAGES = (
+    N_("cal.estimated_holiday"),
+    N_("cal.unconfirmed_transfers"),
+    N_("cal.unconfirmed_override"),
+    N_("cal.meaning.day_off"),
+    N_("cal.meaning.working_day"),
+    N_("cal.meaning.not_holiday"),
+)
 
 NoteKind = Literal["estimated_holiday", "unconfirmed_transfers", "unconfirmed_override"]
 
@@ -143,6 +154,18 @@ class CalendarNote:
     date: date
     kind: NoteKind
     message: str
+    # The message's variable parts, so that it can be said in the reader's language
+    # (`text(lang)`; the catalogue key is "cal.<kind>").
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        """The note in `lang` (Kazakh by default), from the gettext catalogues."""
+        from . import i18n
+
+        values = dict(self.fields)
+        if self.kind == "unconfirmed_override":
+            values["meaning"] = i18n.text(f"cal.meaning.{values.get('action', '')}", lang)
+        return i18n.text(f"cal.{self.kind}", lang, **values)
 
     def to_dict(self) -> dict[str, str]:
         """JSON-ready form, for a decision's warnings."""
@@ -740,6 +763,12 @@ class WorkingCalendar:
                         f"{self._data.package_years[0]}-{self._data.package_years[1]} only and "
                         f"no resolution for {year} is recorded in the calendar data; public "
                         "holidays and the law's weekend moves are applied",
+                        (
+                            ("year", str(year)),
+                            ("version", holidays.__version__),
+                            ("first", str(self._data.package_years[0])),
+                            ("last", str(self._data.package_years[1])),
+                        ),
                     )
                 )
         low = max(start - _ESTIMATE_MARGIN, self._coverage[0])
@@ -754,6 +783,7 @@ class WorkingCalendar:
                             f"{name} on {day} is an estimated date (holidays "
                             f"{holidays.__version__} marks it so); the official date is set "
                             "each year and may differ by a day",
+                            (("name", str(name)), ("day", day.isoformat()), ("version", holidays.__version__)),
                         )
                     )
         for override in self.overrides:
@@ -765,6 +795,13 @@ class WorkingCalendar:
                         f"{override.date} is treated as {_ACTION_MEANING[override.action]} on "
                         f"unconfirmed grounds ({self._file_name}, {override.entry}): "
                         f"{override.description}",
+                        (
+                            ("day", override.date.isoformat()),
+                            ("action", override.action),
+                            ("file", str(self._file_name)),
+                            ("entry", str(override.entry)),
+                            ("description", str(override.description)),
+                        ),
                     )
                 )
         return sorted(notes, key=lambda note: (note.date, note.kind))

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import i18n
 from .casecheck import CaseValidator
 from .casecodec import parse_date
 from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
@@ -250,7 +251,7 @@ class Library:
         Either is an error if no loaded edition matches.
         """
         runtime, compiled_edition, spec, compiled, warnings = self._prepare(
-            question, case, as_of, act_id, policy_hash, edition_id, validate=True
+            question, case, as_of, act_id, policy_hash, edition_id, validate=True, lang=lang
         )
         recorder = _CalendarRecorder(self.calendar()) if compiled.uses_calendar else None
         trace: list[tuple[int, Any]] | None = [] if explain else None
@@ -268,12 +269,9 @@ class Library:
         if recorder is not None and recorder.spans:
             start = min(s for s, _ in recorder.spans)
             end = max(e for _, e in recorder.spans)
-            warnings.extend(note.message for note in self.calendar().notes(start, end))
+            warnings.extend(note.text(lang) for note in self.calendar().notes(start, end))
         if edition.draft:
-            warnings.insert(
-                0,
-                f"Decided under the DRAFT {edition.amendment.id}: not law, for review only.",
-            )
+            warnings.insert(0, i18n.text("warn.draft", lang, amendment=edition.amendment.id))
         return Decision(
             question=question,
             act=runtime.act.id,
@@ -321,11 +319,8 @@ class Library:
         resolution = resolve(spec, compiled, raw, case)
         warnings = []
         for s in resolution.incomplete:
-            missing = ", ".join(p for p, _ in missing_facts(case, s)) or "a fact"
-            warnings.append(
-                f"Clause {s.clause} could not be evaluated ({missing} missing): it could only have added a "
-                f"further ground for the same outcome, so the answer stands but its citations may be incomplete."
-            )
+            missing = ", ".join(p for p, _ in missing_facts(case, s)) or i18n.text("warn.a_fact", lang)
+            warnings.append(i18n.text("warn.incomplete", lang, clause=s.clause, missing=missing))
         statements = [*resolution.decisive, *resolution.excepted, *resolution.overrides]
         cited: list[str] = []
         for s in statements:
@@ -341,14 +336,8 @@ class Library:
                     runtime.act, edition.versions, c, resolution.roles[c], lang
                 )
             clauses.append(found)
-        outcome_title = next(
-            (
-                o.titles.get(lang or "en") or o.titles.get(runtime.act.authoritative_language)
-                for o in spec.outcomes
-                if o.id == resolution.outcome
-            ),
-            None,
-        )
+        # In the answer's language only (Kazakh by default): never another language's title.
+        outcome_title = next((i18n.pick(o.titles, lang) for o in spec.outcomes if o.id == resolution.outcome), None)
         explained = _Explained(
             outcome=resolution.outcome,
             outcome_title=outcome_title,
@@ -446,6 +435,7 @@ class Library:
         edition_id: str | None,
         validate: bool,
         explainable: bool = True,
+        lang: str | None = None,
     ) -> tuple[ActRuntime, CompiledEdition, DecisionSpec, CompiledDecision, list[str]]:
         """Locate the decision, choose the edition, validate the case against its schema."""
         runtime, spec = self._locate(question, act_id)
@@ -457,7 +447,7 @@ class Library:
                 runtime.validator(None, question).check(case)  # the selecting date must be valid
                 validated = True
             compiled_edition, day = self._edition_for(runtime, spec, case, as_of)
-        warnings = self._edition_warnings(runtime, compiled_edition.edition, day) if explainable else []
+        warnings = self._edition_warnings(runtime, compiled_edition.edition, day, lang) if explainable else []
         edition = compiled_edition.edition
         spec = decision_specs(runtime.act, edition).get(question, spec)
         if validate and not (validated and not edition.draft):
@@ -572,17 +562,27 @@ class Library:
         return runtime.in_force[k], day
 
     @staticmethod
-    def _edition_warnings(runtime: ActRuntime, edition: Edition, day: dt.date) -> list[str]:
-        """Say so when the edition's entry into force is not a known date."""
+    def _edition_warnings(runtime: ActRuntime, edition: Edition, day: dt.date, lang: str | None) -> list[str]:
+        """Say so (in `lang`) when the edition's entry into force is not a known date."""
         if edition.draft or edition.entry.certain:
             return []
         previous = [c.edition for c in runtime.in_force if c.edition.start < edition.start]
-        before = f"the edition {previous[-1].id}" if previous else "an edition that is not encoded"
+        before = (
+            i18n.text("warn.before_edition", lang, edition=previous[-1].id)
+            if previous
+            else i18n.text("warn.before_unencoded", lang)
+        )
         return [
-            f"Decided under {edition.id} ({edition.amendment.id}), applied from "
-            f"{edition.start.isoformat()}: {edition.entry.explanation}. If it entered into force "
-            f"after {day.isoformat()}, this case falls under {before} and the answer may differ. "
-            f"Recording the publication date in amendments/{edition.amendment.id}.yaml fixes the date."
+            i18n.text(
+                "warn.uncertain_entry",
+                lang,
+                edition=edition.id,
+                amendment=edition.amendment.id,
+                start=edition.start.isoformat(),
+                explanation=edition.entry.text(lang),
+                day=day.isoformat(),
+                before=before,
+            )
         ]
 
 

@@ -12,6 +12,10 @@ from typing import Any
 
 from .dsl import ast
 from .dsl.types import Ty
+from .i18n import N_
+
+# The explanations of an uncertain entry into force (EntryIntoForce.text).
+ENTRY_MESSAGES = (N_("entry.publication_unknown"), N_("entry.unknown_signing"), N_("entry.unknown_recorded"))
 
 
 @dataclass(frozen=True)
@@ -26,6 +30,17 @@ class EntryIntoForce:
     start: dt.date
     certain: bool
     explanation: str
+    # The explanation's catalogue key and values, to say it in the reader's language (`text`).
+    reason: str = ""
+    fields: tuple[tuple[str, str], ...] = ()
+
+    def text(self, lang: str | None = None) -> str:
+        """The explanation in `lang` (Kazakh by default); the English `explanation` without a key."""
+        if not self.reason:
+            return self.explanation
+        from . import i18n
+
+        return i18n.text(self.reason, lang, **dict(self.fields))
 
 
 @dataclass
@@ -69,6 +84,8 @@ class Amendment:
                 f"in force {self.days} calendar days after its first official publication, whose date "
                 f"is not recorded; {earliest:%d.%m.%Y} is the earliest possible date (publication on "
                 f"the day of signing, {self.signed:%d.%m.%Y})",
+                "entry.publication_unknown",
+                (("days", str(self.days)), ("earliest", f"{earliest:%d.%m.%Y}"), ("signed", f"{self.signed:%d.%m.%Y}")),
             )
         earliest = self.earliest or self.signed
         return EntryIntoForce(
@@ -76,6 +93,8 @@ class Amendment:
             False,
             f"date of entry into force not recorded; {earliest:%d.%m.%Y} taken as the earliest possible date"
             + (" (its signing)" if self.earliest is None else " (as recorded in the amendment file)"),
+            "entry.unknown_signing" if self.earliest is None else "entry.unknown_recorded",
+            (("earliest", f"{earliest:%d.%m.%Y}"),),
         )
 
 

@@ -315,6 +315,7 @@ class World:
                 act_id=self.act,
                 explain=explain,
                 edition_id=self.edition,
+                lang="en",  # the scenarios quote the warnings in English
             )
         except (CaseError, EditionError) as exc:
             asked.error = exc

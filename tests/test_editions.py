@@ -106,7 +106,7 @@ def test_before_the_first_edition(library: Library) -> None:
 def test_from_the_earliest_day_the_answer_warns(library: Library) -> None:
     case = appointable_case()
     case["employee"]["reserve"]["enrolled_on"] = "2025-01-10"
-    decision = library.decide("appointment", case, as_of=D(2025, 5, 4), act_id=ACT)
+    decision = library.decide("appointment", case, as_of=D(2025, 5, 4), act_id=ACT, lang="en")
     assert decision.outcome == "appointable"
     assert decision.edition["id"] == f"{ACT}@U2500000853"
     warning = next(w for w in decision.warnings if "U2500000853" in w)

@@ -685,7 +685,7 @@ def test_a_missing_fact_that_could_only_add_a_ground_does_not_refuse_the_case(en
         employee__attestation=MISSING,
         employee__sanctions=[{"kind": "reprimand", "imposed_on": "2025-01-10"}],
     )
-    decision = enrollment.decide("enrollment", the_case, as_of=JUNE)
+    decision = enrollment.decide("enrollment", the_case, as_of=JUNE, lang="en")
     assert decision.outcome == "ineligible"
     assert roles(decision) == {"rules.8.3": "requirement_not_met"}
     [warning] = [w for w in decision.warnings if "could not be evaluated" in w]
@@ -767,13 +767,18 @@ def test_decision_reports_the_facts_it_read(enrollment: Library) -> None:
 
 
 def test_edition_in_force_and_unknown_publication_warning(enrollment: Library) -> None:
-    decision = enrollment.decide("enrollment", ELIGIBLE, as_of=JUNE)
+    decision = enrollment.decide("enrollment", ELIGIBLE, as_of=JUNE, lang="en")
     assert decision.edition["id"] == "U1300000624@U2500000853"
     assert decision.edition["from"] == "2025-05-04"
     assert decision.edition["entry_into_force_certain"] is False
     assert decision.policy_hash.startswith("sha256:") and len(decision.policy_hash) == 71
     [warning] = [w for w in decision.warnings if "Decided under" in w]
     assert "U2500000853" in warning and "publication date" in warning
+    # by default in Kazakh, and in Russian when asked, nothing of it in English
+    [kk] = enrollment.decide("enrollment", ELIGIBLE, as_of=JUNE).warnings
+    [ru] = enrollment.decide("enrollment", ELIGIBLE, as_of=JUNE, lang="ru").warnings
+    assert "редакциясы бойынша шешілді" in kk and "Решено по редакции" in ru
+    assert "Decided" not in kk + ru and "publication" not in kk + ru
 
 
 def test_recorded_publication_removes_the_warning(tmp_path: Path) -> None:
@@ -784,7 +789,7 @@ def test_recorded_publication_removes_the_warning(tmp_path: Path) -> None:
     text = text.replace("  date: null\n  status: unknown\n", '  date: "2025-04-24"\n  status: known\n', 1)
     amendment.write_text(text, encoding="utf-8")
     lib = load_library(root)
-    decision = lib.decide("enrollment", ELIGIBLE, as_of=JUNE)
+    decision = lib.decide("enrollment", ELIGIBLE, as_of=JUNE, lang="en")
     assert decision.edition["entry_into_force_certain"] is True
     # published 24.04.2025, ten calendar days 25.04-04.05, in force from 05.05.2025
     assert decision.edition["from"] == "2025-05-05"

@@ -32,7 +32,8 @@ from flask import Blueprint, Response, g, request, stream_with_context
 
 from web.answers import stored_view
 from web.auth import require_token
-from web.jsonio import JSONL_MIMETYPES, dumps, json_response
+from web.bodies import JSONL_MIMETYPES
+from web.jsonio import dumps, json_response
 from web.policies import get_holder
 from web.problems import Problem
 from web.store import DecisionQuery, DecisionRecord, get_store

@@ -290,7 +290,9 @@ class FunctionCompiler:
             ty = sub
         if named:
             self.use(code)
-        return Typed(code, ty)
+        # A bare quantifier variable (no field read) is still one element of a list: passed to a
+        # definition, the fields read from it there are recorded as element facts ("*", field).
+        return Typed(code, ty, element=base.element and not parts)
 
     def _use_definition(self, node: ast.Node, name: str, args: list[Typed], scope: Scope) -> Typed:
         definition, clause = self.definitions.by_name[name]

@@ -43,7 +43,7 @@ def when_decided_under(world: Any, question: str, day: str, edition: str) -> Non
     world.asked.append(asked)
     try:
         asked.decision = world.library.decide(
-            question, world.case, as_of=as_of, act_id=act, edition_id=chosen.id
+            question, world.case, as_of=as_of, act_id=act, edition_id=chosen.id, lang="en"
         )
     except (CaseError, EditionError) as exc:
         asked.error = exc

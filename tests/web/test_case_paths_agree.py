@@ -30,8 +30,8 @@ QUESTIONS = ("submission", "schedule", "enrollment")
 
 # Rules of the shipped act, sharpened in the test's copy only.
 _SHARPENED = {
-    "package.first_head_submission.key_indicators_span >= 3\n": (
-        "package.first_head_submission.key_indicators_span + 0.5 >= 3.5\n"
+    "package.first_head_submission.key_indicators_span >= 3)\n": (
+        "package.first_head_submission.key_indicators_span + 0.5 >= 3.5)\n"
     ),
     "employee.service_years >= target_position.requirements.min_service_years": (
         "employee.service_years >= target_position.requirements.min_service_years + 0.9 - 0.9"

@@ -306,12 +306,25 @@ def test_language_switch_never_leaves_the_site(client: Any, target: str) -> None
     assert resp.headers["Location"] == "/acts"
 
 
-def test_unknown_language_is_ignored(client: Any) -> None:
-    resp = client.post("/lang", data={"lang": "ru", "next": "/acts"})
-    assert "Set-Cookie" not in resp.headers
+def test_an_unknown_language_is_refused_with_a_page_that_lists_the_languages(client: Any) -> None:
+    resp = client.post("/lang", data={"lang": "fr", "next": "/acts"})
+    assert resp.status_code == 400 and "Set-Cookie" not in resp.headers
+    html = resp.get_data(as_text=True)
+    assert "fr" in html and "Русский" in html and "English" in html and "Қазақша" in html
+    resp = client.get("/acts?lang=xx")
+    assert resp.status_code == 400 and "xx" in resp.get_data(as_text=True)
+    # a stale cookie is no request: the browser's languages decide
     client.set_cookie("ereje_lang", "fr")
     html = client.get("/acts", headers={"Accept-Language": "en-US,en;q=0.9"}).get_data(as_text=True)
     assert '<html lang="en">' in html
+
+
+def test_russian_pages_and_the_lang_parameter(client: Any) -> None:
+    resp = client.post("/lang", data={"lang": "ru", "next": "/acts"})
+    assert resp.status_code == 303 and resp.headers["Set-Cookie"].startswith("ereje_lang=ru")
+    html = text_of(client.get(f"/acts/{ACT}?as_of=2025-06-01"))
+    assert '<html lang="ru">' in html and "По состоянию на 1 июня 2025 г. действует редакция:" in html
+    assert '<html lang="en">' in text_of(client.get("/acts?lang=en"))
 
 
 def test_default_language_follows_the_browser_then_kazakh(client: Any) -> None:

@@ -47,8 +47,13 @@ def outcome_of(html: str) -> str | None:
     return m.group(1) if m else None
 
 
-def cited(html: str) -> list[str]:
-    section = html[html.index('id="result"') :] if 'id="result"' in html else ""
+def cited(html: str, which: str = "decided") -> list[str]:
+    """The clauses listed as having decided the case (or, `which="considered"`, as considered)."""
+    marker = f'<ul class="citations {which}">'
+    if marker not in html:
+        return []
+    section = html[html.index(marker) :]
+    section = section[: section.index("</ul>")]
     return re.findall(r'<a class="cite" href="[^"]*">([^<]+)</a>', section)
 
 
@@ -129,7 +134,10 @@ def test_every_shipped_example_decided_through_the_form(app: Any, en_client: Any
         example["question"], example["case"], as_of=example["as_of"], act_id=example["act"], lang="en"
     )
     assert outcome_of(page) == decision.outcome
-    assert cited(page) == decision.citations
+    assert cited(page) == [c.clause for c in decision.clauses if c.role != "not_triggered"]
+    considered = cited(page, "considered")
+    assert {c.clause for c in decision.clauses if c.role == "not_triggered"} <= set(considered)
+    assert not set(considered) & set(cited(page))
 
 
 def test_outcome_citations_facts_and_trace(en_client: Any) -> None:
@@ -174,9 +182,9 @@ def test_invalid_input_is_shown_next_to_its_field(en_client: Any, kk_client: Any
     assert outcome_of(page) is None
     assert 'id="errors"' in page
     for pointer, message in (
-        ("/employee/body", "&#39;body&#39; is a required property"),
-        ("/employee/service_years", "&#39;many&#39; is not of type &#39;number&#39;"),
-        ("/employee/sanctions/0/imposed_on", "is not a valid date"),
+        ("/employee/body", "Required."),
+        ("/employee/service_years", "Expected a number."),
+        ("/employee/sanctions/0/imposed_on", "Not a date: write it as DD.MM.YYYY."),
     ):
         fid = field_id(pointer)
         error = re.search(rf'<div class="field-error" id="{fid}-e" role="alert">(.*?)</div>', page, re.S)
@@ -185,11 +193,29 @@ def test_invalid_input_is_shown_next_to_its_field(en_client: Any, kk_client: Any
         assert re.search(rf'id="{fid}"[^>]*aria-invalid="true"', page) or re.search(
             rf'aria-invalid="true"[^>]*id="{fid}"', page
         ) or f'id="{fid}" name="f:{pointer}" value="' in page
-        assert f'<a href="#{fid}">{pointer}</a>' in page  # in the summary, linked to the field
+        assert re.search(rf'<a href="#{fid}">[^<]+</a>: [^<]+ <code class="ptr">{pointer}</code>', page)  # summary → field
     assert 'value="many"' in page  # what was typed is kept
-    # in Kazakh, the kind of problem in Kazakh and the engine's words beside it
+    # in Kazakh and Russian, in those languages only, dates as the field asks for them
     page = submit(kk_client, url, fields, action="decide")
-    assert "Міндетті өріс." in page and "Мәннің түрі сәйкес емес." in page
+    assert "Міндетті өріс." in page and "Күтілгені: сан." in page and "КК.АА.ЖЖЖЖ түрінде" in page
+    assert "required property" not in page and "is not of type" not in page
+    page = submit(kk_client, url + "?lang=ru", fields, action="decide")
+    assert "Обязательное поле." in page and "Ожидается: число." in page and "ДД.ММ.ГГГГ" in page
+
+
+def test_an_invalid_decision_date_hides_no_other_error(kk_client: Any) -> None:
+    url = f"/try/{ACT}/enrollment"
+    fields = form_fields(kk_client.get(url, query_string={"example": ELIGIBLE}).get_data(as_text=True))
+    fields = _replace(fields, "f:/employee/body", "")
+    fields = _replace(fields, "f:/employee/service_years", "many")
+    page = submit(kk_client, url, _replace(fields, "as_of", "31.02.2025"), action="decide")
+    assert outcome_of(page) is None
+    assert 'id="as_of-e"' in page and 'value="31.02.2025"' in page
+    summary = page[page.index('id="errors"') :]
+    summary = summary[: summary.index("</div>")]
+    assert summary.count("<li>") == 3  # the date, the missing body, the bad number: all at once
+    for pointer in ("/employee/body", "/employee/service_years"):
+        assert f'id="{field_id(pointer)}-e"' in page
 
 
 def test_missing_fact_the_answer_depends_on(en_client: Any) -> None:
@@ -249,7 +275,8 @@ def test_json_alternative(app: Any, en_client: Any) -> None:
     bad = json.loads(json.dumps(case))
     bad["employee"]["body"] = "ministry"
     page = submit(en_client, url, [("mode", "json"), ("case_json", json.dumps(bad)), ("as_of", "2025-06-01")])
-    assert f'<a href="#{field_id("/employee/body")}">/employee/body</a>' in page and "is not one of" in page
+    assert f'<a href="#{field_id("/employee/body")}">Special state body</a>' in page
+    assert "Not one of the allowed values." in page
     deep = "[" * 100 + "]" * 100
     page = submit(en_client, url, [("mode", "json"), ("case_json", deep), ("as_of", "2025-06-01")])
     assert "nested deeper" in page
@@ -278,3 +305,65 @@ def test_rows_are_added_and_removed_without_javascript(en_client: Any) -> None:
     gappy = [(n.replace("/sanctions/0", "/sanctions/7"), v) for n, v in fields]
     page = submit(en_client, url, gappy, action="decide")
     assert outcome_of(page) == "eligible"
+
+
+# ---- permalinks ------------------------------------------------------------------------------------
+
+
+def test_a_tried_case_has_a_link_that_reproduces_it(app: Any, en_client: Any, kk_client: Any) -> None:
+    import html as htmlmod
+
+    url = f"/try/{ACT}/appointment"
+    examples = [e for e in EXAMPLES if e["question"] == "appointment"]
+    for example in examples:
+        fields = form_fields(en_client.get(url, query_string={"example": example["file"]}).get_data(as_text=True))
+        page = submit(en_client, url, fields, action="decide")
+        found = re.search(r'<a id="permalink" href="([^"]+)"', page)
+        assert found is not None
+        link = htmlmod.unescape(found.group(1))
+        assert len(link) < 4000  # under gunicorn's request-line limit
+        again = kk_client.get(link)  # another reader, another language: the same case decided again
+        assert again.status_code == 200
+        assert outcome_of(again.get_data(as_text=True)) == outcome_of(page)
+        assert cited(again.get_data(as_text=True)) == cited(page)
+    # a damaged link says so and decides nothing
+    page = en_client.get(url, query_string={"c": "eJzLSM3JyVcozy_KSQEAGgQEXQ" + "x"}).get_data(as_text=True)
+    assert 'id="bad-link"' in page and outcome_of(page) is None
+    page = en_client.get(url, query_string={"c": "not base64!"}).get_data(as_text=True)
+    assert 'id="bad-link"' in page
+
+
+def test_a_link_never_inflates_beyond_its_bound() -> None:
+    import base64
+    import datetime as dt
+    import os
+    import zlib
+
+    from web.pages.tryit import MAX_LINK, permalink, read_permalink
+
+    # a small token that inflates past the bound is refused
+    bomb = base64.urlsafe_b64encode(zlib.compress(b'{"case":"' + b"a" * 1_000_000 + b'"}', 9)).decode()
+    assert len(bomb) <= MAX_LINK
+    assert read_permalink(bomb.rstrip("=")) is None
+    day = dt.date(2025, 6, 1)
+    token = permalink({"employee": {"name": "Ә"}}, day, "")
+    assert token is not None
+    assert read_permalink(token) == {"case": {"employee": {"name": "Ә"}}, "as_of": "2025-06-01"}
+    assert permalink({"x": base64.b64encode(os.urandom(4000)).decode()}, day, "") is None
+
+
+def test_the_form_speaks_the_readers_language(kk_client: Any) -> None:
+    url = f"/try/{ACT}/enrollment?example={ELIGIBLE}"
+    kk = kk_client.get(url).get_data(as_text=True)
+    ru = kk_client.get(url + "&lang=ru").get_data(as_text=True)
+    en = kk_client.get(url + "&lang=en").get_data(as_text=True)
+    fid = field_id("/employee/sanctions/0/kind")
+    for page, title, choice, help_text in (
+        (kk, "Жазаның түрі", "Қатаң сөгіс", "Тәртіптік жазаның түрі"),
+        (ru, "Вид взыскания", "Строгий выговор", "Вид дисциплинарного взыскания"),
+        (en, "Kind of sanction", "Severe reprimand", "Kind of disciplinary sanction"),
+    ):
+        assert re.search(rf'<label for="{fid}">{title}', page)
+        assert f">{choice}</option>" in page
+        assert f'<p class="hint" id="{fid}-d">{help_text}</p>' in page  # in the page's language, not marked en
+    assert "severe reprimand" not in kk and "Kind of disciplinary sanction" not in kk

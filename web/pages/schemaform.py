@@ -2,8 +2,8 @@
 
 Every input is named by the JSON pointer of the fact it holds (`f:/employee/sanctions/0/kind`),
 so the engine's problems — which carry JSON pointers — land next to the field they concern:
-`field_errors` attaches each problem to the deepest field at or above its pointer ("'body' is a
-required property" at /employee belongs to /employee/body). Reading the form walks the schema,
+`field_errors` attaches each problem to the deepest field at or above its pointer (a missing
+/employee/body is reported at /employee/body itself, see `web.pages.caseproblems`). Reading the form walks the schema,
 not the submitted keys: only facts the schema declares are read.
 
 How schema nodes become inputs:
@@ -32,7 +32,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from engine.casecodec import case_text
+from engine.casecodec import CaseDecodeError, case_text, decode
 
 MAX_ROWS = 200
 
@@ -67,6 +67,11 @@ class Field:
     pattern: str | None = None
     item_kind: str | None = None  # lines: number | integer | string
     present: bool = False  # the case has this fact (keeps an optional empty list a list)
+    key: str = ""  # its key in the act's fields.yaml (engine.fieldtexts)
+    title: str | None = None  # in the reader's language, from fields.yaml
+    help: str | None = None  # the description in the reader's language
+    help_lang: str | None = None  # the language of `help` when it is not the reader's (English)
+    choice_labels: dict[str, str] = field(default_factory=dict)  # choice_value -> label
 
     @property
     def id(self) -> str:
@@ -74,7 +79,10 @@ class Field:
 
     @property
     def label(self) -> str:
-        return self.name.replace("_", " ")
+        return self.title or self.name.replace("_", " ")
+
+    def choice_label(self, choice: Any) -> str:
+        return self.choice_labels.get(choice_value(choice)) or str(choice).replace("_", " ")
 
     def walk(self) -> list[Field]:
         out = [self]
@@ -167,15 +175,54 @@ def build_form(schema: dict[str, Any], case: Any) -> Field:
     return _build(schema, schema, case, "", "case", True, 0)
 
 
+def apply_texts(form: Field, texts: Any, lang: str) -> Field:
+    """Titles, help and choice labels in `lang` from the act's field texts (`engine.fieldtexts`);
+    a field without them keeps its fact name and the schema's English description, marked so."""
+    for f in _with_templates(form):
+        if not f.key:
+            continue
+        f.title = texts.title(f.key, lang)
+        f.help = texts.help(f.key, f.description, lang)
+        if f.help is None and f.description:
+            f.help, f.help_lang = f.description, "en"
+        for c in f.choices:
+            label = texts.choice(f.key, c, lang)
+            if label:
+                f.choice_labels[choice_value(c)] = label
+    return form
+
+
+def _with_templates(form: Field) -> list[Field]:
+    """Every field, the empty row templates' too (a row added in place needs its labels)."""
+    out = []
+    for f in form.walk():
+        out.append(f)
+        if f.template is not None:
+            out.extend(_with_templates(f.template))
+    return out
+
+
 def _build(
-    node: Any, root: dict[str, Any], value: Any, pointer: str, name: str, required: bool, depth: int
+    node: Any,
+    root: dict[str, Any],
+    value: Any,
+    pointer: str,
+    name: str,
+    required: bool,
+    depth: int,
+    key: str = "",
+    ctx: str = "",
 ) -> Field:
+    from engine.fieldtexts import def_context
+
     try:
         node = _resolve(node, root)
         kind = _kind(node, root)
     except SchemaError:
         node, kind = {}, "json"
-    f = Field(pointer, name, kind, required, description=node.get("description"), present=value is not None)
+    f = Field(
+        pointer, name, kind, required, description=node.get("description"), present=value is not None, key=key
+    )
     if kind == "object":
         if value is not None and not isinstance(value, dict):
             f.kind, f.value = "json", _display(value, "json")
@@ -183,6 +230,7 @@ def _build(
         props = node.get("properties") or {}
         req = set(node.get("required") or [])
         for pname, sub in props.items():
+            child_key = f"{ctx}.{pname}" if ctx else pname
             f.children.append(
                 _build(
                     sub,
@@ -192,6 +240,8 @@ def _build(
                     pname,
                     pname in req,
                     depth,
+                    child_key,
+                    def_context(sub, root, child_key),
                 )
             )
         return f
@@ -200,10 +250,13 @@ def _build(
             f.kind, f.value = "json", _display(value, "json")
             return f
         item = node.get("items") or {}
+        item_ctx = def_context(item, root, ctx)
         for k, v in enumerate((value or [])[:MAX_ROWS]):
-            f.rows.append(_build(item, root, v if v is not None else {}, f"{pointer}/{k}", str(k + 1), True, depth + 1))
+            f.rows.append(
+                _build(item, root, v if v is not None else {}, f"{pointer}/{k}", str(k + 1), True, depth + 1, "", item_ctx)
+            )
         f.placeholder = f"__ROW{depth}__"
-        f.template = _build(item, root, {}, f"{pointer}/{f.placeholder}", "", True, depth + 1)
+        f.template = _build(item, root, {}, f"{pointer}/{f.placeholder}", "", True, depth + 1, "", item_ctx)
         return f
     if kind == "checkboxes":
         items = _resolve(node.get("items") or {}, root)
@@ -310,8 +363,8 @@ def _read(
         chosen = []
         for raw in form.getlist(key):
             try:
-                chosen.append(json.loads(raw))
-            except ValueError:
+                chosen.append(decode(raw, None))
+            except CaseDecodeError:
                 chosen.append(raw)
         if chosen or required or form.get(f"a:{pointer}") == "1":
             return chosen, True
@@ -330,8 +383,8 @@ def _read(
         return None, False
     if kind == "enum":
         try:
-            return json.loads(text), True
-        except ValueError:
+            return decode(text, None), True
+        except CaseDecodeError:
             return text, True
     if kind == "boolean":
         return {"true": True, "false": False}.get(text, text), True
@@ -341,9 +394,9 @@ def _read(
         return _date(text), True
     if kind == "json":
         try:
-            return json.loads(text), True
-        except (ValueError, RecursionError) as exc:
-            problems.append({"pointer": pointer, "message": f"not valid JSON: {exc}", "kind": "malformed-json"})
+            return decode(text), True
+        except CaseDecodeError as exc:
+            problems.append({"pointer": pointer, "message": f"not valid JSON: {exc.detail}", "kind": exc.kind})
             return None, False
     return text, True
 
@@ -395,22 +448,13 @@ def apply_row_action(case: Any, action: str) -> Any:
 # ---- errors next to their fields ---------------------------------------------------------------
 
 
-def problem_pointer(problem: dict[str, Any]) -> str:
-    """The pointer a problem is about (a missing property at P is about P/<its name>)."""
-    pointer = problem.get("pointer") or ""
-    field = problem.get("field")
-    if problem.get("kind") == "required" and field:
-        return f"{pointer}/{escape_segment(field)}"
-    return pointer
-
-
-def field_errors(form: Field, problems: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def field_errors(form: Field, problems: list[dict[str, str]]) -> list[dict[str, Any]]:
     """Attach each problem to the deepest field at or above its pointer; return them all with
     the id of the field each landed on (None when no field holds it: shown at the top only)."""
     fields = {f.pointer: f for f in form.walk() if f.pointer}
     out = []
     for p in problems:
-        target = problem_pointer(p)
+        target = p.get("pointer") or ""
         parts = target.split("/")
         landed = None
         while len(parts) > 1:
@@ -420,8 +464,8 @@ def field_errors(form: Field, problems: list[dict[str, Any]]) -> list[dict[str, 
                 break
             parts = parts[:-1]
         if landed is not None:
-            landed.errors.append(p)
-        out.append({**p, "field": landed.id if landed else None, "label": landed.pointer if landed else None})
+            landed.errors.append(p.get("message") or "")
+        out.append({**p, "field": landed.id if landed else None, "label": landed.label if landed else None})
     return out
 
 

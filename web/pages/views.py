@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Flask, redirect, render_template, request, url_for
+from flask import Blueprint, Flask, abort, g, redirect, render_template, request, url_for
 from werkzeug.exceptions import HTTPException
 from werkzeug.wrappers import Response
 
@@ -34,9 +34,11 @@ def home() -> Response:
 @bp.post("/lang")
 def switch_language() -> Response:
     lang = request.form.get("lang", "")
+    if lang not in LANGS:  # refused with a page listing the languages, never replaced
+        g.unknown_lang = lang
+        abort(400)
     response = redirect(model.safe_next(request.form.get("next")), code=303)
-    if lang in LANGS:
-        response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
+    response.set_cookie(COOKIE, lang, max_age=COOKIE_MAX_AGE, samesite="Lax", httponly=True)
     return response
 
 
@@ -159,7 +161,7 @@ def clause(act_id: str, clause_id: str) -> str | Response:
 
 def _error(exc: HTTPException) -> tuple[str, int]:
     code = exc.code or 500
-    return render_template("error.html", code=code), code
+    return render_template("error.html", code=code, unknown_lang=g.get("unknown_lang")), code
 
 
 def init_app(app: Flask) -> None:
@@ -175,7 +177,7 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(Exception)
     def _unexpected(exc: Exception) -> tuple[str, int]:
         app.logger.exception("page failed", exc_info=exc)
-        return render_template("error.html", code=500), 500
+        return render_template("error.html", code=500, unknown_lang=None), 500
 
     @app.context_processor
     def _nav() -> dict[str, Any]:
