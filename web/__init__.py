@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         api_decisions,
         auth,
         config,
+        headers,
         health,
         openapi,
         pages,
@@ -41,6 +42,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path or None, static_folder=None)
     config.init_app(app, test_config)
     problems.init_app(app)
+    headers.init_app(app)  # nosniff, no-store on every API answer
     store.init_app(app)
     auth.init_app(app)
     policies.init_app(app)

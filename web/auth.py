@@ -174,6 +174,17 @@ def current_caller() -> str:
     return entry.caller
 
 
+def authenticated_caller() -> str | None:
+    """The caller of this request when it sent a valid, unrevoked token; else None (no 401):
+    for public endpoints that show more to a known caller."""
+    if not request.headers.get("Authorization"):
+        return None
+    try:
+        return current_caller()
+    except Problem:
+        return None
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
