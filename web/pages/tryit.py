@@ -74,6 +74,10 @@ def _parse_json(text: str) -> tuple[Any, str | None]:
         return None, str(exc)
     if depth_of(value, MAX_JSON_DEPTH) > MAX_JSON_DEPTH:
         return None, f"nested deeper than {MAX_JSON_DEPTH} levels"
+    try:  # "\ud800" is valid JSON syntax but no text: the page could not show it
+        json.dumps(value, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError:
+        return None, "a string holds a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)"
     return value, None
 
 
