@@ -47,3 +47,44 @@ def test_readyz_shows_no_path_to_anyone(client, app) -> None:
     text = client.get("/readyz").get_data(as_text=True)
     assert str(holder.path) not in text and "directory" not in json.loads(text)["policies"]
     assert str(holder.path) in client.get("/readyz", headers=AUTH).get_data(as_text=True)
+
+
+# -- bodies without a length ---------------------------------------------------------------
+def _chunked(client: Any, url: str, body: bytes, content_type: str = "application/json") -> Any:
+    """A body sent as gunicorn hands a chunked one on: no Content-Length, the stream ends it."""
+    import io
+
+    return client.post(
+        url,
+        input_stream=io.BytesIO(body),
+        headers={**AUTH, "Content-Type": content_type, "Transfer-Encoding": "chunked"},
+        environ_overrides={"wsgi.input_terminated": True, "CONTENT_LENGTH": ""},
+    )
+
+
+def test_a_chunked_body_over_the_limit_is_refused_not_cut(app, client, case) -> None:
+    store = app.extensions["ereje.store"]
+    limit = app.config["MAX_CONTENT_LENGTH"]
+    valid = json.dumps(case).encode()
+    # A valid case padded past the limit, then garbage: cut at the limit it was a valid case.
+    padded = valid + b" " * (limit - len(valid)) + b"garbage"
+    problem(_chunked(client, URL, padded), 413, "payload-too-large")
+    problem(_chunked(client, URL, valid + b" " * (limit - len(valid) + 1)), 413, "payload-too-large")
+    assert store.ids() == set()
+    # Exactly at the limit, and well under it, a chunked body is read whole.
+    assert _chunked(client, URL, valid + b" " * (limit - len(valid))).status_code == 201
+    assert _chunked(client, URL, valid).status_code == 201
+
+
+def test_a_chunked_batch_over_its_limit_is_refused(make_app, case) -> None:
+    from spec_client import SpecCheckingClient
+
+    app = make_app(EREJE_BATCH_MAX_BYTES=64 * 1024)
+    app.test_client_class = SpecCheckingClient
+    client = app.test_client()
+    line = json.dumps(case).encode() + b"\n"
+    body = line * (64 * 1024 // len(line))
+    assert _chunked(client, BATCH, body, "application/x-ndjson").status_code == 200
+    problem(_chunked(client, BATCH, body + b"x" * len(line), "application/x-ndjson"), 413,
+            "payload-too-large")
+    assert len(app.extensions["ereje.store"].ids()) == 64 * 1024 // len(line)
