@@ -88,3 +88,48 @@ def test_a_chunked_batch_over_its_limit_is_refused(make_app, case) -> None:
     problem(_chunked(client, BATCH, body + b"x" * len(line), "application/x-ndjson"), 413,
             "payload-too-large")
     assert len(app.extensions["ereje.store"].ids()) == 64 * 1024 // len(line)
+
+
+# -- the log's files -----------------------------------------------------------------------
+def _record() -> Any:
+    import datetime as dt
+
+    from web.ids import new_id
+    from web.store import DecisionRecord, utcnow
+
+    return DecisionRecord(
+        decision_id=new_id(), recorded_at=utcnow(), caller="hr-system", question="enrollment",
+        act_id="U1300000624", as_of=dt.date(2025, 6, 1), lang=None, explain=False,
+        outcome="eligible", edition="U1300000624@U2500000853", policy_hash="sha256:x",
+        citations=[], case_sha256="0" * 64, case={"name": "a person"}, answer={}, client={},
+    )
+
+
+def test_log_files_are_private_whatever_the_umask(tmp_path) -> None:
+    import os
+    import stat
+
+    from web.store import open_store
+
+    path = tmp_path / "logs" / "log.sqlite3"
+    old = os.umask(0o022)
+    try:
+        store = open_store("sqlite:///" + str(path))
+        store.migrate()
+        store.record([_record()])
+        files = [path, *(path.parent / (path.name + s) for s in ("-wal", "-shm", ".lock"))]
+        for f in files:
+            assert f.exists(), f
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+        store.close()
+        # Files an older version left readable by others are narrowed when the log is opened.
+        for f in files:
+            if f.exists():  # the WAL's files go with the last connection
+                f.chmod(0o644)
+        store = open_store("sqlite:///" + str(path))
+        store.record([_record()])
+        for f in files:
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, f
+        store.close()
+    finally:
+        os.umask(old)

@@ -54,6 +54,33 @@ def _load(text: str | None) -> Any:
     return None if text is None else json.loads(text)
 
 
+LOG_FILE_MODE = 0o600
+_SUFFIXES = ("", "-wal", "-shm", "-journal", ".lock")
+
+
+def private_files(path: Path) -> None:
+    """The log and its companions readable by the service's user alone (0600).
+
+    The log holds cases: personal data. SQLite creates `-wal` and `-shm` with the mode of the
+    database file, so the file is created 0600 here before SQLite opens it (`O_CREAT` with a
+    mode, no process-wide umask to race other threads); files an older version left
+    world-readable are narrowed. A directory created for the log is 0700.
+    """
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, LOG_FILE_MODE)
+    os.close(fd)
+    for suffix in _SUFFIXES:
+        name = f"{path}{suffix}"
+        try:
+            if os.stat(name).st_mode & 0o777 != LOG_FILE_MODE:
+                os.chmod(name, LOG_FILE_MODE)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # not ours to change: say so rather than serve it open
+            raise OSError(f"{name} is readable by others and cannot be made private") from None
+
+
 class SQLiteStore:
     dialect = "sqlite"
 
@@ -92,7 +119,7 @@ class SQLiteStore:
         ):
             return conn
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_files(self.path)
             # One open file per thread: flock then excludes threads of one process too.
             lock = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as exc:
