@@ -94,6 +94,8 @@ SETTINGS = [
     Setting("EREJE_LOG_COMMIT_DELAY_MS", "EREJE_LOG_COMMIT_DELAY_MS", lambda: 1.0,
             _non_negative_float,
             "ms a SQLite log commit may wait for other busy workers' decisions (0: never)"),
+    Setting("EREJE_LINT_BUDGET", "EREJE_LINT_BUDGET", lambda: 200_000, _positive_int,
+            "most cases one lint search may enumerate for /monitoring (as `ereje lint --budget`)"),
     Setting("EREJE_LOG_WRITER", "EREJE_LOG_WRITER", lambda: None, str,
             "socket of the SQLite log writer process (set by `ereje serve`, not by hand)"),
 ]

@@ -144,14 +144,31 @@ def build_app() -> Any:
             f"ereje serve: the policies in {holder.path} cannot be loaded, not starting:\n"
             + (err.message if err else "unknown error")
         )
+    warm(app)
     get_store(app).close()  # no database connection may cross the fork into workers
     return app
+
+
+def warm(app: Any) -> None:
+    """What every worker would otherwise compute on its own, done once in the master before
+    it forks them: the lint findings behind /monitoring (`web.lintcache`)."""
+    import time
+
+    from web import lintcache
+
+    started = time.monotonic()
+    try:
+        lintcache.warm(app)
+    except Exception:  # the page then lints on first use; serving decisions does not need it
+        log.exception("lint of the live policy failed")
+    log.info("lint findings of the live policy ready in %.1fs", time.monotonic() - started)
 
 
 def reload_app(app: Any) -> None:
     from web.policies import reload_all
 
-    reload_all(app)
+    if reload_all(app):
+        warm(app)
 
 
 class LogWriterProcess:

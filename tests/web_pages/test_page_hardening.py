@@ -28,3 +28,39 @@ def test_try_json_with_a_lone_surrogate_is_a_form_error(en_client: Any) -> None:
     )
     assert resp.status_code == 200
     assert "lone UTF-16 surrogate" in resp.get_data(as_text=True)
+
+
+def test_monitoring_lints_each_edition_once_whatever_the_dates_asked(
+    make_app: Any, monkeypatch: Any
+) -> None:
+    """Lint runs per policy version and edition span, never per requested date."""
+    from engine import lint
+
+    from web import lintcache
+
+    runs: list[Any] = []
+    real = lint.lint_library
+
+    def counted(*args: Any, **kwargs: Any) -> Any:
+        runs.append(kwargs.get("as_of"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(lint, "lint_library", counted)
+    app = make_app(EREJE_LINT_BUDGET=2_000)  # a budget no other test uses: a fresh cache entry
+    client = app.test_client()
+    client.set_cookie("ereje_lang", "en")
+    spans = lintcache.edition_spans(app.extensions["ereje.policies"].snapshot.library)
+    for day in ("2025-06-01", "2024-01-01", "1999-12-31", "2031-02-03", "01.06.2025"):
+        assert client.get("/monitoring", query_string={"as_of": day}).status_code == 200
+    assert len(runs) == len(spans) + 1
+    assert set(runs[1:]) == set(spans)
+    # The date selects the editions in force on it.
+    html = client.get("/monitoring", query_string={"as_of": "2025-06-01"}).get_data(as_text=True)
+    assert "U1300000624@U2500000853" in html
+
+
+def test_monitoring_far_dates_are_a_defined_answer(en_client: Any) -> None:
+    for day in ("9999-12-31", "0001-01-01", "31.12.9999"):
+        resp = en_client.get("/monitoring", query_string={"as_of": day})
+        assert resp.status_code == 200, day
+        assert day in resp.get_data(as_text=True)  # shown back as a date not understood
