@@ -35,7 +35,6 @@ def test_monitoring_lints_each_edition_once_whatever_the_dates_asked(
 ) -> None:
     """Lint runs per policy version and edition span, never per requested date."""
     from engine import lint
-
     from web import lintcache
 
     runs: list[Any] = []

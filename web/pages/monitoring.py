@@ -11,9 +11,8 @@ the editions in force. A date outside FIRST_DAY..LAST_DAY is answered as an unre
 
 from __future__ import annotations
 
-from typing import Any
-
 import datetime as dt
+from typing import Any
 
 from flask import Blueprint, render_template, request
 
