@@ -52,6 +52,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     pages.init_app(app)  # HTML pages for people, beside the API (web/pages/__init__.py)
+    auth.guard_pages(app.extensions["ereje.pages"], app)  # EREJE_PROTECTED_PAGES
     # Outermost: a chunked body over its limit is refused before anything reads it.
     app.wsgi_app = bodylimit.BodyLimit(app.wsgi_app, app.config)  # type: ignore[method-assign]
     return app

@@ -63,3 +63,43 @@ def test_monitoring_far_dates_are_a_defined_answer(en_client: Any) -> None:
         resp = en_client.get("/monitoring", query_string={"as_of": day})
         assert resp.status_code == 200, day
         assert day in resp.get_data(as_text=True)  # shown back as a date not understood
+
+
+def test_monitoring_and_try_can_be_put_behind_a_token(make_app: Any, tmp_path: Path) -> None:
+    import base64
+
+    from web.auth import hash_token
+
+    app = make_app(EREJE_PROTECTED_PAGES="monitoring,try",
+                   EREJE_TOKENS=f"reviewer:{hash_token('page-token')}")
+    client = app.test_client()
+    for url in ("/monitoring", "/try", f"/try/{ACT}/enrollment"):
+        resp = client.get(url)
+        assert resp.status_code == 401, url
+        assert resp.headers["WWW-Authenticate"].startswith('Basic realm="ereje"')
+        bad = base64.b64encode(b"x:wrong").decode()
+        assert client.get(url, headers={"Authorization": f"Basic {bad}"}).status_code == 401
+    assert client.get("/acts").status_code == 200  # not protected
+    basic = {"Authorization": "Basic " + base64.b64encode(b"anyone:page-token").decode()}
+    bearer = {"Authorization": "Bearer page-token"}
+    assert client.get("/try", headers=basic).status_code == 200
+    assert client.get("/monitoring", headers=bearer).status_code == 200
+    # A decision tried by a known caller is logged under that caller.
+    store = app.extensions["ereje.store"]
+    resp = client.post(
+        f"/try/{ACT}/enrollment", headers=basic,
+        data={"mode": "json", "case_json": json.dumps(CASE), "as_of": "2025-06-01"},
+    )
+    assert resp.status_code == 200
+    (decision_id,) = store.ids()
+    assert store.get(decision_id).caller == "reviewer"
+
+
+def test_an_unknown_page_group_is_refused_at_start() -> None:
+    import pytest
+
+    from web.config import ConfigError, load
+
+    with pytest.raises(ConfigError, match="unknown page group"):
+        load({"EREJE_PROTECTED_PAGES": "monitoring,tyr"})
+    assert load({"EREJE_PROTECTED_PAGES": "all"})["EREJE_PROTECTED_PAGES"] == "all"
