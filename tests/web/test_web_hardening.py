@@ -133,3 +133,57 @@ def test_log_files_are_private_whatever_the_umask(tmp_path) -> None:
         store.close()
     finally:
         os.umask(old)
+
+
+# -- a policy that loads but does not decide -----------------------------------------------
+def breaks_deciding(policies) -> None:
+    """An edit that loads and passes every static check, but whose rule leaves the calendar
+    when it is evaluated: every enrollment case fails."""
+    rules = policies / "U1300000624" / "clauses" / "rules-ch2.yaml"
+    text = rules.read_text()
+    old = (
+        "            employee.service_years >= target_position.requirements.min_service_years\n"
+    )
+    assert old in text
+    rules.write_text(text.replace(old, old + (
+        "            and nomination.materials_sent_on + 3000000 calendar days"
+        " > nomination.materials_sent_on\n"
+    ), 1))
+
+
+def test_a_reload_refuses_a_policy_that_loads_but_does_not_decide(
+    make_app, tmp_path, case
+) -> None:
+    import shutil
+
+    from engine import load_library
+    from web.policies import get_holder
+
+    policies = tmp_path / "policies"
+    shutil.copytree(make_app().config["EREJE_POLICIES"], policies)
+    app = make_app(EREJE_POLICIES=str(policies))
+    client = app.test_client()
+    holder = get_holder(app)
+    live = holder.snapshot.version
+    breaks_deciding(policies)
+    load_library(policies)  # it does load
+    assert holder.reload() is False
+    assert holder.snapshot.version == live
+    body = client.get("/readyz", headers=AUTH).get_json()
+    assert body["status"] == "ready" and body["policies"]["version"] == live
+    error = body["policies"]["last_reload_error"]
+    assert "smoke decision(s) failed" in error["message"]
+    assert any("eligible-nominee.json" in i["message"] for i in error["issues"])
+    assert client.post(URL, json=case, headers=AUTH).status_code == 201  # the old one serves
+
+
+def test_a_server_does_not_start_on_a_policy_that_does_not_decide(make_app, tmp_path) -> None:
+    import shutil
+
+    from web.policies import get_holder
+
+    policies = tmp_path / "policies"
+    shutil.copytree(make_app().config["EREJE_POLICIES"], policies)
+    breaks_deciding(policies)
+    holder = get_holder(make_app(EREJE_POLICIES=str(policies)))
+    assert not holder.loaded and "smoke" in holder.last_error.message

@@ -19,6 +19,7 @@ from typing import Any
 
 import pytest
 from server_process import Server, http
+from test_web_hardening import breaks_deciding
 from webfixtures import AS_OF, CASE, REPO, TOKEN
 
 from web.auth import hash_token
@@ -235,6 +236,19 @@ def test_reload_under_load_never_fails_a_request(tmp_path: Path, shipped_policie
                 lambda: server.readyz()["policies"]["last_reload_error"] is None,
                 what="the error to clear",
             )
+            assert server.readyz()["policies"]["version"] == v1
+            n = len(load.answered)
+            load.wait_for(n + 10)
+            # 4. An edit that loads but does not decide is refused like one that does not load.
+            breaks_deciding(policies)
+            reload(server)
+            err = wait_until(
+                lambda: http("GET", server.base + "/readyz", None, TOKEN)[1]["policies"][
+                    "last_reload_error"],
+                what="the refused smoke check on /readyz",
+            )
+            assert "smoke decision(s) failed" in err["message"]
+            assert server.readyz()["status"] == "ready"
             assert server.readyz()["policies"]["version"] == v1
             n = len(load.answered)
             load.wait_for(n + 10)
