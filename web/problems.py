@@ -56,6 +56,7 @@ _KINDS = [
     ProblemKind("batch-too-large", "The batch has too many cases", 413),
     ProblemKind("unsupported-media-type", "The body's content type is not supported", 415),
     ProblemKind("invalid-case", "The case is not valid", 422),
+    ProblemKind("too-many-batches", "Too many batches of this caller in progress", 429),
     ProblemKind("edition-not-in-force", "No encoded edition decides this on that date", 422),
     ProblemKind("calendar-out-of-range", "The date is outside the working-day calendar", 422),
     ProblemKind("evaluation-limit", "A value left the range the engine can represent", 422),

@@ -187,3 +187,70 @@ def test_a_server_does_not_start_on_a_policy_that_does_not_decide(make_app, tmp_
     breaks_deciding(policies)
     holder = get_holder(make_app(EREJE_POLICIES=str(policies)))
     assert not holder.loaded and "smoke" in holder.last_error.message
+
+
+# -- batches: bounded memory, bounded concurrency --------------------------------------------
+def test_a_large_batch_is_answered_in_bounded_memory(app, client, case) -> None:
+    """The answers go to a spool, the cases are parsed one at a time: the memory a batch takes
+    does not grow with its answer (before: every answer twice, and every parsed case).
+
+    Served through WSGI directly and read block by block, as a server sends it, so what is
+    measured is the service's memory, not a client's copy of the answer."""
+    import tracemalloc
+
+    from werkzeug.test import EnvironBuilder
+
+    n = 600
+    url = BATCH + "&explain=true"
+    body = json.dumps([case] * n)
+    client.post(url, json=[case], headers=AUTH)  # warm: the engine remembers explanations
+    environ = EnvironBuilder(
+        path="/v1/decisions/enrollment/batch", query_string=url.split("?", 1)[1],
+        method="POST", data=body, content_type="application/json",
+        headers=AUTH,
+    ).get_environ()
+    statuses: list[str] = []
+    size = 0
+    tracemalloc.start()
+    try:
+        result = app(environ, lambda status, headers, exc_info=None: statuses.append(status))
+        for block in result:
+            size += len(block)
+        getattr(result, "close", lambda: None)()
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert statuses == ["200 OK"]
+    assert size > 6_000_000  # ~13 KB an answer with its trace
+    # The body three times (the test's input stream, its bytes, its text) and a chunk of
+    # records: the answers themselves never all in memory.
+    assert peak < 3 * len(body) + 2_000_000 < size / 2, (peak, len(body), size)
+
+
+def test_batches_in_progress_are_limited_per_caller(make_app, case) -> None:
+    """The slots are flocks in the instance folder: held here as two other workers' batches
+    of the same caller would hold them."""
+    from contextlib import ExitStack
+
+    from spec_client import SpecCheckingClient
+    from webfixtures import OTHER_TOKEN
+
+    from web.api_decisions import _batch_slots
+
+    app = make_app(EREJE_BATCH_CONCURRENCY=2)
+    app.test_client_class = SpecCheckingClient
+    client = app.test_client()
+    assert client.post(BATCH, json=[case], headers=AUTH).status_code == 200
+    with app.app_context(), ExitStack() as others:
+        slots = _batch_slots()
+        others.enter_context(slots.hold("hr-system"))
+        assert client.post(BATCH, json=[case], headers=AUTH).status_code == 200  # one left
+        others.enter_context(slots.hold("hr-system"))
+        resp = client.post(BATCH, json=[case], headers=AUTH)
+        body = problem(resp, 429, "too-many-batches")
+        assert resp.headers["Retry-After"] == "2" and body["limit"] == 2
+        # Another caller is not held back; single decisions are not batches.
+        other = {"Authorization": f"Bearer {OTHER_TOKEN}"}
+        assert client.post(BATCH, json=[case], headers=other).status_code == 200
+        assert client.post(URL, json=case, headers=AUTH).status_code == 201
+    assert client.post(BATCH, json=[case], headers=AUTH).status_code == 200

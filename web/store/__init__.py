@@ -68,12 +68,15 @@ def utcnow() -> _dt.datetime:
 class BatchLog:
     """The records of one batch request, handed to the store as the batch is decided.
 
-    This generic form keeps them and stores them in one transaction when the batch is done
-    (`close`). A store that can commit while the batch goes on (SQLite through its log
-    writer) returns its own kind from `batch_log()`. Either way every record is durable
-    when `close()` returns, and an error there means the batch must not be answered; the
-    log may then hold some of its decisions, never answered, as after a crash.
+    This generic form stores them `CHUNK` at a time, each chunk in one transaction, so a
+    batch never holds more than a chunk of records (with their answers) in memory. A store
+    that can commit while the batch goes on (SQLite through its log writer) returns its own
+    kind from `batch_log()`. Either way every record is durable when `close()` returns, and
+    an error before that means the batch must not be answered; the log may then hold some of
+    its decisions, never answered, as after a crash.
     """
+
+    CHUNK = 64  # records hold their answers' objects (a trace is tens of KB): keep few
 
     def __init__(self, store: DecisionStore) -> None:
         self._store = store
@@ -81,6 +84,9 @@ class BatchLog:
 
     def add(self, record: DecisionRecord) -> None:
         self._records.append(record)
+        if len(self._records) >= self.CHUNK:
+            records, self._records = self._records, []
+            self._store.record(records)
 
     def close(self) -> None:
         """Return once every added record is durable; raise `StoreError` otherwise."""

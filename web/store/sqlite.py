@@ -309,28 +309,32 @@ class SQLiteStore:
 
 
 class _PipelinedBatchLog(BatchLog):
-    """A batch's records sent to the log writer `CHUNK` at a time, replies read at the end."""
+    """A batch's records sent to the log writer `CHUNK` at a time, replies read at the end.
+
+    A record is rendered to its row (JSON text) as it is added, so a chunk waiting to be sent
+    holds text, not the answer's objects."""
 
     CHUNK = 256
 
     def __init__(self, store: SQLiteStore, pipeline: WriterPipeline) -> None:
         super().__init__(store)
         self._pipeline = pipeline
+        self._rows: list[tuple[Any, ...]] = []
 
     def add(self, record: DecisionRecord) -> None:
-        self._records.append(record)
-        if len(self._records) >= self.CHUNK:
+        self._rows.extend(SQLiteStore._rows([record]))
+        if len(self._rows) >= self.CHUNK:
             self._flush()
 
     def _flush(self) -> None:
-        records, self._records = self._records, []
+        rows, self._rows = self._rows, []
         try:
-            self._pipeline.send(SQLiteStore._rows(records))
+            self._pipeline.send(rows)
         except WriterError as exc:
             raise StoreError(str(exc)) from None
 
     def close(self) -> None:
-        if self._records:
+        if self._rows:
             self._flush()
         try:
             self._pipeline.finish()
@@ -338,5 +342,5 @@ class _PipelinedBatchLog(BatchLog):
             raise StoreError(str(exc)) from None
 
     def abandon(self) -> None:
-        self._records = []
+        self._rows = []
         self._pipeline.abandon()
