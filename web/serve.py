@@ -116,7 +116,56 @@ def run(
         def load(self) -> Any:
             return load_app()
 
+    answer_protocol_errors_as_problems()
     Server().run()
+
+
+# gunicorn's own refusals (before the app sees the request), as the catalogue's problems.
+_PROTOCOL_PROBLEMS = {
+    400: ("malformed-request", "the request is not valid HTTP/1.1"),
+    403: ("forbidden", "the request is refused"),
+    414: ("uri-too-long", "the request line is longer than the server accepts"),
+    417: ("malformed-request", "the Expect header cannot be met"),
+    431: ("header-fields-too-large", "the request's header fields are too many or too large"),
+    501: ("malformed-request", "the transfer coding is not supported"),
+}
+
+
+def protocol_error_response(status: int, reason: str) -> bytes:
+    """A whole HTTP/1.1 response: the problem document for a refusal of gunicorn's parser.
+
+    The detail is fixed per status: gunicorn's own message may quote the request."""
+    from web.headers import API_HEADERS
+    from web.jsonio import dumps
+    from web.problems import PROBLEM_MIMETYPE, Problem
+
+    slug, detail = _PROTOCOL_PROBLEMS.get(status, ("internal-error", "the server failed"))
+    body = dumps(Problem(slug, detail, status=status).to_dict())
+    reason = reason.encode("latin-1", "replace").decode("latin-1").replace("\r", "").replace(
+        "\n", ""
+    )
+    head = [f"HTTP/1.1 {status} {reason}", "Connection: close",
+            f"Content-Type: {PROBLEM_MIMETYPE}", f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in API_HEADERS.items())]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+def answer_protocol_errors_as_problems() -> None:
+    """Make gunicorn answer what its parser refuses (414 request line too long, 431 header
+    fields too large, 400 malformed) with problem+json instead of its HTML page.
+
+    gunicorn's workers answer these in `Worker.handle_error` through `gunicorn.util.
+    write_error`, which has no setting; it is replaced here, in the server's own process
+    (workers inherit it by fork), by a writer with the same signature. The limits themselves
+    are gunicorn's (`limit_request_line` 4094 bytes, `limit_request_fields` 100,
+    `limit_request_field_size` 8190 bytes): they apply before any request reaches the app.
+    """
+    from gunicorn import util
+
+    def write_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+        util.write_nonblock(sock, protocol_error_response(int(status_int), str(reason)))
+
+    util.write_error = write_error
 
 
 def _start_watcher(path: Path, interval: float) -> Callable[[Any], None]:
