@@ -434,3 +434,18 @@ def test_gunicorn_refusals_and_chunked_bodies_are_problems(tmp_path: Path, shipp
             store.close()
     finally:
         server.stop()
+
+
+def test_a_short_soak_loses_nothing() -> None:
+    """`python -m bench.soak` for seconds instead of minutes: mixed load, reloads and kill -9
+    of workers; every answered decision is in the log, no unexpected error."""
+    from bench import soak
+
+    result = soak.run(16, workers=2, deciders=2, batch=50, reload_every=6, kill_every=7,
+                      sample_every=4, env={"EREJE_LINT_BUDGET": "2000"}, quiet=True,
+                      keep=False)
+    assert result["kills"] >= 1 and result["reloads"] >= 1, soak.report(result)
+    assert result["answered"] > 0 and not result["lost"], soak.report(result)
+    assert not result["errors"], soak.report(result)
+    assert result["try_logged"] >= result["try_answered"] > 0
+    assert result["integrity"] == "ok"
