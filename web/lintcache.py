@@ -4,10 +4,14 @@ A lint run costs seconds (a witness search over every decision), so it cannot be
 request pays: eight callers asking for eight new dates kept both cores busy and starved the
 decisions. The findings depend on the date only through which editions are in force, so the
 dates are cut into spans at every edition's first day (`edition_spans`), and each span is
-linted once, on its first day, when the policy version is loaded (under `ereje serve` in the
-master at start and at every reload, before the workers are forked; in a single process on the
-first page that asks). A requested date then only selects its span: any date, 9999-12-31
-included, costs a lookup.
+linted once, on its first day, per policy version. A requested date then only selects its
+span: any date, 9999-12-31 included, costs a lookup.
+
+Who lints: under `ereje serve` the master, in a background thread, after a start or a reload
+has put the version live (`web.serve.BackgroundLint`); the workers never do
+(`EREJE_LINT_IN_BACKGROUND`): until the findings are ready /monitoring shows none, then the
+master has its workers replaced by ones forked with the findings. In a single process (`flask
+run`, tests) the first page that asks lints, once.
 
 Reports are kept per (policy version, budget) for the last few versions, so a reload back to a
 version already linted (or a test app on the same tree) does not lint again.
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Mapping
@@ -30,8 +35,6 @@ _KEEP = 4
 
 def budget_of(config: Mapping[str, Any]) -> int:
     """`EREJE_LINT_BUDGET` from the app's settings (or the environment), at least MIN_BUDGET."""
-    import os
-
     raw = config.get("EREJE_LINT_BUDGET")
     if raw is None:
         raw = os.environ.get("EREJE_LINT_BUDGET") or DEFAULT_BUDGET
@@ -81,6 +84,34 @@ _cache_lock = threading.Lock()
 _compute_lock = threading.Lock()  # one lint run at a time: a second asker waits for the first
 
 
+def _fresh_locks() -> None:
+    """A worker forked while the master's lint thread held a lock must not inherit it held."""
+    global _cache_lock, _compute_lock
+    _cache_lock = threading.Lock()
+    _compute_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks)
+
+
+def cached(snapshot: Any, budget: int) -> tuple[bool, LintSpans | None]:
+    """(whether the spans of this snapshot are computed, the spans), never computing."""
+    key = (snapshot.version, budget)
+    with _cache_lock:
+        if key in _cache:
+            return True, _cache[key]
+    return False, None
+
+
+def for_page(snapshot: Any, config: Mapping[str, Any]) -> LintSpans | None:
+    """The spans a page may show now: computed here in a single process, only taken from the
+    cache under `ereje serve` (None while the master is still linting)."""
+    budget = budget_of(config)
+    if config.get("EREJE_LINT_IN_BACKGROUND"):
+        return cached(snapshot, budget)[1]
+    return spans_for(snapshot, budget)
+
+
 def spans_for(snapshot: Any, budget: int) -> LintSpans | None:
     """The lint spans of this policy snapshot, computed on first use and then kept."""
     key = (snapshot.version, budget)
@@ -100,8 +131,3 @@ def spans_for(snapshot: Any, budget: int) -> LintSpans | None:
     return spans
 
 
-def warm(app: Any) -> None:
-    """Lint the live policy now (the master, at start and after each reload)."""
-    holder = app.extensions["ereje.policies"]
-    if holder.loaded:
-        spans_for(holder.snapshot, budget_of(app.config))

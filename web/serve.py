@@ -82,8 +82,10 @@ def run(
     options: ServeOptions,
     on_reload: Callable[[Any], None] | None = None,
     watch_path: Path | None = None,
+    on_ready: Callable[[Any], None] | None = None,
 ) -> None:
-    """Serve the WSGI app built by `load_app` under gunicorn until stopped."""
+    """Serve the WSGI app built by `load_app` under gunicorn until stopped. `on_ready(app)`
+    runs in the master once gunicorn handles its signals, `on_reload(app)` at each SIGHUP."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -107,8 +109,11 @@ def run(
             }
             if on_reload is not None:
                 settings["on_reload"] = lambda arbiter: on_reload(self.wsgi())
+            ready_hooks = [lambda arbiter: on_ready(self.wsgi())] if on_ready else []
             if options.watch and watch_path is not None:
-                settings["when_ready"] = _start_watcher(watch_path, options.watch_interval)
+                ready_hooks.append(_start_watcher(watch_path, options.watch_interval))
+            if ready_hooks:
+                settings["when_ready"] = lambda arbiter: [hook(arbiter) for hook in ready_hooks]
             for key, value in settings.items():
                 if value is not None and key in self.cfg.settings:
                     self.cfg.set(key, value)
@@ -193,31 +198,91 @@ def build_app() -> Any:
             f"ereje serve: the policies in {holder.path} cannot be loaded, not starting:\n"
             + (err.message if err else "unknown error")
         )
-    warm(app)
+    app.config["EREJE_LINT_IN_BACKGROUND"] = True  # the master lints, never a worker
+    _import_lint()
     get_store(app).close()  # no database connection may cross the fork into workers
     return app
 
 
-def warm(app: Any) -> None:
-    """What every worker would otherwise compute on its own, done once in the master before
-    it forks them: the lint findings behind /monitoring (`web.lintcache`)."""
-    import time
+def _import_lint() -> None:
+    """Import what the lint thread uses here, in the master's main thread: a worker forked
+    while that thread was importing would inherit a half-initialised module."""
+    import importlib
 
-    from web import lintcache
+    for name in ("engine.lint", "engine.lint.report", "engine.stability"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
 
-    started = time.monotonic()
-    try:
-        lintcache.warm(app)
-    except Exception:  # the page then lints on first use; serving decisions does not need it
-        log.exception("lint of the live policy failed")
-    log.info("lint findings of the live policy ready in %.1fs", time.monotonic() - started)
+
+class BackgroundLint:
+    """The lint findings behind /monitoring, computed in the master without holding it up.
+
+    Linting every edition costs seconds of CPU (minutes on a loaded machine). Done inside the
+    SIGHUP handler it held gunicorn's arbiter: new versions went live minutes late, signals
+    queued, killed workers were not replaced. So a start or a reload puts the version live at
+    once, workers answer /monitoring without findings meanwhile, and this thread lints; when
+    it is done and its version is still live, the master sends itself SIGHUP: the policy is
+    unchanged, so that reload only replaces the workers by ones forked with the findings.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def start(self, app: Any) -> None:
+        import threading
+
+        from web import lintcache
+        from web.policies import get_holder
+
+        holder = get_holder(app)
+        if not holder.loaded:
+            return
+        snap = holder.snapshot
+        budget = lintcache.budget_of(app.config)
+        if lintcache.cached(snap, budget)[0]:
+            return
+        with self._lock:
+            if snap.version in self._running:
+                return
+            self._running.add(snap.version)
+
+        def work() -> None:
+            import time
+
+            started = time.monotonic()
+            try:
+                lintcache.spans_for(snap, budget)
+            except Exception:  # /monitoring then shows no findings; decisions do not need it
+                log.exception("lint of policy version %s failed", snap.version[:12])
+                return
+            finally:
+                with self._lock:
+                    self._running.discard(snap.version)
+            log.info("lint findings of policy version %s ready in %.1fs",
+                     snap.version[:12], time.monotonic() - started)
+            if holder.snapshot is snap:
+                os.kill(os.getpid(), signal.SIGHUP)  # fresh workers, forked with the findings
+
+        threading.Thread(target=work, name="ereje-lint", daemon=True).start()
+
+
+BACKGROUND_LINT = BackgroundLint()
+
+
+def lint_when_ready(app: Any) -> None:
+    BACKGROUND_LINT.start(app)
 
 
 def reload_app(app: Any) -> None:
     from web.policies import reload_all
 
-    if reload_all(app):
-        warm(app)
+    reload_all(app)
+    BACKGROUND_LINT.start(app)
 
 
 class LogWriterProcess:

@@ -9,20 +9,11 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from test_web_api import problem
 from webfixtures import AS_OF, AUTH
-
-from web.problems import PROBLEM_BASE
 
 URL = f"/v1/decisions/enrollment?as_of={AS_OF}"
 BATCH = f"/v1/decisions/enrollment/batch?as_of={AS_OF}"
-
-
-def problem(resp: Any, status: int, slug: str) -> dict[str, Any]:
-    assert resp.status_code == status, resp.get_data(as_text=True)[:2000]
-    assert resp.mimetype == "application/problem+json"
-    body = resp.get_json(force=True)
-    assert body["type"] == PROBLEM_BASE + slug
-    return body
 
 
 # -- headers -------------------------------------------------------------------------------

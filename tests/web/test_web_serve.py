@@ -13,6 +13,7 @@ import subprocess
 import sys
 import threading
 import time
+import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -432,6 +433,17 @@ def test_gunicorn_refusals_and_chunked_bodies_are_problems(tmp_path: Path, shipp
             assert len(store.ids()) == 1  # only the body within the limit was decided
         finally:
             store.close()
+
+        # The master lints in the background, then has its workers replaced by ones that hold
+        # the findings: /monitoring shows them without any worker linting.
+        def monitoring() -> str:
+            with urllib.request.urlopen(server.base + "/monitoring?as_of=2025-06-01",
+                                        timeout=10) as resp:
+                return resp.read().decode()
+
+        wait_until(lambda: "U1300000624@U2500000853" in monitoring(), timeout=120,
+                   what="the lint findings on /monitoring")
+        assert "lint findings of policy version" in server.log()
     finally:
         server.stop()
 

@@ -4,9 +4,8 @@ report them.
 
     /monitoring?as_of=YYYY-MM-DD&act=<act>&severity=error|warning|info
 
-The findings are computed once per policy version and edition when the version is loaded
-(`web.lintcache`, budget `EREJE_LINT_BUDGET`, default that of `ereje lint`); a date only selects
-the editions in force. A date outside FIRST_DAY..LAST_DAY is answered as an unreadable one.
+The findings are computed once per policy version and edition span (`web.lintcache`, budget
+`EREJE_LINT_BUDGET`, default that of `ereje lint`); a date only selects the editions in force. A date outside FIRST_DAY..LAST_DAY is answered as an unreadable one.
 """
 
 from __future__ import annotations
@@ -65,7 +64,7 @@ def monitoring() -> str:
     report = None
     kinds: dict[str, str] = {}
     if lint_mod is not None:
-        spans = lintcache.spans_for(snap, lintcache.budget_of(api().config))
+        spans = lintcache.for_page(snap, api().config)
         report = spans.on(day) if spans is not None else None
         kinds = dict(lint_mod.KINDS)
     findings = []
@@ -88,7 +87,7 @@ def monitoring() -> str:
         stability=stability,
         stability_missing=stability_mod is None,
         report=report,
-        lint_missing=lint_mod is None,
+        lint_missing=report is None,  # no engine.lint, or the master is still linting
         findings=findings,
         counts=counts,
         kinds=kinds,
