@@ -24,7 +24,7 @@ import datetime as dt
 import os
 import threading
 from collections import OrderedDict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -112,8 +112,13 @@ def for_page(snapshot: Any, config: Mapping[str, Any]) -> LintSpans | None:
     return spans_for(snapshot, budget)
 
 
-def spans_for(snapshot: Any, budget: int) -> LintSpans | None:
-    """The lint spans of this policy snapshot, computed on first use and then kept."""
+def spans_for(
+    snapshot: Any, budget: int, wanted: Callable[[], bool] | None = None
+) -> LintSpans | None:
+    """The lint spans of this policy snapshot, computed on first use and then kept.
+
+    `wanted`, asked once this call's turn to lint has come: False skips the work (the master's
+    thread for a version a newer reload has replaced meanwhile) and returns None."""
     key = (snapshot.version, budget)
     with _cache_lock:
         if key in _cache:
@@ -123,6 +128,8 @@ def spans_for(snapshot: Any, budget: int) -> LintSpans | None:
         with _cache_lock:
             if key in _cache:
                 return _cache[key]
+        if wanted is not None and not wanted():
+            return None
         spans = compute(snapshot.library, budget)
         with _cache_lock:
             _cache[key] = spans

@@ -256,7 +256,12 @@ class BackgroundLint:
 
             started = time.monotonic()
             try:
-                lintcache.spans_for(snap, budget)
+                # A version replaced while an older one was being linted is not linted at all.
+                live = lambda: holder.snapshot is snap  # noqa: E731
+                if lintcache.spans_for(snap, budget, live) is None and not live():
+                    log.info("lint of policy version %s skipped: no longer live",
+                             snap.version[:12])
+                    return
             except Exception:  # /monitoring then shows no findings; decisions do not need it
                 log.exception("lint of policy version %s failed", snap.version[:12])
                 return

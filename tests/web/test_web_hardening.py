@@ -245,3 +245,12 @@ def test_batches_in_progress_are_limited_per_caller(make_app, case) -> None:
         assert client.post(BATCH, json=[case], headers=other).status_code == 200
         assert client.post(URL, json=case, headers=AUTH).status_code == 201
     assert client.post(BATCH, json=[case], headers=AUTH).status_code == 200
+
+
+def test_a_lint_no_longer_wanted_is_skipped(app) -> None:
+    """The master's lint thread for a version replaced meanwhile does not lint it."""
+    from web import lintcache
+
+    snap = app.extensions["ereje.policies"].snapshot
+    assert lintcache.spans_for(snap, 123_457, lambda: False) is None
+    assert lintcache.cached(snap, 123_457) == (False, None)
