@@ -26,7 +26,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         api_decision_list,
         api_decisions,
         auth,
+        bodylimit,
         config,
+        headers,
         health,
         openapi,
         pages,
@@ -42,6 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__, instance_path=instance_path or None, static_folder=None)
     config.init_app(app, test_config)
     problems.init_app(app)
+    headers.init_app(app)  # nosniff, no-store on every API answer
     store.init_app(app)
     auth.init_app(app)
     policies.init_app(app)
@@ -51,4 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(health.bp)
     app.register_blueprint(openapi.bp)
     pages.init_app(app)  # HTML pages for people, beside the API (web/pages/__init__.py)
+    auth.guard_pages(app.extensions["ereje.pages"], app)  # EREJE_PROTECTED_PAGES
+    # Outermost: a chunked body over its limit is refused before anything reads it.
+    app.wsgi_app = bodylimit.BodyLimit(app.wsgi_app, app.config)  # type: ignore[method-assign]
     return app

@@ -9,17 +9,19 @@ including each refused case of a batch, are problem documents (`web.problems`).
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 from flask import Blueprint, Response, current_app, g, request
 
+from web import batchio
 from web import params as P
 from web.answers import build, decide, stored_view
 from web.auth import require_token
 from web.bodies import (
     JSON_MIMETYPES,
     JSONL_MIMETYPES,
-    iter_json_lines,
     parse,
     read_json,
     require_mimetype,
@@ -75,34 +77,35 @@ def _too_many(max_cases: int) -> Problem:
     )
 
 
-def _batch_items(max_cases: int) -> list[tuple[Any, Problem | None]]:
-    """The batch's cases, each parsed or refused with its own problem.
+def _batch_source(max_cases: int) -> tuple[int, Iterator[tuple[Any, Problem | None]]]:
+    """How many cases the batch holds, and its cases one at a time, each parsed (or refused
+    with its own problem) only when its turn comes (`web.batchio`).
 
-    Depth is left to the engine case by case (it refuses a too-deep case as invalid), so one
-    deep case does not fail its batch and the cases are walked once, not twice.
+    The whole body is checked first: a malformed array or too many cases refuse the batch
+    before anything is decided. Depth is left to the engine case by case (it refuses a
+    too-deep case as invalid), so one deep case does not fail its batch.
     """
     mimetype = require_mimetype(request, JSON_MIMETYPES + JSONL_MIMETYPES)
     request.max_content_length = current_app.config["EREJE_BATCH_MAX_BYTES"]
     data = request.get_data(cache=False)
+    too_many = _too_many(max_cases)
     if mimetype in JSONL_MIMETYPES:
-        items: list[tuple[Any, Problem | None]] = []
-        for index, line in iter_json_lines(data):
-            if index >= max_cases:
-                raise _too_many(max_cases)
+        spans = batchio.line_items(data, max_cases, too_many)
+        source: bytes | str = data
+    else:
+        source = batchio.decode(data)
+        del data  # the text stays, the bytes go
+        spans = batchio.array_items(source, max_cases, too_many)
+
+    def items() -> Iterator[tuple[Any, Problem | None]]:
+        for start, end in spans:
+            raw = source[start:end]
             try:
-                items.append((parse(line, None), None))
+                yield parse(raw if isinstance(raw, bytes) else raw.encode("utf-8"), None), None
             except Problem as problem:
-                items.append((None, problem))
-        return items
-    body = parse(data, None)
-    if not isinstance(body, list):
-        raise Problem(
-            "malformed-request",
-            "a batch is a JSON array of cases (or JSON lines, one case per line)",
-        )
-    if len(body) > max_cases:
-        raise _too_many(max_cases)
-    return [(case, None) for case in body]
+                yield None, problem
+
+    return len(spans), items()
 
 
 def _batch_answer(
@@ -140,42 +143,53 @@ def _batch_answer(
 def decide_batch(question: str) -> Response:
     """One answer per case, in order; a refused case does not fail the others.
 
-    Each answer is encoded as soon as it is made and its record handed to the log, which
-    (with the SQLite log writer) commits earlier cases while later ones are decided. The
-    answer leaves only when every record is durable (`BatchLog.close`).
+    Each answer is encoded as soon as it is made and spooled, its record handed to the log,
+    which (with the SQLite log writer) commits earlier cases while later ones are decided. The
+    answer leaves only when every record is durable (`BatchLog.close`), streamed from the
+    spool: memory stays bounded whatever the batch's size (`web.batchio`).
     """
     snap = get_holder().snapshot
     defaults = P.resolve(request.args, {}, _zone())  # validates the query once for all
     P.check_question(snap.library, question, defaults)
-    items = _batch_items(current_app.config["EREJE_BATCH_MAX_CASES"])
-    client = _client()
-    parts: list[bytes] = []
-    decided = 0
-    log = get_store().batch_log()
-    try:
-        with collection_paused():
-            for index, (body, refused) in enumerate(items):
-                part, record = _batch_answer(
-                    snap, question, index, body, refused, defaults, client
-                )
-                parts.append(part)
-                if record is not None:
-                    log.add(record)
-                    decided += 1
-            log.close()  # durable before the answer leaves
-    except BaseException:
-        log.abandon()
-        raise
+    with _batch_slots().hold(g.caller):
+        count, items = _batch_source(current_app.config["EREJE_BATCH_MAX_CASES"])
+        client = _client()
+        spool = batchio.Spool()
+        decided = 0
+        log = get_store().batch_log()
+        try:
+            with collection_paused():
+                for index, (body, refused) in enumerate(items):
+                    part, record = _batch_answer(
+                        snap, question, index, body, refused, defaults, client
+                    )
+                    spool.add(part)
+                    if record is not None:
+                        log.add(record, len(part))
+                        decided += 1
+                log.close()  # durable before the answer leaves
+        except BaseException:
+            log.abandon()
+            spool.close()
+            raise
     head = dumps(
-        {
-            "question": question,
-            "count": len(parts),
-            "decided": decided,
-            "refused": len(parts) - decided,
-        }
-    )
-    body = b"".join((head[:-1], b',"results":[', b",".join(parts), b"]}"))
-    return Response(body, status=200, mimetype="application/json")
+        {"question": question, "count": count, "decided": decided, "refused": count - decided}
+    )[:-1] + b',"results":['
+    tail = b"]}"
+    response = Response(spool.stream(head, tail), status=200, mimetype="application/json")
+    response.headers["Content-Length"] = str(len(head) + spool.size + len(tail))
+    return response
+
+
+def _batch_slots() -> batchio.BatchSlots:
+    """Per-caller batch slots in the instance folder, shared by every worker of the server."""
+    slots = current_app.extensions.get("ereje.batch_slots")
+    if slots is None:
+        slots = current_app.extensions["ereje.batch_slots"] = batchio.BatchSlots(
+            Path(current_app.instance_path) / "batch-slots",
+            int(current_app.config["EREJE_BATCH_CONCURRENCY"]),
+        )
+    return slots
 
 
 # -- reading back --------------------------------------------------------------------------

@@ -174,6 +174,17 @@ def current_caller() -> str:
     return entry.caller
 
 
+def authenticated_caller() -> str | None:
+    """The caller of this request when it sent a valid, unrevoked token; else None (no 401):
+    for public endpoints that show more to a known caller."""
+    if not request.headers.get("Authorization"):
+        return None
+    try:
+        return current_caller()
+    except Problem:
+        return None
+
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -198,6 +209,76 @@ def read_access(view: F) -> F:
         return view(*args, **kwargs)
 
     return wrapped  # type: ignore[return-value]
+
+
+# Page groups an operator can put behind a token (`EREJE_PROTECTED_PAGES`), by the blueprint
+# of the pages app that serves them.
+PAGE_GROUPS = {
+    "monitoring": "monitoring",
+    "try": "tryit",
+    "compare": "compare",
+    "trace": "trace",
+    "acts": "pages",
+}
+
+
+def parse_protected_pages(text: str) -> frozenset[str]:
+    """`EREJE_PROTECTED_PAGES`: comma-separated page groups, or `all`."""
+    names = {p.strip().lower() for p in text.split(",") if p.strip()}
+    if "all" in names:
+        return frozenset(PAGE_GROUPS)
+    unknown = names - set(PAGE_GROUPS)
+    if unknown:
+        raise ValueError(
+            f"unknown page group(s) {', '.join(sorted(unknown))};"
+            f" known: {', '.join(PAGE_GROUPS)}, all"
+        )
+    return frozenset(names)
+
+
+def page_caller(registry: TokenRegistry) -> str | None:
+    """The caller of a page request: a bearer token (scripts), or HTTP Basic with the token as
+    the password (a browser asks for it by itself); None when neither holds a valid token."""
+    auth = request.authorization
+    token = None
+    if auth is not None and auth.type == "bearer":
+        token = auth.token
+    elif auth is not None and auth.type == "basic":
+        token = auth.password
+    if not token:
+        return None
+    entry = registry.authenticate(token)
+    if entry is None or entry.revoked:
+        return None
+    return entry.caller
+
+
+def guard_pages(pages: Flask, api: Flask) -> None:
+    """Refuse the protected page groups to requests without a valid token (401 page).
+
+    The costly pages (/monitoring, /try: one decision per request) need no token by default:
+    they are for people on the same host. An operator exposing the service sets
+    `EREJE_PROTECTED_PAGES=monitoring,try` (or `all`); a browser then asks for a user name
+    (any) and a password (the caller's token).
+    """
+    from flask import make_response, render_template
+
+    protected = parse_protected_pages(api.config.get("EREJE_PROTECTED_PAGES") or "")
+    blueprints = {PAGE_GROUPS[name] for name in protected}
+    if not blueprints:
+        return
+
+    @pages.before_request
+    def _guard() -> Any:
+        if request.blueprint not in blueprints:
+            return None
+        caller = page_caller(api.extensions["ereje.tokens"])
+        if caller is not None:
+            g.caller = caller
+            return None
+        response = make_response(render_template("error.html", code=401), 401)
+        response.headers["WWW-Authenticate"] = f'Basic realm="{REALM}", charset="UTF-8"'
+        return response
 
 
 def init_app(app: Flask) -> None:

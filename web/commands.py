@@ -86,7 +86,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
     try:
         serve.run(
-            lambda: app, options, on_reload=serve.reload_app, watch_path=get_holder(app).path
+            lambda: app, options, on_reload=serve.reload_app, watch_path=get_holder(app).path,
+            on_ready=serve.lint_when_ready,
         )
     finally:  # gunicorn ends with sys.exit: stop the writer after the workers are gone
         if writer is not None:

@@ -48,6 +48,13 @@ def _non_negative_float(text: str) -> float:
     return value
 
 
+def _page_groups(text: str) -> str:
+    from web.auth import parse_protected_pages
+
+    parse_protected_pages(text)  # refuses an unknown group at start, not at the first request
+    return text
+
+
 def _default_policies() -> str:
     """`policies/` in the working directory (as the CLI's default): never found through where
     the code is installed, which for a wheel is site-packages."""
@@ -95,6 +102,12 @@ SETTINGS = [
     Setting("EREJE_LOG_COMMIT_DELAY_MS", "EREJE_LOG_COMMIT_DELAY_MS", lambda: 1.0,
             _non_negative_float,
             "ms a SQLite log commit may wait for other busy workers' decisions (0: never)"),
+    Setting("EREJE_LINT_BUDGET", "EREJE_LINT_BUDGET", lambda: 200_000, _positive_int,
+            "most cases one lint search may enumerate for /monitoring (as `ereje lint --budget`)"),
+    Setting("EREJE_PROTECTED_PAGES", "EREJE_PROTECTED_PAGES", lambda: "", _page_groups,
+            "pages that need a token (HTTP Basic, the token as password): monitoring,try,…|all"),
+    Setting("EREJE_BATCH_CONCURRENCY", "EREJE_BATCH_CONCURRENCY", lambda: 2, _positive_int,
+            "batches one caller may have in progress at once, across all workers (then 429)"),
     Setting("EREJE_LOG_WRITER", "EREJE_LOG_WRITER", lambda: None, str,
             "socket of the SQLite log writer process (set by `ereje serve`, not by hand)"),
 ]

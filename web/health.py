@@ -1,14 +1,17 @@
 """GET /healthz (the process answers) and GET /readyz (it can decide and log right now).
 
-Load balancers and orchestrators poll these; /readyz also tells an operator which policy
-version is live and why the last reload was refused, so a broken edit is visible without
-reading the log.
+Load balancers and orchestrators poll these; /readyz also tells which policy version is live
+and whether the last reload was refused. Why it was refused (file names, lines, messages) and
+where the policy tree lives are shown only to a caller with a valid token, and always written
+to the server's log: anyone can reach /readyz, and a path or a parser message tells an
+attacker about the host.
 """
 
 from __future__ import annotations
 
 from flask import Blueprint, Response, current_app
 
+from web.auth import authenticated_caller
 from web.jsonio import json_response
 from web.params import today
 from web.policies import get_holder
@@ -23,10 +26,29 @@ def healthz() -> Response:
     return json_response({"status": "ok"})
 
 
+REFUSED = (
+    "the last reload was refused and the previous version kept serving;"
+    " the reason is in the server log (and on /readyz with a token)"
+)
+
+
+def public_status(policies: dict[str, object]) -> dict[str, object]:
+    """The policy status without the tree's location and without the refusal's details."""
+    out = {k: v for k, v in policies.items() if k != "directory"}
+    error = policies.get("last_reload_error")
+    if isinstance(error, dict):
+        out["last_reload_error"] = {
+            "message": REFUSED, "at": error.get("at"), "version": error.get("version")
+        }
+    return out
+
+
 @bp.get("/readyz")
 def readyz() -> Response:
     holder = get_holder()
     policies = holder.status(today(current_app.config.get("EREJE_TIMEZONE") or "Asia/Almaty"))
+    if authenticated_caller() is None:
+        policies = public_status(policies)
     store = get_store()
     store_status: dict[str, object] = {"backend": store.dialect, "writable": False}
     try:

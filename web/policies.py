@@ -3,8 +3,9 @@
 A request takes `holder.snapshot` once and uses that object to the end, so a reload in the
 middle of a request cannot mix two versions: the swap is one attribute assignment, and the old
 snapshot lives as long as a request holds it. `reload()` builds the new library completely
-before the swap; if the engine raises, the live snapshot stays, the error is kept for `/readyz`
-and logged.
+before the swap, and decides its examples and a generated smoke corpus with it (`web.smoke`);
+if the engine raises, or the smoke decisions fail, the live snapshot stays, the error is kept
+for `/readyz` and logged.
 
 How a reload is triggered:
 - Under `ereje serve` (gunicorn, preloaded app): SIGHUP reaches the master, whose `on_reload`
@@ -119,9 +120,16 @@ class ReloadError:
 class PolicyHolder:
     """Holds the live `PolicySnapshot`; see the module docstring for the reload protocol."""
 
-    def __init__(self, path: Path, loader: Loader | None = None, keep: int = 4) -> None:
+    def __init__(
+        self,
+        path: Path,
+        loader: Loader | None = None,
+        keep: int = 4,
+        check: Callable[[Any], None] | None = None,
+    ) -> None:
         self.path = Path(path)
         self.loader = loader or _default_loader
+        self.check = check  # raises when a loaded library must not go live (web.smoke)
         self.keep = keep
         self._snapshot: PolicySnapshot | None = None
         self.history: tuple[PolicySnapshot, ...] = ()
@@ -166,9 +174,12 @@ class PolicyHolder:
                 return False
             try:
                 library = self.loader(self.path)
+                if self.check is not None:
+                    self.check(library)
             except Exception as exc:
                 issues = [
-                    i.to_dict() if hasattr(i, "to_dict") else {"message": str(i)}
+                    i.to_dict() if hasattr(i, "to_dict") else
+                    dict(i) if isinstance(i, dict) else {"message": str(i)}
                     for i in getattr(exc, "issues", [])
                 ]
                 if not issues:
@@ -249,10 +260,13 @@ def get_holder(app: Flask | None = None) -> PolicyHolder:
 
 def init_app(app: Flask) -> None:
     """Load the policies before serving; start the watcher if asked (single-process use)."""
+    from web import smoke
+
     holder = PolicyHolder(
         Path(app.config["EREJE_POLICIES"]),
         loader=app.config.get("EREJE_POLICY_LOADER"),
         keep=int(app.config.get("EREJE_HISTORY", 4)),
+        check=smoke.check,  # a policy that loads but does not decide never goes live
     )
     holder.reload()
     app.extensions["ereje.policies"] = holder

@@ -82,8 +82,10 @@ def run(
     options: ServeOptions,
     on_reload: Callable[[Any], None] | None = None,
     watch_path: Path | None = None,
+    on_ready: Callable[[Any], None] | None = None,
 ) -> None:
-    """Serve the WSGI app built by `load_app` under gunicorn until stopped."""
+    """Serve the WSGI app built by `load_app` under gunicorn until stopped. `on_ready(app)`
+    runs in the master once gunicorn handles its signals, `on_reload(app)` at each SIGHUP."""
     from gunicorn.app.base import BaseApplication
 
     class Server(BaseApplication):  # type: ignore[misc]
@@ -107,8 +109,11 @@ def run(
             }
             if on_reload is not None:
                 settings["on_reload"] = lambda arbiter: on_reload(self.wsgi())
+            ready_hooks = [lambda arbiter: on_ready(self.wsgi())] if on_ready else []
             if options.watch and watch_path is not None:
-                settings["when_ready"] = _start_watcher(watch_path, options.watch_interval)
+                ready_hooks.append(_start_watcher(watch_path, options.watch_interval))
+            if ready_hooks:
+                settings["when_ready"] = lambda arbiter: [hook(arbiter) for hook in ready_hooks]
             for key, value in settings.items():
                 if value is not None and key in self.cfg.settings:
                     self.cfg.set(key, value)
@@ -116,7 +121,56 @@ def run(
         def load(self) -> Any:
             return load_app()
 
+    answer_protocol_errors_as_problems()
     Server().run()
+
+
+# gunicorn's own refusals (before the app sees the request), as the catalogue's problems.
+_PROTOCOL_PROBLEMS = {
+    400: ("malformed-request", "the request is not valid HTTP/1.1"),
+    403: ("forbidden", "the request is refused"),
+    414: ("uri-too-long", "the request line is longer than the server accepts"),
+    417: ("malformed-request", "the Expect header cannot be met"),
+    431: ("header-fields-too-large", "the request's header fields are too many or too large"),
+    501: ("malformed-request", "the transfer coding is not supported"),
+}
+
+
+def protocol_error_response(status: int, reason: str) -> bytes:
+    """A whole HTTP/1.1 response: the problem document for a refusal of gunicorn's parser.
+
+    The detail is fixed per status: gunicorn's own message may quote the request."""
+    from web.headers import API_HEADERS
+    from web.jsonio import dumps
+    from web.problems import PROBLEM_MIMETYPE, Problem
+
+    slug, detail = _PROTOCOL_PROBLEMS.get(status, ("internal-error", "the server failed"))
+    body = dumps(Problem(slug, detail, status=status).to_dict())
+    reason = reason.encode("latin-1", "replace").decode("latin-1").replace("\r", "").replace(
+        "\n", ""
+    )
+    head = [f"HTTP/1.1 {status} {reason}", "Connection: close",
+            f"Content-Type: {PROBLEM_MIMETYPE}", f"Content-Length: {len(body)}",
+            *(f"{name}: {value}" for name, value in API_HEADERS.items())]
+    return ("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body
+
+
+def answer_protocol_errors_as_problems() -> None:
+    """Make gunicorn answer what its parser refuses (414 request line too long, 431 header
+    fields too large, 400 malformed) with problem+json instead of its HTML page.
+
+    gunicorn's workers answer these in `Worker.handle_error` through `gunicorn.util.
+    write_error`, which has no setting; it is replaced here, in the server's own process
+    (workers inherit it by fork), by a writer with the same signature. The limits themselves
+    are gunicorn's (`limit_request_line` 4094 bytes, `limit_request_fields` 100,
+    `limit_request_field_size` 8190 bytes): they apply before any request reaches the app.
+    """
+    from gunicorn import util
+
+    def write_error(sock: Any, status_int: int, reason: str, mesg: str) -> None:
+        util.write_nonblock(sock, protocol_error_response(int(status_int), str(reason)))
+
+    util.write_error = write_error
 
 
 def _start_watcher(path: Path, interval: float) -> Callable[[Any], None]:
@@ -144,14 +198,96 @@ def build_app() -> Any:
             f"ereje serve: the policies in {holder.path} cannot be loaded, not starting:\n"
             + (err.message if err else "unknown error")
         )
+    app.config["EREJE_LINT_IN_BACKGROUND"] = True  # the master lints, never a worker
+    _import_lint()
     get_store(app).close()  # no database connection may cross the fork into workers
     return app
+
+
+def _import_lint() -> None:
+    """Import what the lint thread uses here, in the master's main thread: a worker forked
+    while that thread was importing would inherit a half-initialised module."""
+    import importlib
+
+    for name in ("engine.lint", "engine.lint.report", "engine.stability"):
+        try:
+            importlib.import_module(name)
+        except ImportError:
+            continue
+
+
+class BackgroundLint:
+    """The lint findings behind /monitoring, computed in the master without holding it up.
+
+    Linting every edition costs seconds of CPU (minutes on a loaded machine). Done inside the
+    SIGHUP handler it held gunicorn's arbiter: new versions went live minutes late, signals
+    queued, killed workers were not replaced. So a start or a reload puts the version live at
+    once, workers answer /monitoring without findings meanwhile, and this thread lints; when
+    it is done and its version is still live, the master sends itself SIGHUP: the policy is
+    unchanged, so that reload only replaces the workers by ones forked with the findings.
+    """
+
+    def __init__(self) -> None:
+        import threading
+
+        self._lock = threading.Lock()
+        self._running: set[str] = set()
+
+    def start(self, app: Any) -> None:
+        import threading
+
+        from web import lintcache
+        from web.policies import get_holder
+
+        holder = get_holder(app)
+        if not holder.loaded:
+            return
+        snap = holder.snapshot
+        budget = lintcache.budget_of(app.config)
+        if lintcache.cached(snap, budget)[0]:
+            return
+        with self._lock:
+            if snap.version in self._running:
+                return
+            self._running.add(snap.version)
+
+        def work() -> None:
+            import time
+
+            started = time.monotonic()
+            try:
+                # A version replaced while an older one was being linted is not linted at all.
+                live = lambda: holder.snapshot is snap  # noqa: E731
+                if lintcache.spans_for(snap, budget, live) is None and not live():
+                    log.info("lint of policy version %s skipped: no longer live",
+                             snap.version[:12])
+                    return
+            except Exception:  # /monitoring then shows no findings; decisions do not need it
+                log.exception("lint of policy version %s failed", snap.version[:12])
+                return
+            finally:
+                with self._lock:
+                    self._running.discard(snap.version)
+            log.info("lint findings of policy version %s ready in %.1fs",
+                     snap.version[:12], time.monotonic() - started)
+            if holder.snapshot is snap:
+                os.kill(os.getpid(), signal.SIGHUP)  # fresh workers, forked with the findings
+
+        threading.Thread(target=work, name="ereje-lint", daemon=True).start()
+
+
+BACKGROUND_LINT = BackgroundLint()
+
+
+def lint_when_ready(app: Any) -> None:
+    BACKGROUND_LINT.start(app)
 
 
 def reload_app(app: Any) -> None:
     from web.policies import reload_all
 
     reload_all(app)
+    BACKGROUND_LINT.start(app)
 
 
 class LogWriterProcess:

@@ -59,6 +59,9 @@ class Server:
                 "EREJE_TOKENS": tokens,
                 "EREJE_TOKENS_FILE": "",
                 "EREJE_INSTANCE_PATH": str(tmp),
+                # The master lints every edition at start and reload (web.lintcache); a small
+                # search budget keeps that to a few seconds of the suite's time.
+                "EREJE_LINT_BUDGET": "2000",
                 **(env or {}),
             },
             stdout=self._log,

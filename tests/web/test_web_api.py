@@ -448,9 +448,16 @@ def test_readyz_reports_a_refused_reload(client, app, tmp_path) -> None:
     live = holder.snapshot.version
     (copy / ACT / "act.yaml").write_text("id: [unclosed\n")
     assert holder.reload() is False
+    # Anyone learns that the reload was refused, not where the tree is nor why.
     body = client.get("/readyz").get_json()
     assert body["status"] == "ready" and body["policies"]["version"] == live
+    error = body["policies"]["last_reload_error"]
+    assert error["version"] and "act.yaml" not in json.dumps(error)
+    assert str(copy) not in json.dumps(body) and "directory" not in body["policies"]
+    # A caller with a token reads the drafters' details.
+    body = client.get("/readyz", headers=AUTH).get_json()
     assert "act.yaml" in json.dumps(body["policies"]["last_reload_error"])
+    assert body["policies"]["directory"] == str(copy)
 
 
 def test_no_policy_at_all_is_503(make_app, tmp_path, case) -> None:

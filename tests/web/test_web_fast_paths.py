@@ -110,7 +110,7 @@ def test_parse_corners_agree(data: bytes) -> None:
 def test_no_page_route_lies_under_the_api_prefix(app) -> None:
     from web.pages import API_PREFIX
 
-    pages = app.wsgi_app.pages
+    pages = app.extensions["ereje.pages"]
     rules = [r.rule for r in pages.url_map.iter_rules()]
     assert rules and not [r for r in rules if r.startswith(API_PREFIX)]
     api_rules = [r.rule for r in app.url_map.iter_rules() if r.rule.startswith("/v1")]

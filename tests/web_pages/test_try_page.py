@@ -155,13 +155,16 @@ def test_outcome_citations_facts_and_trace(en_client: Any) -> None:
     assert "Decided under U1300000624@U2500000853" in page  # the engine's warning on the uncertain date
 
 
-def test_trying_a_case_is_not_logged(app: Any, en_client: Any) -> None:
+def test_trying_a_case_is_logged(app: Any, en_client: Any) -> None:
     store = app.extensions["ereje.store"]
     before = store.ids()
     url = f"/try/{ACT}/enrollment"
     fields = form_fields(en_client.get(url, query_string={"example": ELIGIBLE}).get_data(as_text=True))
     assert outcome_of(submit(en_client, url, fields, action="decide")) == "eligible"
-    assert store.ids() == before
+    (new,) = store.ids() - before
+    record = store.get(new)
+    assert (record.caller, record.outcome, record.question) == ("anonymous", "eligible", "enrollment")
+    assert record.client["via"] == "/try" and record.case["employee"]
 
 
 # ---- invalid input next to its field -------------------------------------------------------------

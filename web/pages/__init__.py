@@ -11,8 +11,8 @@ with the very `Library` the API uses. They are kept out of the API app on purpos
 
 `init_app(api)` builds the pages app and wraps the API's WSGI callable in `PageDispatcher`: a
 request whose path matches a page route goes to the pages, anything else to the API unchanged.
-Pages need no token: they are for people on 127.0.0.1 and change nothing (trying a case is not
-logged as a service decision; see docs/pages.md).
+Pages need no token unless `EREJE_PROTECTED_PAGES` names them (`web.auth.guard_pages`); a case
+decided on /try is logged like the API's (`web.pagelog`; see docs/pages.md).
 """
 
 from __future__ import annotations

@@ -355,7 +355,8 @@ def decisions_fed(act: Any, cid: str, version: Any | None) -> list[str]:
 
 # ---- misc ----------------------------------------------------------------------------------------
 
-_SAFE_NEXT = re.compile(r"^/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*$")
+# \Z, not $: "$" also matches before a final newline, which must not reach a Location header.
+_SAFE_NEXT = re.compile(r"^/(?!/)[A-Za-z0-9._~!$&'()*+,;=:@%/?-]*\Z")
 
 
 def safe_next(target: str | None) -> str:

@@ -4,24 +4,27 @@ report them.
 
     /monitoring?as_of=YYYY-MM-DD&act=<act>&severity=error|warning|info
 
-The lint run is cached per policy version, date and budget (`EREJE_LINT_BUDGET`, default that of
-`ereje lint`): the first view of a date takes as long as `ereje lint` does.
+The findings are computed once per policy version and edition span (`web.lintcache`, budget
+`EREJE_LINT_BUDGET`, default that of `ereje lint`); a date only selects the editions in force. A date outside FIRST_DAY..LAST_DAY is answered as an unreadable one.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from web import lintcache
 from web.pages import model
-from web.pages.common import DEFAULTS, asked_date, get_act, setting, snapshot
-from web.pages.model import LRU
+from web.pages.common import api, asked_date, get_act, snapshot, today
 
 bp = Blueprint("monitoring", __name__)
 
 WINDOWS = ["12m", "24m", "60m"]
-_CACHE = LRU(8)
+# The stability windows reach 60 months back; the calendar the engine counts in is bounded.
+FIRST_DAY = dt.date(1900, 1, 1)
+LAST_DAY = dt.date(2199, 12, 31)
 
 
 def _stability_tool() -> Any | None:
@@ -45,6 +48,8 @@ def monitoring() -> str:
     snap = snapshot()
     lib = snap.library
     day, bad_date = asked_date()
+    if not FIRST_DAY <= day <= LAST_DAY:
+        day, bad_date = today(), request.values.get("as_of", "")
     act_filter = request.args.get("act") or ""
     act = get_act(lib, act_filter) if act_filter else None
     severity = request.args.get("severity") or ""
@@ -59,14 +64,8 @@ def monitoring() -> str:
     report = None
     kinds: dict[str, str] = {}
     if lint_mod is not None:
-        try:
-            budget = max(100, int(setting("EREJE_LINT_BUDGET")))
-        except ValueError:
-            budget = int(DEFAULTS["EREJE_LINT_BUDGET"])
-        report = _CACHE.get(
-            (snap.version, day, budget),
-            lambda: lint_mod.lint_library(lib, None, as_of=day, budget=budget, stability=False),
-        )
+        spans = lintcache.for_page(snap, api().config)
+        report = spans.on(day) if spans is not None else None
         kinds = dict(lint_mod.KINDS)
     findings = []
     counts: dict[str, int] = {}
@@ -88,7 +87,7 @@ def monitoring() -> str:
         stability=stability,
         stability_missing=stability_mod is None,
         report=report,
-        lint_missing=lint_mod is None,
+        lint_missing=report is None,  # no engine.lint, or the master is still linting
         findings=findings,
         counts=counts,
         kinds=kinds,

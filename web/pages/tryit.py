@@ -5,9 +5,8 @@ choose the date, read the outcome, the clauses that decided it, the facts used a
     /try/<act>/<question>                  the form (GET ?example=<file> starts from an example)
     POST /try/<act>/<question>             decide (or add / remove a row without JavaScript)
 
-The page calls the engine directly, with the `Library` of the live snapshot the API uses. It is
-not a service decision: nothing is written to the decision log (the log records what callers
-of the API were answered; a drafter trying variants of a case is not that).
+The page calls the engine directly, with the `Library` of the live snapshot the API uses. Each
+decision is written to the decision log before it is shown (`web.pagelog`).
 """
 
 from __future__ import annotations
@@ -23,9 +22,10 @@ from flask import Blueprint, abort, render_template, request
 from engine.casecodec import case_text, encode_json
 from engine.edition import decision_specs
 from engine.i18n import N_
+from web.pagelog import record_try
 from web.pages import model, schemaform
 from web.pages.caseproblems import Problem, refusal_problems, schema_problems
-from web.pages.common import get_act, snapshot, today
+from web.pages.common import api, get_act, snapshot, today
 from web.pages.i18n import current_lang, parse_user_date
 from web.pages.model import LRU
 
@@ -285,4 +285,6 @@ def _decide(
         return None, refusal_problems(exc.problems), exc.title, None
     except EditionError as exc:
         return None, [], None, str(exc)
-    return decision.to_dict(), [], None, None
+    result = decision.to_dict()
+    record_try(api(), act_id, question, case, day, lang, result)
+    return result, [], None, None

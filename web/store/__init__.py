@@ -85,28 +85,40 @@ def utcnow() -> _dt.datetime:
 class BatchLog:
     """The records of one batch request, handed to the store as the batch is decided.
 
-    This generic form keeps them and stores them in one transaction when the batch is done
-    (`close`). A store that can commit while the batch goes on (SQLite through its log
-    writer) returns its own kind from `batch_log()`. Either way every record is durable
-    when `close()` returns, and an error there means the batch must not be answered; the
-    log may then hold some of its decisions, never answered, as after a crash.
+    This generic form stores them `CHUNK` at a time, each chunk in one transaction, so a
+    batch never holds more than a chunk of records (with their answers) in memory. A store
+    that can commit while the batch goes on (SQLite through its log writer) returns its own
+    kind from `batch_log()`. Either way every record is durable when `close()` returns, and
+    an error before that means the batch must not be answered; the log may then hold some of
+    its decisions, never answered, as after a crash.
     """
+
+    CHUNK = 64  # records hold their answers' objects (a trace is tens of KB): keep few
+    # …and never more than about this many bytes of encoded answers, whatever one answer's size
+    # (an explained answer is several times a plain one, and its objects several times that).
+    CHUNK_BYTES = 256 * 1024
 
     def __init__(self, store: DecisionStore) -> None:
         self._store = store
         self._records: list[DecisionRecord] = []
+        self._bytes = 0
 
-    def add(self, record: DecisionRecord) -> None:
+    def add(self, record: DecisionRecord, size: int = 0) -> None:
+        """`size`: the encoded answer's length, the measure of what the record holds."""
         self._records.append(record)
+        self._bytes += size
+        if len(self._records) >= self.CHUNK or self._bytes >= self.CHUNK_BYTES:
+            records, self._records, self._bytes = self._records, [], 0
+            self._store.record(records)
 
     def close(self) -> None:
         """Return once every added record is durable; raise `StoreError` otherwise."""
-        records, self._records = self._records, []
+        records, self._records, self._bytes = self._records, [], 0
         self._store.record(records)
 
     def abandon(self) -> None:
         """The batch failed before its end: store nothing more."""
-        self._records = []
+        self._records, self._bytes = [], 0
 
 
 class DecisionStore(Protocol):

@@ -77,6 +77,33 @@ def _record(row: Sequence[Any]) -> DecisionRecord:
     )
 
 
+LOG_FILE_MODE = 0o600
+_SUFFIXES = ("", "-wal", "-shm", "-journal", ".lock")
+
+
+def private_files(path: Path) -> None:
+    """The log and its companions readable by the service's user alone (0600).
+
+    The log holds cases: personal data. SQLite creates `-wal` and `-shm` with the mode of the
+    database file, so the file is created 0600 here before SQLite opens it (`O_CREAT` with a
+    mode, no process-wide umask to race other threads); files an older version left
+    world-readable are narrowed. A directory created for the log is 0700.
+    """
+    if not path.parent.is_dir():
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, LOG_FILE_MODE)
+    os.close(fd)
+    for suffix in _SUFFIXES:
+        name = f"{path}{suffix}"
+        try:
+            if os.stat(name).st_mode & 0o777 != LOG_FILE_MODE:
+                os.chmod(name, LOG_FILE_MODE)
+        except FileNotFoundError:
+            continue
+        except PermissionError:  # not ours to change: say so rather than serve it open
+            raise OSError(f"{name} is readable by others and cannot be made private") from None
+
+
 class SQLiteStore:
     dialect = "sqlite"
 
@@ -115,7 +142,7 @@ class SQLiteStore:
         ):
             return conn
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            private_files(self.path)
             # One open file per thread: flock then excludes threads of one process too.
             lock = os.open(f"{self.path}.lock", os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o600)
         except OSError as exc:
@@ -310,28 +337,35 @@ class SQLiteStore:
 
 
 class _PipelinedBatchLog(BatchLog):
-    """A batch's records sent to the log writer `CHUNK` at a time, replies read at the end."""
+    """A batch's records sent to the log writer `CHUNK` at a time, replies read at the end.
+
+    A record is rendered to its row (JSON text) as it is added, so a chunk waiting to be sent
+    holds text, not the answer's objects."""
 
     CHUNK = 256
+    CHUNK_BYTES = 1 << 20  # rows are text: a chunk holds at most ~1 MiB of it
 
     def __init__(self, store: SQLiteStore, pipeline: WriterPipeline) -> None:
         super().__init__(store)
         self._pipeline = pipeline
+        self._rows: list[tuple[Any, ...]] = []
 
-    def add(self, record: DecisionRecord) -> None:
-        self._records.append(record)
-        if len(self._records) >= self.CHUNK:
+    def add(self, record: DecisionRecord, size: int = 0) -> None:
+        rows = SQLiteStore._rows([record])
+        self._rows.extend(rows)
+        self._bytes += sum(len(v) for row in rows for v in row if isinstance(v, str))
+        if len(self._rows) >= self.CHUNK or self._bytes >= self.CHUNK_BYTES:
             self._flush()
 
     def _flush(self) -> None:
-        records, self._records = self._records, []
+        rows, self._rows, self._bytes = self._rows, [], 0
         try:
-            self._pipeline.send(SQLiteStore._rows(records))
+            self._pipeline.send(rows)
         except WriterError as exc:
             raise StoreError(str(exc)) from None
 
     def close(self) -> None:
-        if self._records:
+        if self._rows:
             self._flush()
         try:
             self._pipeline.finish()
@@ -339,5 +373,5 @@ class _PipelinedBatchLog(BatchLog):
             raise StoreError(str(exc)) from None
 
     def abandon(self) -> None:
-        self._records = []
+        self._rows, self._bytes = [], 0
         self._pipeline.abandon()

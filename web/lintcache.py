@@ -1,0 +1,140 @@
+"""The static-check findings behind /monitoring: computed once per policy version, per edition.
+
+A lint run costs seconds (a witness search over every decision), so it cannot be what a page
+request pays: eight callers asking for eight new dates kept both cores busy and starved the
+decisions. The findings depend on the date only through which editions are in force, so the
+dates are cut into spans at every edition's first day (`edition_spans`), and each span is
+linted once, on its first day, per policy version. A requested date then only selects its
+span: any date, 9999-12-31 included, costs a lookup.
+
+Who lints: under `ereje serve` the master, in a background thread, after a start or a reload
+has put the version live (`web.serve.BackgroundLint`); the workers never do
+(`EREJE_LINT_IN_BACKGROUND`): until the findings are ready /monitoring shows none, then the
+master has its workers replaced by ones forked with the findings. In a single process (`flask
+run`, tests) the first page that asks lints, once.
+
+Reports are kept per (policy version, budget) for the last few versions, so a reload back to a
+version already linted (or a test app on the same tree) does not lint again.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+DEFAULT_BUDGET = 200_000
+MIN_BUDGET = 100
+_KEEP = 4
+
+
+def budget_of(config: Mapping[str, Any]) -> int:
+    """`EREJE_LINT_BUDGET` from the app's settings (or the environment), at least MIN_BUDGET."""
+    raw = config.get("EREJE_LINT_BUDGET")
+    if raw is None:
+        raw = os.environ.get("EREJE_LINT_BUDGET") or DEFAULT_BUDGET
+    try:
+        return max(MIN_BUDGET, int(raw))
+    except (TypeError, ValueError):
+        return DEFAULT_BUDGET
+
+
+def edition_spans(library: Any) -> list[dt.date]:
+    """The first day of every edition in force of any act, sorted: between two of them no act
+    changes edition."""
+    return sorted(
+        {e.start for act_id in library.acts for e in library.editions(act_id) if not e.draft}
+    )
+
+
+@dataclass(frozen=True)
+class LintSpans:
+    """One lint report per span of dates; `on(day)` picks the span's report."""
+
+    starts: tuple[dt.date, ...]
+    reports: tuple[Any, ...]  # reports[0]: before the first edition; reports[i+1]: from starts[i]
+
+    def on(self, day: dt.date) -> Any:
+        return self.reports[bisect.bisect_right(self.starts, day)]
+
+
+def compute(library: Any, budget: int) -> LintSpans | None:
+    """Lint every span (None when the lint module is not part of this engine)."""
+    try:
+        from engine import lint
+    except ImportError:
+        return None
+    starts = edition_spans(library)
+    days = [starts[0] - dt.timedelta(days=1)] if starts else [dt.date(2000, 1, 1)]
+    days += starts
+    reports = tuple(
+        lint.lint_library(library, None, as_of=day, budget=budget, stability=False)
+        for day in days
+    )
+    return LintSpans(tuple(starts), reports)
+
+
+_cache: OrderedDict[tuple[str, int], LintSpans | None] = OrderedDict()
+_cache_lock = threading.Lock()
+_compute_lock = threading.Lock()  # one lint run at a time: a second asker waits for the first
+
+
+def _fresh_locks() -> None:
+    """A worker forked while the master's lint thread held a lock must not inherit it held."""
+    global _cache_lock, _compute_lock
+    _cache_lock = threading.Lock()
+    _compute_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=_fresh_locks)
+
+
+def cached(snapshot: Any, budget: int) -> tuple[bool, LintSpans | None]:
+    """(whether the spans of this snapshot are computed, the spans), never computing."""
+    key = (snapshot.version, budget)
+    with _cache_lock:
+        if key in _cache:
+            return True, _cache[key]
+    return False, None
+
+
+def for_page(snapshot: Any, config: Mapping[str, Any]) -> LintSpans | None:
+    """The spans a page may show now: computed here in a single process, only taken from the
+    cache under `ereje serve` (None while the master is still linting)."""
+    budget = budget_of(config)
+    if config.get("EREJE_LINT_IN_BACKGROUND"):
+        return cached(snapshot, budget)[1]
+    return spans_for(snapshot, budget)
+
+
+def spans_for(
+    snapshot: Any, budget: int, wanted: Callable[[], bool] | None = None
+) -> LintSpans | None:
+    """The lint spans of this policy snapshot, computed on first use and then kept.
+
+    `wanted`, asked once this call's turn to lint has come: False skips the work (the master's
+    thread for a version a newer reload has replaced meanwhile) and returns None."""
+    key = (snapshot.version, budget)
+    with _cache_lock:
+        if key in _cache:
+            _cache.move_to_end(key)
+            return _cache[key]
+    with _compute_lock:
+        with _cache_lock:
+            if key in _cache:
+                return _cache[key]
+        if wanted is not None and not wanted():
+            return None
+        spans = compute(snapshot.library, budget)
+        with _cache_lock:
+            _cache[key] = spans
+            while len(_cache) > _KEEP:
+                _cache.popitem(last=False)
+    return spans
+
+
