@@ -14,7 +14,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, request
 
 from web import params as P
-from web.answers import build, decide, stored_view
+from web.answers import build, decide, shaped, stored_view, view_of
 from web.auth import require_token
 from web.gcpause import collection_paused
 from web.ids import is_id
@@ -53,6 +53,7 @@ def _zone() -> str:
 @require_token
 def decide_one(question: str) -> Response:
     snap = get_holder().snapshot  # this request's policy, whatever reloads happen meanwhile
+    view = view_of(request.args)
     body = read_json(request, current_app.config["EREJE_MAX_JSON_DEPTH"])
     case, fields = P.split_envelope(body)
     if fields:
@@ -63,7 +64,7 @@ def decide_one(question: str) -> Response:
     record, answer = build(snap, question, case, params, g.caller, _client())
     get_store().record([record])  # durable before the answer leaves
     return json_response(
-        answer, status=201, headers={"Location": f"/v1/decisions/{record.decision_id}"}
+        shaped(answer, view), status=201, headers={"Location": f"/v1/decisions/{record.decision_id}"}
     )
 
 
@@ -114,6 +115,7 @@ def _batch_answer(
     refused: Problem | None,
     defaults: P.Params,
     client: dict[str, Any],
+    view: str = "full",
 ) -> tuple[bytes, DecisionRecord | None]:
     """One batch item's encoded result, and its record when it was decided.
 
@@ -132,7 +134,7 @@ def _batch_answer(
             if refused.status >= 500:
                 raise
         else:
-            return dumps({"index": index, "status": 201, "decision": answer}), record
+            return dumps({"index": index, "status": 201, "decision": shaped(answer, view)}), record
     return dumps({"index": index, "status": refused.status, "problem": refused.to_dict()}), None
 
 
@@ -147,6 +149,7 @@ def decide_batch(question: str) -> Response:
     """
     snap = get_holder().snapshot
     defaults = P.resolve(request.args, {}, _zone())  # validates the query once for all
+    view = view_of(request.args)
     P.check_question(snap.library, question, defaults)
     items = _batch_items(current_app.config["EREJE_BATCH_MAX_CASES"])
     client = _client()
@@ -157,7 +160,7 @@ def decide_batch(question: str) -> Response:
         with collection_paused():
             for index, (body, refused) in enumerate(items):
                 part, record = _batch_answer(
-                    snap, question, index, body, refused, defaults, client
+                    snap, question, index, body, refused, defaults, client, view
                 )
                 parts.append(part)
                 if record is not None:
@@ -228,11 +231,12 @@ def recheck(record: DecisionRecord) -> dict[str, Any]:
 @require_token
 def get_decision(decision_id: str) -> Response:
     """A caller reads its own decisions only; another caller's id is answered as unknown."""
+    view = view_of(request.args)
     record = get_store().get(decision_id) if is_id(decision_id) else None
     if record is None or record.caller != g.caller:
         raise Problem("unknown-decision", f"no decision {json.dumps(decision_id)} in the log")
     holder = get_holder()
     acts = holder.snapshot.library.acts if holder.loaded else {}
-    view = stored_view(record, acts)
-    view["recheck"] = recheck(record)
-    return json_response(view)
+    stored = stored_view(record, acts, view)
+    stored["recheck"] = recheck(record)
+    return json_response(stored)
