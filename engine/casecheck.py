@@ -156,14 +156,15 @@ class CaseValidator:
 
     def _compile(self) -> Any:
         try:
-            return compile_schema(self._schema, _date_format, KNOWN_DATES)[0]
+            return compile_schema(self._schema, _date_format, KNOWN_DATES, FORMATS)[0]
         except Unsupported:
             return self._validator.is_valid
 
     def check(self, case: Any) -> None:
         """Raise `CaseError` listing every problem with its JSON pointer; return if valid."""
+        fast = self._fast or self.is_valid  # compiled on the first call
         try:
-            if self.is_valid(case):
+            if fast(case):
                 return
         except RecursionError:
             raise CaseError([CaseProblem("", f"the case nests deeper than {MAX_DEPTH} levels")]) from None

@@ -96,7 +96,13 @@ class _Compiler:
             self.by_pointer[pointer] = name  # before the body: a schema may refer to itself
         lines = [f"def {name}(_v0):"]
         self.inlining.append(pointer)
-        self.emit(schema, "_v0", lines, 1)
+        if pointer == "":  # the whole schema: a value of a kind the fast tests do not expect
+            lines.append("    try:")  # raises TypeError, and jsonschema answers for it
+            self.emit(schema, "_v0", lines, 2)
+            lines.append("    except TypeError:")
+            lines.append("        return _reference(_v0)")
+        else:
+            self.emit(schema, "_v0", lines, 1)
         self.inlining.pop()
         lines.append("    return True")
         self.functions.append(lines)
@@ -136,7 +142,11 @@ class _Compiler:
         if "$id" in schema and schema is not self.root:
             raise Unsupported("$id below the root")
 
-        kinds = self.emit_type(schema.get("type"), var, out, pad)
+        kinds: set[str] | None
+        if schema.get("type") == "string" and self.implies_text(schema):
+            kinds = {"string"}  # the enum or the date test refuses anything but text
+        else:
+            kinds = self.emit_type(schema.get("type"), var, out, pad)
         if "enum" in schema:
             self.emit_enum(schema["enum"], var, out, pad)
         for keyword in _DELEGATED:
@@ -185,6 +195,19 @@ class _Compiler:
                     out.append(f"{pad}if {guard}:")
                     out.extend(body)
 
+    @staticmethod
+    def implies_text(schema: dict[str, Any]) -> bool:
+        """Whether the schema's own tests refuse every value that is not text.
+
+        A text-only `enum` does (`x in frozenset_of_texts` is false for other hashable values
+        and raises TypeError for lists and objects, which sends the case to jsonschema); so
+        does `format: date` with no other string keyword (`_date` raises TypeError)."""
+        text_enum = isinstance(schema.get("enum"), list) and schema["enum"] and all(
+            type(v) is str for v in schema["enum"]
+        )
+        others = [k for k in _STRING if k in schema and k != "format"]
+        return bool(text_enum) or (schema.get("format") == "date" and not others)
+
     def emit_type(self, declared: Any, var: str, out: list[str], pad: str) -> set[str] | None:
         """The type test; returns the value kinds left ("object", "number", ...) or None."""
         if declared is None:
@@ -211,8 +234,8 @@ class _Compiler:
 
     def emit_enum(self, values: Any, var: str, out: list[str], pad: str) -> None:
         if isinstance(values, list) and values and all(type(v) is str for v in values):
-            allowed = self.constant(frozenset(values))
-            out.append(f"{pad}if not (isinstance({var}, str) and {var} in {allowed}):")
+            allowed = self.constant(frozenset(values))  # a list or an object raises TypeError
+            out.append(f"{pad}if {var} not in {allowed}:")
         else:  # numbers, booleans, null, objects: jsonschema's own equality
             check = self.constant(Draft202012Validator({"enum": values}).is_valid)
             out.append(f"{pad}if not {check}({var}):")
@@ -292,6 +315,15 @@ class _Compiler:
 
     def emit_number(self, schema: dict[str, Any], var: str, out: list[str], depth: int) -> None:
         pad = "    " * depth
+        bounds = ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum")
+        for keyword in bounds:
+            if keyword in schema and not _is_number(schema[keyword]):
+                raise Unsupported(f"{keyword} {schema[keyword]!r} is not a number")
+        if "minimum" in schema and "maximum" in schema:  # the common case, one test
+            low, high = self.constant(schema["minimum"]), self.constant(schema["maximum"])
+            out.append(f"{pad}if not ({low} <= {var} <= {high}):")
+            out.append(f"{pad}    return False")
+            schema = {k: v for k, v in schema.items() if k not in ("minimum", "maximum")}
         for keyword, op in (
             ("minimum", "<"),
             ("maximum", ">"),
@@ -299,10 +331,7 @@ class _Compiler:
             ("exclusiveMaximum", ">="),
         ):
             if keyword in schema:
-                bound = schema[keyword]
-                if not _is_number(bound):
-                    raise Unsupported(f"{keyword} {bound!r} is not a number")
-                out.append(f"{pad}if {var} {op} {self.constant(bound)}:")
+                out.append(f"{pad}if {var} {op} {self.constant(schema[keyword])}:")
                 out.append(f"{pad}    return False")
 
 
@@ -314,13 +343,18 @@ def _subschemas(schema: dict[str, Any], keyword: str) -> list[Any]:
 
 
 def compile_schema(
-    schema: Any, date_format: Callable[[Any], bool], known_dates: Any = frozenset()
+    schema: Any,
+    date_format: Callable[[Any], bool],
+    known_dates: Any = frozenset(),
+    format_checker: Any = None,
 ) -> tuple[Callable[[Any], bool], str]:
     """`(is_valid, source)` for `schema`; raises `Unsupported` for what it cannot translate.
 
     `date_format(text) -> bool` is the `date` format check (the one jsonschema is given);
-    `known_dates` holds texts it has already accepted, tested first (a set lookup)."""
+    `known_dates` holds texts it has already accepted, tested first (a set lookup);
+    `format_checker` is jsonschema's, for the cases the fast tests hand over (TypeError)."""
     compiler = _Compiler(schema, date_format, known_dates)
+    compiler.namespace["_reference"] = Draft202012Validator(schema, format_checker=format_checker).is_valid
     entry = compiler.function_for(schema, "")
     source = "\n\n".join("\n".join(lines) for lines in reversed(compiler.functions)) + "\n"
     namespace = compiler.namespace

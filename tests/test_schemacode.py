@@ -39,7 +39,7 @@ SCHEMAS = _schemas()
 
 def _agree(schema: Any, instance: Any) -> None:
     expected = Draft202012Validator(schema, format_checker=FORMATS).is_valid(instance)
-    compiled, source = compile_schema(schema, _date_format)
+    compiled, source = compile_schema(schema, _date_format, format_checker=FORMATS)
     assert compiled(instance) is expected, (instance, source)
 
 
