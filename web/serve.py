@@ -92,7 +92,8 @@ def run(
                 "bind": f"{options.host}:{options.port}",
                 "workers": options.workers,
                 "threads": options.threads,
-                "worker_class": "gthread" if options.threads > 1 else "sync",
+                # gthread, taking only its share of a burst of connections (web/workers.py)
+                "worker_class": "web.workers.FairThreadWorker" if options.threads > 1 else "sync",
                 "timeout": options.timeout,
                 "graceful_timeout": options.graceful_timeout,
                 "preload_app": True,
@@ -114,7 +115,11 @@ def run(
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return load_app()
+            from web.keepalive import KeepAliveLimit, keepalive_requests
+
+            app = load_app()  # kept-alive connections are recycled so workers share the load
+            app.wsgi_app = KeepAliveLimit(app.wsgi_app, keepalive_requests())
+            return app
 
     Server().run()
 
