@@ -1,4 +1,5 @@
-"""Kept-alive connections are closed after N requests, so the workers share the load."""
+"""How the served workers share the load: kept-alive connections recycled, bursts shared,
+the preloaded objects out of the collector's reach."""
 
 from __future__ import annotations
 
@@ -67,3 +68,18 @@ def test_a_worker_holding_its_share_lets_a_sibling_accept_first(monkeypatch) -> 
         worker.accept("listener")
     assert pauses == [workers.ACCEPT_PAUSE_S] * 2  # at 8 and at 20 connections held, not below
     assert accepted == ["listener"] * 4  # it always accepts in the end: nobody is left waiting
+
+
+def test_the_master_freezes_what_it_built_before_forking() -> None:
+    import gc
+
+    from web.serve import _freeze_before_fork
+
+    kept = [[i] for i in range(100)]  # containers alive across the fork, like the policies
+    try:
+        _freeze_before_fork(None, None)
+        assert gc.get_freeze_count() >= len(kept)
+        _freeze_before_fork(None, None)  # again (a reload): unfrozen, collected, frozen anew
+        assert gc.get_freeze_count() >= len(kept)
+    finally:
+        gc.unfreeze()
