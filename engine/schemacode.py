@@ -252,10 +252,7 @@ class _Compiler:
         if required:
             out.append(f"{pad}if not {var}.keys() >= {self.constant(frozenset(required))}:")
             out.append(f"{pad}    return False")
-        for keyword, op in (("minProperties", "<"), ("maxProperties", ">")):
-            if keyword in schema:
-                out.append(f"{pad}if len({var}) {op} {self.constant(schema[keyword])}:")
-                out.append(f"{pad}    return False")
+        self.emit_sizes(schema, ("minProperties", "maxProperties"), var, out, pad)
         extra = schema.get("additionalProperties", True)
         if extra is False:
             out.append(f"{pad}if not {var}.keys() <= {self.constant(frozenset(properties))}:")
@@ -282,12 +279,18 @@ class _Compiler:
             out.append(f"{pad}    {item} = {var}[{name!r}]")
             out.extend(body)
 
-    def emit_array(self, schema: dict[str, Any], var: str, out: list[str], depth: int) -> None:
-        pad = "    " * depth
-        for keyword, op in (("minItems", "<"), ("maxItems", ">")):
+    def emit_sizes(
+        self, schema: dict[str, Any], keywords: tuple[str, str], var: str, out: list[str], pad: str
+    ) -> None:
+        """`len(value)` against the (lowest, highest) size keywords the schema gives."""
+        for keyword, op in zip(keywords, ("<", ">"), strict=True):
             if keyword in schema:
                 out.append(f"{pad}if len({var}) {op} {self.constant(schema[keyword])}:")
                 out.append(f"{pad}    return False")
+
+    def emit_array(self, schema: dict[str, Any], var: str, out: list[str], depth: int) -> None:
+        pad = "    " * depth
+        self.emit_sizes(schema, ("minItems", "maxItems"), var, out, pad)
         items = schema.get("items", True)
         if items is True or items == {}:
             return
@@ -301,10 +304,7 @@ class _Compiler:
 
     def emit_string(self, schema: dict[str, Any], var: str, out: list[str], depth: int) -> None:
         pad = "    " * depth
-        for keyword, op in (("minLength", "<"), ("maxLength", ">")):
-            if keyword in schema:
-                out.append(f"{pad}if len({var}) {op} {self.constant(schema[keyword])}:")
-                out.append(f"{pad}    return False")
+        self.emit_sizes(schema, ("minLength", "maxLength"), var, out, pad)
         if "pattern" in schema:
             pattern = self.constant(re.compile(schema["pattern"]))
             out.append(f"{pad}if {pattern}.search({var}) is None:")
