@@ -1,7 +1,9 @@
 """Validating a case against its decision's case schema, before any rule runs.
 
-The validator is compiled once per decision. The hot path asks only "is it valid?"; the full
-report (every problem, each with a JSON pointer) is produced only for an invalid case.
+The validator is compiled once per decision (`engine.schemacode`: the schema as Python
+source). The hot path asks only "is it valid?"; jsonschema writes the full report (every
+problem, each with a JSON pointer) only for an invalid case, and answers the yes/no itself
+for a schema the compiler does not translate.
 """
 
 from __future__ import annotations
@@ -9,12 +11,12 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import fastjsonschema
 from jsonschema import Draft202012Validator, FormatChecker
 
 from .casecodec import MAX_CASE_DEPTH as MAX_DEPTH
 from .casecodec import depth_of, parse_date
 from .errors import CaseError, CaseProblem
+from .schemacode import Unsupported, compile_schema
 
 MAX_PROBLEMS = 50
 
@@ -96,11 +98,21 @@ def unsupported_keywords(schema: Any, pointer: str = "") -> list[tuple[str, str]
     return out
 
 
+# Dates already accepted: cases repeat the same few thousand days, and a set lookup costs a
+# tenth of the regex and calendar test. Bounded; once full, new dates are tested every time.
+KNOWN_DATES: set[str] = set()
+KNOWN_DATES_MAX = 20_000
+
+
 def _date_format(value: str) -> bool:
+    """`_is_date` as a yes/no, for the compiled check (the codec's one date parser)."""
     try:
-        return _is_date(value)
+        parse_date(value)
     except ValueError:
         return False
+    if len(KNOWN_DATES) < KNOWN_DATES_MAX and type(value) is str:
+        KNOWN_DATES.add(value)
+    return True
 
 
 class CaseValidator:
@@ -109,21 +121,25 @@ class CaseValidator:
     def __init__(self, schema: dict[str, Any]) -> None:
         self._schema = schema
         self._validator = Draft202012Validator(schema, format_checker=FORMATS)
-        self._fast: Any = None  # compiled on first use: compiling costs tens of milliseconds
+        self._fast: Any = None  # compiled on first use (a few milliseconds per schema)
 
     def is_valid(self, case: Any) -> bool:
-        if self._fast is None:
-            self._fast = fastjsonschema.compile(self._schema, formats={"date": _date_format})
+        fast = self._fast
+        if fast is None:
+            fast = self._fast = self._compile()
+        return fast(case)
+
+    def _compile(self) -> Any:
         try:
-            self._fast(case)
-        except fastjsonschema.JsonSchemaException:
-            return False
-        return True
+            return compile_schema(self._schema, _date_format, KNOWN_DATES, FORMATS)[0]
+        except Unsupported:
+            return self._validator.is_valid
 
     def check(self, case: Any) -> None:
         """Raise `CaseError` listing every problem with its JSON pointer; return if valid."""
+        fast = self._fast or self.is_valid  # compiled on the first call
         try:
-            if self.is_valid(case):
+            if fast(case):
                 return
         except RecursionError:
             raise CaseError([CaseProblem("", f"the case nests deeper than {MAX_DEPTH} levels")]) from None

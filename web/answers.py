@@ -7,6 +7,12 @@ edition, policy hash, case hash) and without the cited clauses' texts — the la
 fixed by (clause, amendment, language), which the log keeps. A row is then ~1 KB instead of
 ~10 KB, which is what the per-decision commit (and its fsync) pays for. `full_answer`
 rebuilds the answer exactly as it was sent (texts from the loaded act).
+
+Two views of one answer: `full` (the default, above) and `compact` (`?view=compact`), for
+machine callers that need the outcome and its grounds but not the law's text: outcome,
+citations, values, edition, policy hash, decision id, warnings. The view changes only what is
+sent: the log keeps the full answer whichever view was asked for, so GET /v1/decisions/<id>
+can return either.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ from typing import Any
 from web.ids import new_id
 from web.params import Params
 from web.policies import PolicySnapshot
+from web.problems import Problem
 from web.store import DecisionRecord, case_digest, utcnow
 
 # Answer members stored as columns of the log, in the order the answer shows them.
@@ -24,6 +31,31 @@ _HEAD = ("decision_id", "recorded_at", "question", "act", "as_of", "lang")
 _COLUMN_MEMBERS = frozenset(
     {*_HEAD, "outcome", "citations", "edition", "policy_hash", "case_sha256"}
 )
+
+
+VIEWS = ("full", "compact")
+COMPACT_MEMBERS = ("decision_id", "outcome", "citations", "values", "edition", "policy_hash", "warnings")
+
+
+def view_of(args: Any) -> str:
+    """The `view` query parameter: `full` (default) or `compact`; anything else is a 400."""
+    view = args.get("view")
+    if view is None or view == "full":
+        return "full"
+    if view == "compact":
+        return view
+    raise Problem(
+        "invalid-parameter",
+        f"view {view!r} must be one of: {', '.join(VIEWS)}",
+        parameter="view",
+    )
+
+
+def shaped(answer: dict[str, Any] | None, view: str) -> dict[str, Any] | None:
+    """The answer in `view`: itself when full, its compact members otherwise."""
+    if answer is None or view == "full":
+        return answer
+    return {k: answer.get(k) for k in COMPACT_MEMBERS}
 
 
 def iso(moment: _dt.datetime) -> str:
@@ -150,13 +182,13 @@ def _with_text(act: Any, citation: Any) -> Any:
     return {**citation, "text": text}
 
 
-def stored_view(record: DecisionRecord, acts: dict[str, Any]) -> dict[str, Any]:
-    """GET /v1/decisions/<id>: the record with the answer as sent (recheck added by caller)."""
+def stored_view(record: DecisionRecord, acts: dict[str, Any], view: str = "full") -> dict[str, Any]:
+    """GET /v1/decisions/<id>: the record with the answer in `view` (recheck added by caller)."""
     return {
         **_columns(record),
         "caller": record.caller,
         "case_sha256": record.case_sha256,
         "case": record.case,
-        "answer": full_answer(record, acts),
+        "answer": shaped(full_answer(record, acts), view),
         "purged_at": iso(record.purged_at) if record.purged_at else None,
     }

@@ -17,7 +17,7 @@ from flask import Blueprint, Response, current_app, g, request
 
 from web import batchio
 from web import params as P
-from web.answers import build, decide, stored_view
+from web.answers import build, decide, shaped, stored_view, view_of
 from web.auth import require_token
 from web.bodies import (
     JSON_MIMETYPES,
@@ -54,6 +54,7 @@ def _zone() -> str:
 @require_token
 def decide_one(question: str) -> Response:
     snap = get_holder().snapshot  # this request's policy, whatever reloads happen meanwhile
+    view = view_of(request.args)
     body = read_json(request, current_app.config["EREJE_MAX_JSON_DEPTH"])
     case, fields = P.split_envelope(body)
     if fields:
@@ -64,7 +65,7 @@ def decide_one(question: str) -> Response:
     record, answer = build(snap, question, case, params, g.caller, _client())
     get_store().record([record])  # durable before the answer leaves
     return json_response(
-        answer, status=201, headers={"Location": f"/v1/decisions/{record.decision_id}"}
+        shaped(answer, view), status=201, headers={"Location": f"/v1/decisions/{record.decision_id}"}
     )
 
 
@@ -116,6 +117,7 @@ def _batch_answer(
     refused: Problem | None,
     defaults: P.Params,
     client: dict[str, Any],
+    view: str = "full",
 ) -> tuple[bytes, DecisionRecord | None]:
     """One batch item's encoded result, and its record when it was decided.
 
@@ -134,7 +136,7 @@ def _batch_answer(
             if refused.status >= 500:
                 raise
         else:
-            return dumps({"index": index, "status": 201, "decision": answer}), record
+            return dumps({"index": index, "status": 201, "decision": shaped(answer, view)}), record
     return dumps({"index": index, "status": refused.status, "problem": refused.to_dict()}), None
 
 
@@ -150,6 +152,7 @@ def decide_batch(question: str) -> Response:
     """
     snap = get_holder().snapshot
     defaults = P.resolve(request.args, {}, _zone())  # validates the query once for all
+    view = view_of(request.args)
     P.check_question(snap.library, question, defaults)
     with _batch_slots().hold(g.caller):
         count, items = _batch_source(current_app.config["EREJE_BATCH_MAX_CASES"])
@@ -161,7 +164,7 @@ def decide_batch(question: str) -> Response:
             with collection_paused():
                 for index, (body, refused) in enumerate(items):
                     part, record = _batch_answer(
-                        snap, question, index, body, refused, defaults, client
+                        snap, question, index, body, refused, defaults, client, view
                     )
                     spool.add(part)
                     if record is not None:
@@ -240,11 +243,12 @@ def recheck(record: DecisionRecord) -> dict[str, Any]:
 @require_token
 def get_decision(decision_id: str) -> Response:
     """A caller reads its own decisions only; another caller's id is answered as unknown."""
+    view = view_of(request.args)
     record = get_store().get(decision_id) if is_id(decision_id) else None
     if record is None or record.caller != g.caller:
         raise Problem("unknown-decision", f"no decision {json.dumps(decision_id)} in the log")
     holder = get_holder()
     acts = holder.snapshot.library.acts if holder.loaded else {}
-    view = stored_view(record, acts)
-    view["recheck"] = recheck(record)
-    return json_response(view)
+    stored = stored_view(record, acts, view)
+    stored["recheck"] = recheck(record)
+    return json_response(stored)

@@ -94,7 +94,8 @@ def run(
                 "bind": f"{options.host}:{options.port}",
                 "workers": options.workers,
                 "threads": options.threads,
-                "worker_class": "gthread" if options.threads > 1 else "sync",
+                # gthread, taking only its share of a burst of connections (web/workers.py)
+                "worker_class": "web.workers.FairThreadWorker" if options.threads > 1 else "sync",
                 "timeout": options.timeout,
                 "graceful_timeout": options.graceful_timeout,
                 "preload_app": True,
@@ -107,6 +108,7 @@ def run(
                 "control_socket_disable": True,
                 **options.extra,
             }
+            settings["pre_fork"] = _freeze_before_fork
             if on_reload is not None:
                 settings["on_reload"] = lambda arbiter: on_reload(self.wsgi())
             ready_hooks = [lambda arbiter: on_ready(self.wsgi())] if on_ready else []
@@ -119,7 +121,11 @@ def run(
                     self.cfg.set(key, value)
 
         def load(self) -> Any:
-            return load_app()
+            from web.keepalive import KeepAliveLimit, keepalive_requests
+
+            app = load_app()  # kept-alive connections are recycled so workers share the load
+            app.wsgi_app = KeepAliveLimit(app.wsgi_app, keepalive_requests())
+            return app
 
     answer_protocol_errors_as_problems()
     Server().run()
@@ -171,6 +177,23 @@ def answer_protocol_errors_as_problems() -> None:
         util.write_nonblock(sock, protocol_error_response(int(status_int), str(reason)))
 
     util.write_error = write_error
+
+
+def _freeze_before_fork(arbiter: Any, worker: Any) -> None:
+    """Everything the master built (policies, compiled rules, app) is moved out of the cyclic
+    collector's reach before a worker is forked from it.
+
+    Those objects live as long as the worker; without this, each full collection in a worker
+    walked all of them while every thread of the worker waited (100-190 ms measured on the
+    shared machine), and the first collections after the fork were among the slowest requests
+    (a 64 ms young-generation pass in 1,000 served decisions, 0.6 ms with the freeze). The
+    master unfreezes and collects first, so what a reload left unreachable is freed, not frozen.
+    """
+    import gc
+
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def _start_watcher(path: Path, interval: float) -> Callable[[Any], None]:
