@@ -26,6 +26,7 @@ import random
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -526,7 +527,7 @@ class DecisionGenerator:
         low = node.get("minimum", 0)
         high = node.get("maximum", low + 40)
         low, high = float(low), float(min(float(high), float(low) + 40))
-        seen = [v for v in hints.values if isinstance(v, int | float) and not isinstance(v, bool)]
+        seen = [v for v in hints.values if isinstance(v, int | float | Decimal) and not isinstance(v, bool)]
         r = rng.random()
         if seen and r < 0.4:
             value = float(rng.choice(seen)) + rng.choice([-1, 0, 0, 1])
@@ -539,7 +540,10 @@ class DecisionGenerator:
             value = round(value)
             value = int(min(max(value, node.get("minimum", value)), node.get("maximum", value)))
             return value
-        return round(value * 2) / 2
+        # A half step, as the case codec reads numbers: an integral one is an int, any other an
+        # exact Decimal, never a float (the engine's arithmetic is exact; floats do not mix in).
+        halves = round(value * 2)
+        return halves // 2 if halves % 2 == 0 else Decimal(halves) / 2
 
     def _date(self, hints: PathHints, rng: random.Random, as_of: dt.date) -> dt.date:
         r = rng.random()

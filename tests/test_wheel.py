@@ -9,6 +9,7 @@ new environment's path, after the wheel's own files), so no package index is nee
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
@@ -91,11 +92,14 @@ def _free_port() -> int:
         return int(s.getsockname()[1])
 
 
+TOKEN = "wheel-test-token"
+
+
 def test_serve_from_the_wheel(installed: Path, tmp_path: Path) -> None:
     port = _free_port()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env.update(EREJE_POLICIES=str(POLICIES), EREJE_INSTANCE_PATH=str(tmp_path / "instance"),
-               EREJE_TOKENS="wheel-test:" + "a" * 64)
+               EREJE_TOKENS="wheel-test:" + hashlib.sha256(TOKEN.encode()).hexdigest())
     log = (tmp_path / "serve.log").open("wb")
     server = subprocess.Popen(
         [str(installed / "ereje"), "serve", "--port", str(port), "--workers", "1",
@@ -107,7 +111,11 @@ def test_serve_from_the_wheel(installed: Path, tmp_path: Path) -> None:
         ready = None
         while time.monotonic() < deadline and server.poll() is None:
             try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/readyz", timeout=5) as resp:
+                # with the token: /readyz names the policy directory only to a caller that has one
+                asked = urllib.request.Request(
+                    f"http://127.0.0.1:{port}/readyz", headers={"Authorization": f"Bearer {TOKEN}"}
+                )
+                with urllib.request.urlopen(asked, timeout=5) as resp:
                     ready = json.loads(resp.read())
                     break
             except OSError:

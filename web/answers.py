@@ -92,16 +92,34 @@ def build(
 ) -> tuple[DecisionRecord, dict[str, Any]]:
     """Decide one case; return its log record and its answer (neither stored yet)."""
     result = decide(snap, question, case, params)
+    return record_of(
+        result, question, case, result.get("act") or params.act, params.as_of, params.lang,
+        params.explain, caller, client,
+    )
+
+
+def record_of(
+    result: dict[str, Any],
+    question: str,
+    case: Any,
+    act: str | None,
+    as_of: _dt.date,
+    lang: str | None,
+    explain: bool,
+    caller: str,
+    client: dict[str, Any],
+) -> tuple[DecisionRecord, dict[str, Any]]:
+    """A decided case's log record and the answer as sent: one shape for every path that
+    decides (the API, the try page), so every logged decision reads back alike."""
     decision_id = new_id()
     now = utcnow()
-    act = result.get("act") or params.act
     answer = {
         "decision_id": decision_id,
         "recorded_at": iso(now),
         "question": question,
         "act": act,
-        "as_of": params.as_of.isoformat(),
-        "lang": params.lang,
+        "as_of": as_of.isoformat(),
+        "lang": lang,
         **result,
     }
     answer.setdefault("warnings", [])
@@ -112,9 +130,9 @@ def build(
         caller=caller,
         question=question,
         act_id=act,
-        as_of=params.as_of,
-        lang=params.lang,
-        explain=params.explain,
+        as_of=as_of,
+        lang=lang,
+        explain=explain,
         outcome=str(result.get("outcome")),
         edition=result.get("edition"),
         policy_hash=result.get("policy_hash"),

@@ -23,43 +23,20 @@ def record_try(
     result: dict[str, Any],
 ) -> str:
     """Log the page's decision; return its decision id."""
-    from web.answers import iso, stored_answer
-    from web.ids import new_id
-    from web.store import DecisionRecord, StoreError, case_digest, get_store, utcnow
+    from web.answers import record_of
+    from web.store import StoreError, get_store
 
-    decision_id = new_id()
-    now = utcnow()
-    act = result.get("act") or act_id
-    digest = case_digest(case)
-    answer = {
-        "decision_id": decision_id, "recorded_at": iso(now), "question": question, "act": act,
-        "as_of": day.isoformat(), "lang": lang, **result, "case_sha256": digest,
-    }
     client = {
         "remote_addr": request.remote_addr,
         "user_agent": (request.headers.get("User-Agent") or "")[:200] or None,
         "via": "/try",
     }
-    record = DecisionRecord(
-        decision_id=decision_id,
-        recorded_at=now,
-        caller=getattr(g, "caller", None) or ANONYMOUS,
-        question=question,
-        act_id=act,
-        as_of=day,
-        lang=lang,
-        explain=True,
-        outcome=str(result.get("outcome")),
-        edition=result.get("edition"),
-        policy_hash=result.get("policy_hash"),
-        citations=list(result.get("citations") or []),
-        case_sha256=digest,
-        case=case,
-        answer=stored_answer(answer),
-        client={k: v for k, v in client.items() if v},
+    record, _ = record_of(
+        result, question, case, result.get("act") or act_id, day, lang, True,
+        getattr(g, "caller", None) or ANONYMOUS, {k: v for k, v in client.items() if v},
     )
     try:
         get_store(api).record([record])
     except StoreError as exc:
         raise ServiceUnavailable("the decision log cannot be written") from exc
-    return decision_id
+    return record.decision_id
