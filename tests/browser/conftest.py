@@ -12,6 +12,7 @@ another origin. Screenshots go to test-output/screenshots/ (gitignored) for a re
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -52,11 +53,18 @@ def _require_chromium() -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
+    from engine.trace import RESULTS_FORMAT
     from web import create_app
 
     tmp = tmp_path_factory.mktemp("pages-server")
+    # The traceability page reads the features' results; the features run after these tests in
+    # `make test`, so the pages get a results file of their own (every scenario "not run"): the
+    # same page on a fresh clone as on a used one.
+    results = tmp / "trace-results.json"
+    results.write_text(json.dumps({"format": RESULTS_FORMAT, "scenarios": []}), encoding="utf-8")
     app = create_app(
         {
+            "EREJE_TRACE_RESULTS": str(results),
             "TESTING": True,
             "EREJE_DATABASE_URL": "sqlite:///" + str(tmp / "log.sqlite3"),
             "INSTANCE_PATH": str(tmp / "instance"),
