@@ -233,24 +233,9 @@ def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None,
     a = library.act(act)
     comparer = Comparer(Side(args.policies, library, a, base), Side(args.policies, library, a, draft))
 
-    def under_base(question: str, case: object, as_of: str) -> dict:
-        try:
-            d = library.decide(
-                question,
-                comparer.project(comparer.old, question, case),
-                as_of=dt.date.fromisoformat(as_of),
-                act_id=act,
-                edition_id=base.id,
-            )
-        except (CaseError, EditionError, ValueError) as exc:
-            return {"refused": str(exc)}
-        return {
-            "outcome": d.outcome,
-            "roles": {c.clause: c.role for c in d.clauses},
-            "values": {name: v["value"] for name, v in d.values.items()},
-        }
-
-    t = trace.build_draft_trace(a, draft, base, compiled.policy_hash, args.features, results, under_base)
+    t = trace.build_draft_trace(
+        a, draft, base, compiled.policy_hash, args.features, results, comparer.answer_under_old
+    )
     print(jsonio.dumps(t.to_dict()) if args.format == "json" else trace.render_draft_text(t))
     return 0 if t.ok else 1
 

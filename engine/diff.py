@@ -26,11 +26,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from .casecodec import parse_date
 from .dsl import ast
 from .dsl.printer import COMPARISON_WORDS, duration_text, unparse
 from .edition import Edition, decision_specs
 from .errors import EditionError, ErejeError
-from .library import Library
+from .library import DRAFT_PREFIX, Library
 from .policy import Act, ClauseVersion, DecisionSpec
 from .worddiff import Segment, changed, render_inline, word_diff
 
@@ -42,15 +43,12 @@ class SelectionError(ErejeError, ValueError):
 # ---- choosing editions -------------------------------------------------------------------------
 
 DATE_LIKE = re.compile(r"^\d{1,4}[-./]\d{1,2}[-./]\d{1,4}$")
-DRAFT_PREFIX = "draft:"
 
 
 def parse_day(text: str) -> dt.date:
     """A YYYY-MM-DD date, or `SelectionError` saying how to write one."""
     try:
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ValueError
-        return dt.date.fromisoformat(text)
+        return parse_date(text)  # the case codec's one date parser
     except ValueError:
         raise SelectionError(
             f"{text!r} is not a valid date: write YYYY-MM-DD with a day that exists, e.g. 2025-06-01"
@@ -564,26 +562,6 @@ def reached_definitions(edition: Edition, decision: str) -> dict[str, set[str]]:
                     reached |= reach(ref, {ref})
             result.setdefault(cid, set()).update(reached)
     return result
-
-
-def durations_of(edition: Edition, decision: str) -> list[ast.Duration]:
-    """Every period the rules of `decision` use in the edition (statements and definitions reached)."""
-    defs = _definitions(edition)
-    nodes: list[ast.Node] = []
-    for cid, reached in reached_definitions(edition, decision).items():
-        version = edition.versions[cid]
-        for block in version.program.blocks if version.program else []:
-            if block.decision == decision:
-                nodes.extend(block.statements)
-        nodes.extend(defs[name][1] for name in reached)
-    out: list[ast.Duration] = []
-    seen = set()
-    for node in nodes:
-        for n in ast.walk(node):
-            if isinstance(n, ast.Duration) and (n.amount, n.unit) not in seen:
-                seen.add((n.amount, n.unit))
-                out.append(n)
-    return out
 
 
 # ---- schema of the case: the facts a decision reads ------------------------------------------

@@ -165,6 +165,27 @@ class Comparer:
             case, _ = _without(case, parts)
         return case
 
+    def answer_under_old(self, question: str, case: Any, as_of: str) -> dict[str, Any]:
+        """What the old edition answers on a case written for the new one (its outcome, each
+        cited clause's role, its values), or why it refuses: what a draft's trace gate compares
+        a scenario's answer with (`engine.trace.build_draft_trace`)."""
+        side = self.old
+        try:
+            d = side.library.decide(
+                question,
+                self.project(side, question, case),
+                as_of=casecodec.parse_date(as_of),
+                act_id=side.act.id,
+                edition_id=side.edition.id,
+            )
+        except (CaseError, EditionError, ValueError) as exc:
+            return {"refused": str(exc)}
+        return {
+            "outcome": d.outcome,
+            "roles": {c.clause: c.role for c in d.clauses},
+            "values": {name: v["value"] for name, v in d.values.items()},
+        }
+
     # -- filling the facts only one edition declares ------------------------------------------
 
     def _facts_only(self, side: Side, question: str) -> list[tuple[str, bool]]:
@@ -292,13 +313,13 @@ class Comparer:
 
 
 @dataclass
-class Group:
-    old: str
-    new: str
-    responsible: tuple[str, ...]
-    count: int = 0
-    samples: list[int] = field(default_factory=list)  # line numbers, smallest first
-    first: dict[str, Any] | None = None  # the smallest sample line: as_of, case, citations
+class _Sampled:
+    """A count of corpus lines with the smallest line numbers kept as samples, the first of
+    them described: shared by outcome groups and value changes, merged across workers."""
+
+    count: int = field(default=0, kw_only=True)
+    samples: list[int] = field(default_factory=list, kw_only=True)  # line numbers, smallest first
+    first: dict[str, Any] | None = field(default=None, kw_only=True)  # the smallest sample's description
 
     def add(self, line: int, sample: Callable[[], dict[str, Any]]) -> None:
         self.count += 1
@@ -307,7 +328,7 @@ class Group:
             if self.samples[0] == line:
                 self.first = sample()
 
-    def merge(self, other: Group) -> None:
+    def merge(self, other: _Sampled) -> None:
         self.count += other.count
         if other.samples and (not self.samples or other.samples[0] < self.samples[0]):
             self.first = other.first
@@ -315,26 +336,17 @@ class Group:
 
 
 @dataclass
-class ValueChange:
+class Group(_Sampled):
+    old: str
+    new: str
+    responsible: tuple[str, ...]
+
+
+@dataclass
+class ValueChange(_Sampled):
     """One computed value that differs between the editions on some cases."""
 
     name: str
-    count: int = 0
-    samples: list[int] = field(default_factory=list)
-    first: dict[str, Any] | None = None  # the smallest sample line: as_of, from, to
-
-    def add(self, line: int, sample: Callable[[], dict[str, Any]]) -> None:
-        self.count += 1
-        if len(self.samples) < SAMPLES or line < self.samples[-1]:
-            self.samples = sorted([*self.samples, line])[:SAMPLES]
-            if self.samples[0] == line:
-                self.first = sample()
-
-    def merge(self, other: ValueChange) -> None:
-        self.count += other.count
-        if other.samples and (not self.samples or other.samples[0] < self.samples[0]):
-            self.first = other.first
-        self.samples = sorted([*self.samples, *other.samples])[:SAMPLES]
 
 
 @dataclass

@@ -22,6 +22,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+from .casecodec import parse_date
 from .errors import ErejeError
 from .timecalc import add_months
 from .yamlsafe import load_policy_yaml
@@ -303,10 +304,8 @@ def _whole(value: Any) -> int | None:
 
 
 def _day(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or len(value) != 10:
-        return None
     try:
-        return dt.date.fromisoformat(value)
+        return parse_date(value)
     except ValueError:
         return None
 

@@ -91,22 +91,10 @@ def _gate(
     base = select_edition(library, ACT, "2025-06-01")
     comparer = Comparer(Side(POLICIES, library, act, base), Side(POLICIES, library, act, draft))
 
-    def under_base(question: str, case: Any, as_of: str) -> dict[str, Any]:
-        d = library.decide(
-            question,
-            comparer.project(comparer.old, question, case),
-            as_of=dt.date.fromisoformat(as_of),
-            act_id=ACT,
-            edition_id=base.id,
-        )
-        return {
-            "outcome": d.outcome,
-            "roles": {c.clause: c.role for c in d.clauses},
-            "values": {n: v["value"] for n, v in d.values.items()},
-        }
-
     compiled = library.compiled_edition(ACT, draft.id)
-    return build_draft_trace(act, draft, base, compiled.policy_hash, features, results, under_base)
+    return build_draft_trace(
+        act, draft, base, compiled.policy_hash, features, results, comparer.answer_under_old
+    )
 
 
 def _state(trace: Any, clause: str) -> str:

@@ -30,6 +30,7 @@ from urllib.parse import urlencode
 
 from flask import Blueprint, Response, g, request, stream_with_context
 
+from engine.casecodec import parse_date
 from web.answers import stored_view
 from web.auth import require_token
 from web.bodies import JSONL_MIMETYPES
@@ -55,7 +56,7 @@ def _instant(name: str, value: str, end: bool) -> dt.datetime:
     """A bound of the range: a date is its day's start (or, for `to`, the next day's)."""
     if _DATE.match(value):
         try:
-            day = dt.date.fromisoformat(value)
+            day = parse_date(value)
         except ValueError as exc:
             raise _bad(name, f"{name} {value!r} is not a calendar date: {exc}") from None
         start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)

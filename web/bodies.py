@@ -9,7 +9,6 @@ the case codec (`engine.casecodec`): the numbers mean what they mean on every ot
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 from flask import Request
@@ -70,11 +69,3 @@ def read_json(request: Request, max_depth: int) -> Any:
     require_mimetype(request, JSON_MIMETYPES)
     return parse(request.get_data(cache=False), max_depth)
 
-
-def iter_json_lines(data: bytes) -> Iterator[tuple[int, bytes]]:
-    """(index, raw line) for each non-blank line of a JSON-lines body."""
-    index = 0
-    for line in data.split(b"\n"):
-        if line.strip():
-            yield index, line
-            index += 1

@@ -19,7 +19,6 @@ version already linted (or a test app on the same tree) does not lint again.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 import os
 import threading
@@ -27,6 +26,8 @@ from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
+
+from engine.edition import in_force_index
 
 DEFAULT_BUDGET = 200_000
 MIN_BUDGET = 100
@@ -60,15 +61,13 @@ class LintSpans:
     reports: tuple[Any, ...]  # reports[0]: before the first edition; reports[i+1]: from starts[i]
 
     def on(self, day: dt.date) -> Any:
-        return self.reports[bisect.bisect_right(self.starts, day)]
+        k = in_force_index(self.starts, day)  # the one definition of "in force on a date"
+        return self.reports[0 if k is None else k + 1]
 
 
-def compute(library: Any, budget: int) -> LintSpans | None:
-    """Lint every span (None when the lint module is not part of this engine)."""
-    try:
-        from engine import lint
-    except ImportError:
-        return None
+def compute(library: Any, budget: int) -> LintSpans:
+    """Lint every span."""
+    from engine import lint
     starts = edition_spans(library)
     days = [starts[0] - dt.timedelta(days=1)] if starts else [dt.date(2000, 1, 1)]
     days += starts

@@ -233,10 +233,7 @@ def _import_lint() -> None:
     import importlib
 
     for name in ("engine.lint", "engine.lint.report", "engine.stability"):
-        try:
-            importlib.import_module(name)
-        except ImportError:
-            continue
+        importlib.import_module(name)  # a real import error must show, not turn monitoring off
 
 
 class BackgroundLint:

@@ -59,6 +59,7 @@ def _examples(library: Any, act_id: str, act: Any) -> list[tuple[str, str, _dt.d
 
 
 def _corpus(library: Any, act_id: str, act: Any) -> list[tuple[str, str, _dt.date, Any, bool]]:
+    from engine.casecodec import parse_date
     from engine.casegen import GenerationError, corpus_for
 
     out = []
@@ -79,7 +80,7 @@ def _corpus(library: Any, act_id: str, act: Any) -> list[tuple[str, str, _dt.dat
                 log.warning("smoke check: no generated cases for %s: %s: %s",
                             edition.id, type(exc).__name__, exc)
                 break
-            day = _dt.date.fromisoformat(line["as_of"])
+            day = parse_date(line["as_of"])
             out.append((f"generated case {k} of {edition.id}", line["question"], day,
                         line["case"], False))
     return out
