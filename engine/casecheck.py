@@ -142,9 +142,9 @@ class CaseValidator:
             if fast(case):
                 return
         except RecursionError:
-            raise CaseError([CaseProblem("", f"the case nests deeper than {MAX_DEPTH} levels")]) from None
+            raise CaseError([_too_deep()]) from None
         if depth_of(case) > MAX_DEPTH:
-            raise CaseError([CaseProblem("", f"the case nests deeper than {MAX_DEPTH} levels")])
+            raise CaseError([_too_deep()])
         problems: list[CaseProblem] = []
         required_seen: set[str] = set()
         for error in sorted(self._validator.iter_errors(case), key=lambda e: list(e.absolute_path)):
@@ -153,7 +153,7 @@ class CaseValidator:
                 del problems[MAX_PROBLEMS:]
                 break
         if not problems:  # the two validators disagree: trust the stricter answer, say why
-            problems.append(CaseProblem("", "the case does not satisfy the case schema"))
+            problems.append(CaseProblem("", "the case does not satisfy the case schema", kind="schema"))
         raise CaseError(problems)
 
 
@@ -172,7 +172,38 @@ def _problems(error: Any, required_seen: set[str]) -> list[CaseProblem]:
             for name in error.validator_value
             if name not in error.instance
         ]
-    return [CaseProblem(pointer, _message(error), kind=str(error.validator))]
+    return [CaseProblem(pointer, _message(error), kind=str(error.validator), params=_params(error))]
+
+
+def _too_deep() -> CaseProblem:
+    return CaseProblem(
+        "", f"the case nests deeper than {MAX_DEPTH} levels", kind="depth", params=(("limit", MAX_DEPTH),)
+    )
+
+
+_LIMITS = frozenset(
+    {"minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength",
+     "minItems", "maxItems", "minProperties", "maxProperties"}
+)
+
+
+def _params(error: Any) -> tuple[tuple[str, Any], ...]:
+    """The failing keyword's values from the schema, as data (never from the message)."""
+    kind, value = error.validator, error.validator_value
+    if kind == "type":
+        return (("expected", tuple(value) if isinstance(value, list) else (value,)),)
+    if kind == "enum":
+        return (("allowed", tuple(value)),)
+    if kind == "const":
+        return (("allowed", (value,)),)
+    if kind in _LIMITS:
+        return (("limit", value),)
+    if kind in ("format", "pattern"):
+        return ((kind, value),)
+    if kind == "additionalProperties" and isinstance(error.instance, dict):
+        declared = set((error.schema.get("properties") or {}).keys())
+        return (("names", tuple(n for n in error.instance if n not in declared)),)
+    return ()
 
 
 _DECIMAL_REPR = re.compile(r"Decimal\('([^']*)'\)")

@@ -62,10 +62,16 @@ class CaseDecodeError(CaseError):
         message: str,
         title: str = "The case is not valid JSON",
         max_depth: int | None = None,
+        reason: str | None = None,
+        **params: int,
     ) -> None:
         self.kind = kind
         self.detail = message
         self.max_depth = max_depth  # the limit passed, for `json-too-deep`
+        # What broke, as data, for a message in the reader's language: `syntax` (line,
+        # column), `utf8` (byte), `surrogate`, `number`; None when `kind` says it all.
+        self.reason = reason
+        self.params = tuple(params.items())
         super().__init__([CaseProblem("", message, kind=kind)], title=title)
 
 
@@ -133,20 +139,26 @@ def reference_decode(data: str | bytes, max_depth: int | None = MAX_CASE_DEPTH) 
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise CaseDecodeError(MALFORMED, f"the text is not UTF-8: byte {exc.start} is invalid") from None
+            raise CaseDecodeError(
+                MALFORMED, f"the text is not UTF-8: byte {exc.start} is invalid", reason="utf8", byte=exc.start
+            ) from None
     else:
         text = data
     try:
         value = json.loads(text, parse_float=_number, parse_int=_integer, parse_constant=_constant)
     except json.JSONDecodeError as exc:
-        raise CaseDecodeError(MALFORMED, f"{exc.msg} at line {exc.lineno} column {exc.colno}") from None
+        raise CaseDecodeError(
+            MALFORMED, f"{exc.msg} at line {exc.lineno} column {exc.colno}", reason="syntax",
+            line=exc.lineno, column=exc.colno,
+        ) from None
     except RecursionError:
         raise CaseDecodeError(TOO_DEEP, "the JSON nests too deeply") from None
     except ValueError as exc:  # NaN, Infinity, a number beyond the limits
-        raise CaseDecodeError(MALFORMED, str(exc)) from None
+        raise CaseDecodeError(MALFORMED, str(exc), reason="number") from None
     if _SURROGATE_ESCAPE.search(text) and _has_lone_surrogate(value):
         raise CaseDecodeError(
-            MALFORMED, "a string holds a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)"
+            MALFORMED, "a string holds a lone UTF-16 surrogate (\\uD800-\\uDFFF without its pair)",
+            reason="surrogate",
         )
     if max_depth is not None:
         check_depth(value, max_depth)

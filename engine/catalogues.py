@@ -8,7 +8,7 @@ A tool for translators and for the tests, not used when serving (the service rea
     python -m engine.catalogues check     # what `tests/test_catalogues.py` checks; exit 1 if any
 
 A message is "used" when the code or a page template names it: `t("key")`, `text("key", …)`,
-`translate("key")` or `N_("key")` (keys built at run time from data are listed with `N_` in
+`translate("key")`, `say("key", …)` (a problem's detail, `web.problems`) or `N_("key")` (keys built at run time from data are listed with `N_` in
 `web/pages/messages.py`).
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 from engine.i18n import DOMAIN, LANGS, LOCALE_DIR
 
 REPO = LOCALE_DIR.parent.parent
-KEYWORDS = {"t": None, "text": None, "translate": None, "N_": None}
+KEYWORDS = {"t": None, "text": None, "translate": None, "N_": None, "say": None}
 METHODS = [
     ("engine/**.py", "python"),
     ("web/**.py", "python"),

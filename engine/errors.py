@@ -67,9 +67,10 @@ class CaseProblem:
     """One reason a case was refused, located by a JSON pointer (RFC 6901) into the case.
 
     `kind` names the rule the case broke (a JSON Schema keyword such as `required`, `type`,
-    `enum`, `format`; `missing` for a fact a rule needs; a codec kind such as `malformed-json`)
-    and `field` the property a `required` problem lacks, so a page can say it in its own words
-    and place it at its field without reading the English message.
+    `enum`, `format`; `missing` for a fact a rule needs; a codec kind such as `malformed-json`),
+    `field` the property a `required` problem lacks and `params` the rule's values (the limit,
+    the allowed values, the expected types), so a page or the service can say it in the
+    reader's language and place it at its field without reading the English `message`.
     """
 
     pointer: str
@@ -77,6 +78,7 @@ class CaseProblem:
     kind: str | None = None
     field: str | None = None
     clause: str | None = None  # the clause that needs the fact, for `missing`
+    params: tuple[tuple[str, Any], ...] = ()
 
     def to_dict(self) -> dict[str, str]:
         return {"pointer": self.pointer, "message": self.message}

@@ -154,3 +154,26 @@ def schema_fields(schema: dict[str, Any]) -> Iterator[SchemaField]:
                 yield from walk(target, inner, depth + 1)
 
     yield from walk(schema, "", 0)
+
+
+def key_at(schema: dict[str, Any], pointer: str) -> str | None:
+    """The field key (as in fields.yaml) of the property a JSON pointer into a case reaches;
+    array indexes are passed over; None for the whole case or a path the schema does not name."""
+    parts = [p.replace("~1", "/").replace("~0", "~") for p in pointer.split("/")[1:]] if pointer else []
+    node, ctx, key = _resolve(schema, schema), "", None
+    for part in parts:
+        if node.get("type") == "array" and part.isdigit():
+            items = node.get("items")
+            node = _resolve(items, schema) if isinstance(items, dict) else {}
+            continue
+        sub = (node.get("properties") or {}).get(part)
+        if not isinstance(sub, dict):
+            return None
+        key = f"{ctx}.{part}" if ctx else part
+        resolved = _resolve(sub, schema)
+        ctx = def_context(sub, schema, key)
+        items = resolved.get("items") if resolved.get("type") == "array" else None
+        if isinstance(items, dict):
+            ctx = def_context(items, schema, ctx)
+        node = resolved
+    return key

@@ -20,6 +20,7 @@ languages of each act.
 from __future__ import annotations
 
 import gettext
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -93,3 +94,40 @@ def pick(texts: Any, lang: str | None = None) -> str | None:
         return None
     value = texts.get(lang or DEFAULT_LANG)
     return value if isinstance(value, str) and value else None
+
+
+@dataclass(frozen=True)
+class Message:
+    """A sentence for a person kept as data — a catalogue key and its fields — until it is said.
+
+    Carried by what outlives the moment it is made (a problem document, a static-check finding),
+    so that it can be said in each reader's language, and so that machines read the key and the
+    fields instead of a sentence. A field may be a `Message` itself (said in the same language)
+    or a {lang: text} mapping from the data (the text in that language, else the English one).
+    """
+
+    key: str
+    fields: tuple[tuple[str, Any], ...] = ()
+
+    def render(self, lang: str | None = None) -> str:
+        return text(self.key, lang, **{k: _said(v, lang) for k, v in self.fields})
+
+    def params(self) -> dict[str, Any]:
+        """The fields as JSON-ready data (a nested message as its own {code, params})."""
+        return {k: {"code": v.key, "params": v.params()} if isinstance(v, Message) else v for k, v in self.fields}
+
+    def __str__(self) -> str:
+        return self.render("en")
+
+
+def _said(value: Any, lang: str | None) -> Any:
+    if isinstance(value, Message):
+        return value.render(lang)
+    if isinstance(value, dict) and value and set(value) <= set(LANGS):
+        return value.get(lang or DEFAULT_LANG) or value.get("en") or next(iter(value.values()))
+    return value
+
+
+def say(key: str, **fields: Any) -> Message:
+    """The message `key` with its fields, to be said later in the reader's language."""
+    return Message(key, tuple(fields.items()))

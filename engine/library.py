@@ -481,11 +481,11 @@ class Library:
             return compiled.traced(case, as_of, recorder, record)
         except CalendarError as exc:
             raise CaseError(
-                [CaseProblem("", str(exc))], title="A date lies outside the working-day calendar"
+                [CaseProblem("", str(exc), kind="calendar")], title="A date lies outside the working-day calendar"
             ) from None
         except (EvaluationLimit, ArithmeticError, OverflowError) as exc:
             raise CaseError(
-                [CaseProblem("", str(exc))], title="A date computed from the case is out of range"
+                [CaseProblem("", str(exc), kind="evaluation-limit")], title="A date computed from the case is out of range"
             ) from None
 
     def _trace(self, runtime: ActRuntime, trace: list[tuple[int, Any]]) -> list[dict[str, Any]]:

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from .cli import DEFAULT_POLICIES, iso_date
 from .cliopts import EXIT_FAILED, EXIT_OK, UsageError, add_act, add_format, refuse_bare_act
+from .i18n import DEFAULT_LANG, LANGS
 from .library import load_library
 
 FORMATS = ("text", "json", "html")
@@ -53,7 +54,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
         )
     except WordingDataError as exc:
         raise UsageError(f"engine/data/wording-risks.yaml: {exc}") from None
-    text = {"text": render_text, "json": render_json, "html": render_html}[args.format](report)
+    renderer = {"text": render_text, "json": render_json, "html": render_html}[args.format]
+    text = renderer(report, lang=args.lang)
     if args.output:
         Path(args.output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
         counts = report.counts()["by_severity"]
@@ -104,6 +106,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     )
     add_act(p, many=True, when_omitted="every act")
     add_format(p, *FORMATS)
+    p.add_argument(
+        "--lang",
+        choices=LANGS,
+        default=DEFAULT_LANG,
+        help="language of the findings' sentences: kk (default), ru or en; JSON keeps each finding's "
+        "code and params whatever the language",
+    )
     p.add_argument(
         "--fail-on",
         choices=["error", "warning", "none"],

@@ -1,4 +1,5 @@
-"""`ereje lint` on the command line: formats, --fail-on, errors, the stability section."""
+"""`ereje lint` on the command line: formats, --fail-on, errors, the stability section, and each
+finding's sentence in kk, ru and en (a catalogue message: stable code and params in the JSON)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
+from engine import i18n
 from engine.cli import main as engine_main
+from engine.lint.model import Finding
 from engine.lint_cli import register
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lint"
@@ -141,3 +144,78 @@ def test_lint_runs_on_a_draft(capsys: pytest.CaptureFixture[str]) -> None:
         ["lint", "--act", "U1300000624", "--edition", "draft:nope", "--policies", str(root)], extra=[register]
     )
     assert code == 2 and "no draft 'nope'" in capsys.readouterr().err
+
+
+# -- the findings' languages ---------------------------------------------------------------
+def _findings(capsys: pytest.CaptureFixture[str], fixture: str, lang: str) -> list[dict]:
+    _, out, _ = lint(capsys, fixture, "--format", "json", "--show-settled", "--fail-on", "none", "--lang", lang)
+    data = json.loads(out)
+    assert data["lang"] == lang
+    return data["findings"]
+
+
+TRIGGERS = sorted(p.name for p in FIXTURES.iterdir() if p.name.endswith("-trigger"))
+
+
+@pytest.mark.parametrize("fixture", TRIGGERS)
+def test_json_keeps_code_and_params_whatever_the_language(capsys, fixture: str) -> None:
+    said = {lang: _findings(capsys, fixture, lang) for lang in ("kk", "ru", "en")}
+    assert said["kk"], "the fixture has findings"
+    machine = [[(f["kind"], f["code"], json.dumps(f["params"], sort_keys=True)) for f in said[lang]]
+               for lang in said]
+    assert machine[0] == machine[1] == machine[2]
+    for kk, ru, en in zip(said["kk"], said["ru"], said["en"], strict=True):
+        if kk["code"].startswith("lint.msg."):
+            assert len({kk["message"], ru["message"], en["message"]}) == 3, kk["code"]
+            assert kk["message"] == _render(kk["code"], kk["params"], "kk")
+            assert ru["message"] == _render(ru["code"], ru["params"], "ru")
+
+
+def _render(code: str, params: dict, lang: str) -> str:
+    def value(v):
+        return _render(v["code"], v["params"], lang) if isinstance(v, dict) and "code" in v else v
+
+    return i18n.text(code, lang, **{k: value(v) for k, v in params.items()})
+
+
+def test_conflict_is_said_in_each_language(capsys) -> None:
+    found = {lang: next(f for f in _findings(capsys, "conflict-trigger", lang) if f["kind"] == "conflict")
+             for lang in ("kk", "ru", "en")}
+    assert found["kk"]["code"] == "lint.msg.conflict"
+    assert found["kk"]["params"] == {"decision": "d", "winner": "c.1", "winner_outcome": "a",
+                                     "silenced": "c.2", "silenced_outcome": "b"}
+    assert found["kk"]["message"].startswith("«d»: бір жағдай үшін c.1 нормасы «a», ал c.2 нормасы «b»")
+    assert found["ru"]["message"].startswith("«d»: для одного случая норма c.1 даёт «a», а норма c.2 — «b»")
+    assert found["en"]["message"].startswith("'d': c.1 gives 'a' and c.2 gives 'b' for the same case")
+
+
+def test_text_report_speaks_kazakh_by_default_and_the_language_asked(capsys) -> None:
+    _, kk, _ = lint(capsys, "hierarchy-trigger", "--fail-on", "none")
+    _, ru, _ = lint(capsys, "hierarchy-trigger", "--fail-on", "none", "--lang", "ru")
+    _, en, _ = lint(capsys, "hierarchy-trigger", "--fail-on", "none", "--lang", "en")
+    assert "нәтижесін береді (жоққа шығарады)" in kk
+    assert "(отказывает), тогда как" in ru
+    assert "(denies) where" in en
+    _, html, _ = lint(capsys, "hierarchy-trigger", "--fail-on", "none", "--format", "html", "--lang", "ru")
+    assert "<p lang='ru'>По «" in html
+
+
+def test_an_unknown_language_is_refused(capsys) -> None:
+    with pytest.raises(SystemExit) as exc:
+        lint(capsys, "conflict-trigger", "--lang", "de")
+    assert exc.value.code == 2
+    assert "invalid choice: 'de'" in capsys.readouterr().err
+    with pytest.raises(i18n.UnknownLanguage):
+        Finding("conflict", "warning", "A", i18n.say("lint.msg.unused_fact", decision="d", fact="x")).text("de")
+
+
+def test_a_nested_message_and_a_plain_string() -> None:
+    f = Finding("dead_statement", "warning", "A",
+                i18n.say("lint.msg.dead_statement", statement=i18n.say("lint.stmt.require"), clause="c.1",
+                         decision="d"))
+    assert f.message == "the requirement of c.1 for 'd' fires for no case of the domain"
+    assert f.text("kk") == "«d» шешімі үшін c.1 нормасының талабы қарастырылатын жағдайлардың бірде-біріне қолданылмайды"
+    assert f.text("ru") == "требование нормы c.1 для решения «d» не срабатывает ни для одного случая области"
+    assert f.to_dict("ru")["params"]["statement"] == {"code": "lint.stmt.require", "params": {}}
+    plain = Finding("bound", "info", "A", "an English sentence")
+    assert plain.text("kk") == "an English sentence" and plain.code == "lint.bound"

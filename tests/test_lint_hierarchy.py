@@ -51,7 +51,7 @@ def test_a_parent_that_is_not_higher_is_reported(tmp_path: Path) -> None:
     _, findings = hierarchy(root, dt.date(2024, 6, 1))
     mine = [f for f in findings if f.act == "L"]
     assert [f.kind for f in mine] == ["hierarchy_note"]
-    assert "declares H (ministerial_order) above it, but that level is not higher" in mine[0].message
+    assert "declares H (Order of a minister) above it, but that level is not higher" in mine[0].message
 
 
 def test_a_wrong_outcome_in_matters_yaml_is_reported(tmp_path: Path) -> None:

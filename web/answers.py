@@ -20,10 +20,12 @@ from __future__ import annotations
 import datetime as _dt
 from typing import Any
 
+from engine.errors import CaseError
+from web.caseerrors import case_problem
 from web.ids import new_id
 from web.params import Params
 from web.policies import PolicySnapshot
-from web.problems import Problem
+from web.problems import Problem, quoted, say
 from web.store import DecisionRecord, case_digest, utcnow
 
 # Answer members stored as columns of the log, in the order the answer shows them.
@@ -46,7 +48,7 @@ def view_of(args: Any) -> str:
         return view
     raise Problem(
         "invalid-parameter",
-        f"view {view!r} must be one of: {', '.join(VIEWS)}",
+        say("problem.detail.one_of", name="view", value=quoted(view), allowed=", ".join(VIEWS)),
         parameter="view",
     )
 
@@ -79,7 +81,10 @@ def decide(
         kwargs["lang"] = params.lang
     if policy_hash is not None:
         kwargs["policy_hash"] = policy_hash
-    return snap.library.decide(question=question, case=case, **kwargs).to_dict()
+    try:
+        return snap.library.decide(question=question, case=case, **kwargs).to_dict()
+    except CaseError as exc:  # its fields named from the decision's schema, in the caller's words
+        raise case_problem(exc, snap.library, question, params.act) from None
 
 
 def build(

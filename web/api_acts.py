@@ -15,7 +15,7 @@ from web import present
 from web.auth import read_access
 from web.jsonio import json_response
 from web.policies import get_holder
-from web.problems import Problem
+from web.problems import Problem, quoted, say
 
 bp = Blueprint("acts", __name__, url_prefix="/v1/acts")
 
@@ -25,7 +25,7 @@ def _act(act_id: str):  # -> engine.policy.Act
     acts = snap.library.acts
     act = acts.get(act_id)
     if act is None:
-        raise Problem("unknown-act", f"unknown act {act_id!r}", known=sorted(acts))
+        raise Problem("unknown-act", say("problem.detail.unknown_act", act=quoted(act_id)), known=sorted(acts))
     return act, snap
 
 
@@ -56,7 +56,7 @@ def get_clause(act: str, clause: str) -> Response:
     if cl is None:
         raise Problem(
             "unknown-clause",
-            f"act {act} has no clause {clause!r}",
+            say("problem.detail.unknown_clause", act=act, clause=quoted(clause)),
             did_you_mean=_close(clause, list(found.clauses)),
         )
     return json_response(present.clause(found, cl), headers=_headers(snap))

@@ -36,7 +36,7 @@ from web.auth import require_token
 from web.bodies import JSONL_MIMETYPES
 from web.jsonio import dumps, json_response
 from web.policies import get_holder
-from web.problems import Problem
+from web.problems import Message, Problem, quoted, say
 from web.store import DecisionQuery, DecisionRecord, get_store
 
 bp = Blueprint("decision_list", __name__, url_prefix="/v1/decisions")
@@ -48,7 +48,7 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _QUESTION = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 
 
-def _bad(parameter: str, detail: str) -> Problem:
+def _bad(parameter: str, detail: Message) -> Problem:
     return Problem("invalid-parameter", detail, parameter=parameter)
 
 
@@ -57,8 +57,8 @@ def _instant(name: str, value: str, end: bool) -> dt.datetime:
     if _DATE.match(value):
         try:
             day = parse_date(value)
-        except ValueError as exc:
-            raise _bad(name, f"{name} {value!r} is not a calendar date: {exc}") from None
+        except ValueError:
+            raise _bad(name, say("problem.detail.no_such_day", name=name, value=quoted(value))) from None
         start = dt.datetime.combine(day, dt.time(), tzinfo=dt.UTC)
         return start + dt.timedelta(days=1) if end else start
     try:
@@ -68,8 +68,7 @@ def _instant(name: str, value: str, end: bool) -> dt.datetime:
     if moment is None or moment.tzinfo is None:
         raise _bad(
             name,
-            f"{name} {value!r} is neither a date YYYY-MM-DD nor a time with a zone, "
-            "e.g. 2025-06-01 or 2025-06-01T09:30:00Z",
+            say("problem.detail.not_an_instant", name=name, value=quoted(value)),
         )
     return moment.astimezone(dt.UTC)
 
@@ -87,7 +86,7 @@ def _decode_cursor(text: str) -> tuple[dt.datetime, str]:
         if moment.tzinfo is None or not isinstance(decision_id, str):
             raise ValueError
     except (ValueError, TypeError, binascii.Error, UnicodeDecodeError):
-        raise _bad("cursor", "cursor is not one this service gave; start again without it") from None
+        raise _bad("cursor", say("problem.detail.bad_cursor")) from None
     return moment, decision_id
 
 
@@ -95,10 +94,10 @@ def _query(args: Any) -> DecisionQuery:
     since = _instant("from", args["from"], end=False) if args.get("from") else None
     until = _instant("to", args["to"], end=True) if args.get("to") else None
     if since is not None and until is not None and until <= since:
-        raise _bad("to", "to must come after from")
+        raise _bad("to", say("problem.detail.to_before_from"))
     question = args.get("question") or None
     if question is not None and not _QUESTION.match(question):
-        raise _bad("question", f"question {question!r} is not a decision name, e.g. enrollment")
+        raise _bad("question", say("problem.detail.not_a_question", value=quoted(question)))
     after = _decode_cursor(args["cursor"]) if args.get("cursor") else None
     return DecisionQuery(caller=g.caller, since=since, until=until, question=question, after=after)
 
@@ -108,7 +107,7 @@ def _limit(args: Any) -> int:
     if text is None:
         return DEFAULT_LIMIT
     if not text.isdigit() or not 1 <= int(text) <= MAX_LIMIT:
-        raise _bad("limit", f"limit is a whole number from 1 to {MAX_LIMIT}")
+        raise _bad("limit", say("problem.detail.limit", limit=MAX_LIMIT))
     return int(text)
 
 

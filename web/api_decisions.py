@@ -8,7 +8,6 @@ including each refused case of a batch, are problem documents (`web.problems`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -30,7 +29,7 @@ from web.gcpause import collection_paused
 from web.ids import is_id
 from web.jsonio import dumps, json_response
 from web.policies import get_holder
-from web.problems import Problem, problem_for
+from web.problems import Problem, problem_for, quoted, say
 from web.store import DecisionRecord, get_store
 
 bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
@@ -61,6 +60,7 @@ def decide_one(question: str) -> Response:
         params = P.resolve(request.args, fields, _zone())
     else:
         params = P.resolve_query(request.query_string, lambda: request.args, _zone())
+    g.answer_lang = params.lang  # this request's problems speak the answer's language
     P.check_question(snap.library, question, params)
     record, answer = build(snap, question, case, params, g.caller, _client())
     get_store().record([record])  # durable before the answer leaves
@@ -73,7 +73,7 @@ def decide_one(question: str) -> Response:
 def _too_many(max_cases: int) -> Problem:
     return Problem(
         "batch-too-large",
-        f"a batch holds at most {max_cases} cases; split it",
+        say("problem.detail.batch_too_large", limit=max_cases),
         max_cases=max_cases,
     )
 
@@ -123,11 +123,13 @@ def _batch_answer(
 
     A case answers for itself: its problem is its result. A 5xx is not the case's fault
     and fails the batch."""
+    lang = defaults.lang
     if refused is None:
         try:
             case, fields = P.split_envelope(body)
             params = defaults
             if fields:
+                lang = fields.get("lang") if isinstance(fields.get("lang"), str) else lang
                 params = P.resolve(request.args, fields, _zone(), fields_win=True)
                 P.check_question(snap.library, question, params)
             record, answer = build(snap, question, case, params, g.caller, client)
@@ -137,7 +139,7 @@ def _batch_answer(
                 raise
         else:
             return dumps({"index": index, "status": 201, "decision": shaped(answer, view)}), record
-    return dumps({"index": index, "status": refused.status, "problem": refused.to_dict()}), None
+    return dumps({"index": index, "status": refused.status, "problem": refused.to_dict(lang)}), None
 
 
 @bp.post("/<question>/batch")
@@ -152,6 +154,7 @@ def decide_batch(question: str) -> Response:
     """
     snap = get_holder().snapshot
     defaults = P.resolve(request.args, {}, _zone())  # validates the query once for all
+    g.answer_lang = defaults.lang
     view = view_of(request.args)
     P.check_question(snap.library, question, defaults)
     with _batch_slots().hold(g.caller):
@@ -246,7 +249,7 @@ def get_decision(decision_id: str) -> Response:
     view = view_of(request.args)
     record = get_store().get(decision_id) if is_id(decision_id) else None
     if record is None or record.caller != g.caller:
-        raise Problem("unknown-decision", f"no decision {json.dumps(decision_id)} in the log")
+        raise Problem("unknown-decision", say("problem.detail.unknown_decision", id=quoted(decision_id)))
     holder = get_holder()
     acts = holder.snapshot.library.acts if holder.loaded else {}
     stored = stored_view(record, acts, view)

@@ -26,7 +26,7 @@ from typing import Any, TypeVar
 
 from flask import Flask, current_app, g, request
 
-from web.problems import Problem
+from web.problems import Message, Problem, say
 
 log = logging.getLogger("ereje.web")
 
@@ -148,7 +148,7 @@ class TokenRegistry:
         return found
 
 
-def _unauthorized(detail: str, error: str | None) -> Problem:
+def _unauthorized(detail: Message, error: str | None) -> Problem:
     challenge = f'Bearer realm="{REALM}"'
     if error:
         challenge += f', error="{error}"'
@@ -160,17 +160,17 @@ def current_caller() -> str:
     header = request.headers.get("Authorization", "")
     scheme, _, token = header.partition(" ")
     if not header:
-        raise _unauthorized("send an Authorization: Bearer <token> header", None)
+        raise _unauthorized(say("problem.detail.no_token"), None)
     token = token.strip()
     if scheme.lower() != "bearer" or not token:
-        raise _unauthorized("the Authorization header must be 'Bearer <token>'", "invalid_request")
+        raise _unauthorized(say("problem.detail.not_bearer"), "invalid_request")
     registry: TokenRegistry = current_app.extensions["ereje.tokens"]
     entry = registry.authenticate(token)
     if entry is None:
-        raise _unauthorized("the token is not valid", "invalid_token")
+        raise _unauthorized(say("problem.detail.bad_token"), "invalid_token")
     if entry.revoked:
         log.warning("revoked token presented for caller %s", entry.caller)
-        raise _unauthorized("the token has been revoked", "invalid_token")
+        raise _unauthorized(say("problem.detail.revoked_token"), "invalid_token")
     return entry.caller
 
 

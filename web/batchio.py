@@ -33,7 +33,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from web.problems import Problem
+from web.problems import Problem, say
 
 SPOOL_MEMORY = 1024 * 1024
 STREAM_BLOCK = 64 * 1024
@@ -49,10 +49,10 @@ def _reject_constant(name: str) -> Any:
 _DECODER = json.JSONDecoder(parse_constant=_reject_constant)
 
 
-def _position(text: str, index: int) -> str:
+def _position(text: str, index: int) -> dict[str, int]:
     line = text.count("\n", 0, index) + 1
     column = index - (text.rfind("\n", 0, index) + 1) + 1
-    return f"line {line} column {column}"
+    return {"line": line, "column": column}
 
 
 def decode(data: bytes) -> str:
@@ -60,7 +60,7 @@ def decode(data: bytes) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise Problem(
-            "malformed-json", f"the body is not UTF-8: byte {exc.start} is invalid"
+            "malformed-json", say("problem.detail.not_utf8", byte=exc.start)
         ) from None
 
 
@@ -72,7 +72,7 @@ def array_items(text: str, max_cases: int, too_many: Problem) -> list[tuple[int,
     if i >= n or text[i] != "[":
         raise Problem(
             "malformed-request",
-            "a batch is a JSON array of cases (or JSON lines, one case per line)",
+            say("problem.detail.batch_shape"),
         )
     i = _WS.match(text, i + 1).end()
     spans: list[tuple[int, int]] = []
@@ -85,12 +85,12 @@ def array_items(text: str, max_cases: int, too_many: Problem) -> list[tuple[int,
                 _, i = _DECODER.raw_decode(text, i)
             except json.JSONDecodeError as exc:
                 raise Problem(
-                    "malformed-json", f"{exc.msg} at {_position(text, exc.pos)}"
+                    "malformed-json", say("problem.detail.json_syntax", **_position(text, exc.pos))
                 ) from None
-            except ValueError as exc:  # NaN / Infinity
-                raise Problem("malformed-json", str(exc)) from None
+            except ValueError:  # NaN / Infinity
+                raise Problem("malformed-json", say("problem.detail.json_number")) from None
             except RecursionError:
-                raise Problem("json-too-deep", "the JSON is nested too deeply") from None
+                raise Problem("json-too-deep", say("problem.detail.json_too_deep")) from None
             spans.append((start, i))
             if len(spans) > max_cases:
                 raise too_many
@@ -102,10 +102,10 @@ def array_items(text: str, max_cases: int, too_many: Problem) -> list[tuple[int,
                 i += 1
                 break
             raise Problem(
-                "malformed-json", f"Expecting ',' delimiter or ']' at {_position(text, i)}"
+                "malformed-json", say("problem.detail.json_syntax", **_position(text, i))
             )
     if _WS.match(text, i).end() != n:
-        raise Problem("malformed-json", f"Extra data at {_position(text, i)}")
+        raise Problem("malformed-json", say("problem.detail.json_extra", **_position(text, i)))
     return spans
 
 
@@ -189,7 +189,7 @@ class BatchSlots:
             return
         raise Problem(
             "too-many-batches",
-            f"this caller already has {self.limit} batch(es) in progress; retry when one ends",
+            say("problem.detail.too_many_batches", limit=self.limit),
             headers={"Retry-After": str(RETRY_AFTER_S)},
             limit=self.limit,
         )

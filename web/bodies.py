@@ -14,7 +14,7 @@ from typing import Any
 from flask import Request
 
 from engine import casecodec
-from web.problems import Problem
+from web.problems import Message, Problem, quoted, say
 
 JSON_MIMETYPES = ("application/json",)
 JSONL_MIMETYPES = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
@@ -38,9 +38,24 @@ def problem_of(exc: casecodec.CaseDecodeError) -> Problem:
     """The problem answering a body the codec refused."""
     if exc.kind == casecodec.TOO_DEEP:
         if exc.max_depth is not None:
-            return Problem("json-too-deep", exc.detail, max_depth=exc.max_depth)
-        return Problem("json-too-deep", exc.detail)
-    return Problem("malformed-json", exc.detail)
+            return Problem("json-too-deep", say("problem.detail.json_nested", limit=exc.max_depth),
+                           max_depth=exc.max_depth)
+        return Problem("json-too-deep", say("problem.detail.json_too_deep"))
+    return Problem("malformed-json", _malformed(exc))
+
+
+def _malformed(exc: casecodec.CaseDecodeError) -> Message:
+    """What is wrong with the body, from the codec's structured reason (`exc.reason`)."""
+    where = dict(exc.params)
+    if exc.reason == "syntax":
+        return say("problem.detail.json_syntax", line=where.get("line"), column=where.get("column"))
+    if exc.reason == "utf8":
+        return say("problem.detail.not_utf8", byte=where.get("byte"))
+    if exc.reason == "surrogate":
+        return say("problem.detail.json_surrogate")
+    if exc.reason == "number":
+        return say("problem.detail.json_number")
+    return say("problem.detail.json_other")
 
 
 def check_depth(value: Any, max_depth: int) -> None:
@@ -59,7 +74,7 @@ def require_mimetype(request: Request, allowed: tuple[str, ...]) -> str:
     shown = mimetype or "none"
     raise Problem(
         "unsupported-media-type",
-        f"content type {shown!r} is not accepted here; send one of: {', '.join(allowed)}",
+        say("problem.detail.media_type", value=quoted(shown), allowed=", ".join(allowed)),
         accepted=list(allowed),
     )
 

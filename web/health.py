@@ -15,7 +15,7 @@ from web.auth import authenticated_caller
 from web.jsonio import json_response
 from web.params import today
 from web.policies import get_holder
-from web.problems import Problem
+from web.problems import Problem, say
 from web.store import StoreError, get_store
 
 bp = Blueprint("health", __name__)
@@ -59,9 +59,10 @@ def readyz() -> Response:
         store_status["error"] = str(exc)
     if policies["loaded"] and store_status["writable"]:
         return json_response({"status": "ready", "policies": policies, "store": store_status})
-    reasons = []
-    if not policies["loaded"]:
-        reasons.append("no policy is loaded")
-    if not store_status["writable"]:
-        reasons.append("the decision log is not writable")
-    raise Problem("not-ready", "; ".join(reasons), policies=policies, store=store_status)
+    if not policies["loaded"] and not store_status["writable"]:
+        detail = say("problem.detail.not_ready_both")
+    elif not policies["loaded"]:
+        detail = say("problem.detail.no_policy")
+    else:
+        detail = say("problem.detail.store_unavailable")
+    raise Problem("not-ready", detail, policies=policies, store=store_status)

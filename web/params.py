@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.casecodec import parse_date
-from web.problems import Problem
+from web.problems import Problem, quoted, say
 
 ENVELOPE_KEYS = frozenset({"case", "as_of", "act", "lang", "explain"})
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
@@ -48,15 +48,15 @@ def _as_of(value: Any) -> _dt.date:
     if not isinstance(value, str) or not _DATE.match(value):
         raise Problem(
             "invalid-parameter",
-            f"as_of {value!r} is not a date; use YYYY-MM-DD, e.g. 2025-06-01",
+            say("problem.detail.as_of_format", value=quoted(value)),
             parameter="as_of",
         )
     try:
         return parse_date(value)  # the case codec's one date parser
-    except ValueError as exc:
+    except ValueError:
         raise Problem(
             "invalid-parameter",
-            f"as_of {value!r} is not a calendar date: {exc}",
+            say("problem.detail.as_of_no_such_day", value=quoted(value)),
             parameter="as_of",
         ) from None
 
@@ -67,7 +67,7 @@ def _explain(value: Any) -> bool:
     if isinstance(value, str) and value.lower() in _TRUE | _FALSE:
         return value.lower() in _TRUE
     raise Problem(
-        "invalid-parameter", f"explain {value!r} must be true or false", parameter="explain"
+        "invalid-parameter", say("problem.detail.explain", value=quoted(value)), parameter="explain"
     )
 
 
@@ -80,7 +80,8 @@ def _text(name: str, pattern: re.Pattern[str] | None = None) -> Callable[[Any], 
             or (pattern is not None and not pattern.match(value))
         ):
             raise Problem(
-                "invalid-parameter", f"{name} {value!r} is not a valid value", parameter=name
+                "invalid-parameter", say("problem.detail.bad_value", name=name, value=quoted(value)),
+                parameter=name,
             )
         return value
 
@@ -114,8 +115,8 @@ def resolve(
         if len(given) == 2 and given[0] != given[1]:
             raise Problem(
                 "invalid-parameter",
-                f"{name} is given as a query parameter ({query.get(name)!r}) and in the body"
-                f" ({fields.get(name)!r}) with different values; give it once",
+                say("problem.detail.given_twice", name=name, query=quoted(query.get(name)),
+                    body=quoted(fields.get(name))),
                 parameter=name,
             )
         values[name] = given[0] if given else None
@@ -180,12 +181,15 @@ def check_question(library: Any, question: str, params: Params) -> None:
     """404 (or 400 for a language) before any work when the request cannot be decided at all."""
     scope = _scopes(library).get(params.act)
     if scope is None:
-        raise Problem("unknown-act", f"unknown act {params.act!r}", known=sorted(library.acts))
+        raise Problem(
+            "unknown-act", say("problem.detail.unknown_act", act=quoted(params.act)), known=sorted(library.acts)
+        )
     if question not in scope.questions:
-        where = f" in act {params.act}" if params.act else ""
         raise Problem(
             "unknown-question",
-            f"unknown question {question!r}{where}",
+            say("problem.detail.unknown_question_in_act", question=quoted(question), act=params.act)
+            if params.act
+            else say("problem.detail.unknown_question", question=quoted(question)),
             known=sorted(scope.questions),
         )
     if params.lang is not None:
@@ -193,7 +197,6 @@ def check_question(library: Any, question: str, params: Params) -> None:
         if params.lang not in scope.langs:
             raise Problem(
                 "invalid-parameter",
-                f"lang {params.lang!r} is not a language of the act; available: "
-                + ", ".join(langs),
+                say("problem.detail.lang_not_of_act", value=quoted(params.lang), allowed=", ".join(langs)),
                 parameter="lang",
             )

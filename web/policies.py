@@ -33,7 +33,7 @@ from typing import Any
 
 from flask import Flask, current_app
 
-from web.problems import Problem
+from web.problems import Problem, say
 
 log = logging.getLogger("ereje.web")
 
@@ -142,7 +142,7 @@ class PolicyHolder:
         """The live snapshot (take it once per request); 503 problem if none was ever loaded."""
         snap = self._snapshot
         if snap is None:
-            raise Problem("policy-unavailable", "no policy is loaded; see /readyz for the error")
+            raise Problem("policy-unavailable", say("problem.detail.no_policy"))
         return snap
 
     @property

@@ -29,6 +29,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from engine.i18n import N_
+
 log = logging.getLogger("ereje.web")
 
 
@@ -131,14 +133,15 @@ def run(
     Server().run()
 
 
-# gunicorn's own refusals (before the app sees the request), as the catalogue's problems.
+# gunicorn's own refusals (before the app sees the request), as the catalogue's problems. No
+# request was read, so no `lang` is known: they are said in Kazakh, the default.
 _PROTOCOL_PROBLEMS = {
-    400: ("malformed-request", "the request is not valid HTTP/1.1"),
-    403: ("forbidden", "the request is refused"),
-    414: ("uri-too-long", "the request line is longer than the server accepts"),
-    417: ("malformed-request", "the Expect header cannot be met"),
-    431: ("header-fields-too-large", "the request's header fields are too many or too large"),
-    501: ("malformed-request", "the transfer coding is not supported"),
+    400: ("malformed-request", N_("problem.detail.not_http")),
+    403: ("forbidden", N_("problem.detail.http.403")),
+    414: ("uri-too-long", N_("problem.detail.uri_too_long")),
+    417: ("malformed-request", N_("problem.detail.expect")),
+    431: ("header-fields-too-large", N_("problem.detail.headers_too_large")),
+    501: ("malformed-request", N_("problem.detail.transfer_coding")),
 }
 
 
@@ -148,10 +151,10 @@ def protocol_error_response(status: int, reason: str) -> bytes:
     The detail is fixed per status: gunicorn's own message may quote the request."""
     from web.headers import API_HEADERS
     from web.jsonio import dumps
-    from web.problems import PROBLEM_MIMETYPE, Problem
+    from web.problems import PROBLEM_MIMETYPE, Problem, say
 
-    slug, detail = _PROTOCOL_PROBLEMS.get(status, ("internal-error", "the server failed"))
-    body = dumps(Problem(slug, detail, status=status).to_dict())
+    slug, detail = _PROTOCOL_PROBLEMS.get(status, ("internal-error", "problem.detail.internal"))
+    body = dumps(Problem(slug, say(detail), status=status).to_dict())
     reason = reason.encode("latin-1", "replace").decode("latin-1").replace("\r", "").replace(
         "\n", ""
     )

@@ -19,6 +19,7 @@ import datetime as dt
 from typing import Any
 
 from ..edition import decision_specs
+from ..i18n import say
 from ..loader import rule_position
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
@@ -168,7 +169,7 @@ def _unused_definitions(act: Any, ce: Any) -> list[Finding]:
                 "unused_definition",
                 "warning",
                 act.id,
-                f"{cid} defines '{name}', which no statement of any decision uses",
+                say("lint.msg.unused_definition", clause=cid, definition=name),
                 clause=cid,
                 clauses=[cid],
                 file=version.file,

@@ -39,6 +39,7 @@ from typing import Any
 from ..decide import jsonable
 from ..dsl import ast
 from ..errors import CaseError, EditionError
+from ..i18n import N_, say
 from ..loader import rule_position
 from .analysis import DDATE, Analyser, StatementFacts, definitions_of, used_definitions
 from .domain import Domains, index_schema, profile, units_of, walk_schema
@@ -77,7 +78,8 @@ class DecisionCheck:
         self.searches = 0
 
     # ---- helpers -------------------------------------------------------------------------------
-    def finding(self, kind: str, severity: str, message: str, **kw: Any) -> Finding:
+    def finding(self, kind: str, severity: str, message: Any, **kw: Any) -> Finding:
+        """Record a finding; `message` is said with `say` so that it reads in kk, ru and en."""
         f = Finding(
             kind, severity, self.act.id, message, decision=self.spec.name, edition=self.edition.id, **kw
         )
@@ -330,8 +332,7 @@ class DecisionCheck:
                 self.finding(
                     "bound",
                     "info",
-                    f"statement of {s.clause} for '{self.spec.name}' not analysed: its domain has {exc.size:,} "
-                    f"cases (budget {exc.budget:,})",
+                    say("lint.msg.bound", clause=s.clause, decision=self.spec.name, size=exc.size, budget=exc.budget),
                     clause=s.clause,
                     clauses=[s.clause],
                     file=self.where(s)[0],
@@ -451,18 +452,18 @@ class DecisionCheck:
             if s.kind == "compute" or not o.complete:
                 continue
             file, line = self.where(s)
-            label = _label(s)
+            label = say(_LABELS.get(s.kind) or _STATEMENT)
             evaluated = o.fired + o.excepted + o.quiet
             if o.fired == 0:
-                why = ""
+                key = N_("lint.msg.dead_statement")
                 if o.excepted and not o.quiet:
-                    why = "; its exception holds whenever its condition would give the outcome"
+                    key = N_("lint.msg.dead_statement_excepted")
                 elif evaluated == 0 and o.undetermined:
-                    why = "; it can never be evaluated (it reads facts the cases leave out)"
+                    key = N_("lint.msg.dead_statement_unevaluable")
                 self.finding(
                     "dead_statement",
                     "warning",
-                    f"{label} of {s.clause} for '{self.spec.name}' fires for no case of the domain{why}",
+                    say(key, statement=label, clause=s.clause, decision=self.spec.name),
                     clause=s.clause,
                     clauses=[s.clause],
                     file=file,
@@ -473,8 +474,8 @@ class DecisionCheck:
                 self.finding(
                     "constant_statement",
                     "error",
-                    f"{label} of {s.clause} for '{self.spec.name}' fires for every case of the domain "
-                    f"({o.fired:,} cases): the outcome {s.outcome!r} is forced",
+                    say("lint.msg.constant_statement", statement=label, clause=s.clause, decision=self.spec.name,
+                        cases=o.fired, outcome=s.outcome),
                     clause=s.clause,
                     clauses=[s.clause],
                     file=file,
@@ -486,8 +487,7 @@ class DecisionCheck:
                 self.finding(
                     "constant_statement",
                     "warning",
-                    f"the override of {s.target} by {s.clause} takes effect for every case of the domain: "
-                    f"{s.target} never applies to '{self.spec.name}'",
+                    say("lint.msg.constant_override", target=s.target, clause=s.clause, decision=self.spec.name),
                     clause=s.clause,
                     clauses=[s.clause, s.target],
                     file=file,
@@ -497,8 +497,7 @@ class DecisionCheck:
                 self.finding(
                     "dead_exception",
                     "warning",
-                    f"the exception ('unless') of {s.clause} for '{self.spec.name}' never holds when the "
-                    "statement would fire",
+                    say("lint.msg.dead_exception", clause=s.clause, decision=self.spec.name),
                     clause=s.clause,
                     clauses=[s.clause],
                     file=file,
@@ -511,9 +510,8 @@ class DecisionCheck:
                 self.finding(
                     "gap_undecidable",
                     "warning",
-                    f"'{self.spec.name}' cannot be decided for a case the schema admits: {s.clause} needs "
-                    f"{', '.join(missing) or 'a fact'}, which the schema lets the case leave out "
-                    "(the rule does not say what holds when it is absent)",
+                    say("lint.msg.gap_undecidable", decision=self.spec.name, clause=s.clause,
+                        facts=", ".join(missing) or say("warn.a_fact")),
                     clause=s.clause,
                     clauses=[s.clause],
                     file=file,
@@ -583,12 +581,18 @@ class DecisionCheck:
             clause = info.clause if info else None
             version = self.edition.versions.get(clause) if clause else None
             line = rule_position(version, node.span)[0] if version else None
-            where = f" (definition {def_roots[nid]})" if nid in def_roots else ""
+            where = (
+                say("lint.place.definition", clause=clause, definition=def_roots[nid])
+                if nid in def_roots
+                else say("lint.place.clause", clause=clause)
+            )
             self.finding(
                 "constant_condition",
                 "warning",
-                f"in {clause}{where}: `{info.source if info else '?'}` is "
-                f"{'always true' if value else 'never true'} over the domain of '{self.spec.name}'",
+                say(
+                    N_("lint.msg.always_true") if value else N_("lint.msg.never_true"),
+                    place=where, expression=info.source if info else "?", decision=self.spec.name,
+                ),
                 clause=clause,
                 clauses=[clause] if clause else [],
                 file=version.file if version else None,
@@ -631,9 +635,8 @@ class DecisionCheck:
             self.finding(
                 "conflict",
                 "info" if settled else "warning",
-                f"'{self.spec.name}': {win.clause} gives {win.outcome!r} and {lose.clause} gives "
-                f"{lose.outcome!r} for the same case; no override between them, so the precedence list "
-                f"gives {win.outcome!r} and {lose.clause} is not applied",
+                say("lint.msg.conflict", decision=self.spec.name, winner=win.clause, winner_outcome=win.outcome,
+                    silenced=lose.clause, silenced_outcome=lose.outcome),
                 settled=settled,
                 clause=lose.clause,
                 clauses=[win.clause, lose.clause],
@@ -666,9 +669,10 @@ class DecisionCheck:
                 self.finding(
                     "no_influence",
                     "warning" if kind == "rule" else "info",
-                    f"'{self.spec.name}' cites {cid}, which gives it no statement "
-                    f"({'a declarative clause' if kind == 'declarative' else 'no block for this decision'}): "
-                    "it cannot change the outcome",
+                    say(
+                        N_("lint.msg.cites_declarative") if kind == "declarative" else N_("lint.msg.cites_no_block"),
+                        decision=self.spec.name, clause=cid,
+                    ),
                     clause=cid,
                     clauses=[cid],
                     file=file,
@@ -679,15 +683,12 @@ class DecisionCheck:
             deciding = [k for k in mine if statements[k].kind in (*OUTCOME_KINDS, "override")]
             if not deciding:
                 computed = [statements[k].name for k in mine if statements[k].kind == "compute"]
-                what = (
-                    f"only computes values for '{self.spec.name}' ({', '.join(computed)})"
-                    if computed
-                    else (f"only says when it applies to '{self.spec.name}' (applies when)")
-                )
                 self.finding(
                     "no_influence",
                     "info",
-                    f"{cid} {what}; it cannot change the outcome",
+                    say("lint.msg.computes_only", clause=cid, decision=self.spec.name, values=", ".join(computed))
+                    if computed
+                    else say("lint.msg.applies_only", clause=cid, decision=self.spec.name),
                     clause=cid,
                     clauses=[cid],
                     file=file,
@@ -712,12 +713,8 @@ class DecisionCheck:
                 self.finding(
                     "no_influence",
                     "warning",
-                    f"{cid} cannot change the outcome of '{self.spec.name}': "
-                    + (
-                        "none of its statements ever fires"
-                        if dead
-                        else "whenever it fires, an outcome earlier in the precedence list wins"
-                    ),
+                    say(N_("lint.msg.never_fires") if dead else N_("lint.msg.shadowed"), clause=cid,
+                        decision=self.spec.name),
                     clause=cid,
                     clauses=[cid],
                     file=file,
@@ -773,15 +770,9 @@ class DecisionCheck:
             return
         default = self.spec.default
         if not requires:
-            msg = (
-                f"'{self.spec.name}' states no requirement: its default outcome {default!r} is given "
-                "whenever no ground fires, by the absence of a ground only"
-            )
+            msg = say("lint.msg.silent_no_requirement", decision=self.spec.name, default=default)
         else:
-            msg = (
-                f"'{self.spec.name}' gives its default outcome {default!r} with every requirement waived "
-                "by its exception: no clause supports the answer"
-            )
+            msg = say("lint.msg.silent_waived", decision=self.spec.name, default=default)
         checked = [s.clause for s in statements if s.kind in OUTCOME_KINDS]
         self.finding(
             "gap_silent_default",
@@ -835,7 +826,7 @@ class DecisionCheck:
             self.finding(
                 "unused_fact",
                 "info",
-                f"'{self.spec.name}' never reads {dotted}: no statement of its clauses uses it",
+                say("lint.msg.unused_fact", decision=self.spec.name, fact=dotted),
                 file=self.spec.file,
                 line=line,
                 details={"fact": dotted, "required": not node.optional},
@@ -890,13 +881,14 @@ def _live_run(o: Observed, k: int, statements: list[Any]) -> Run | None:
     return run
 
 
-def _label(s: Any) -> str:
-    return {
-        "require": "the requirement",
-        "ground": "the ground",
-        "override": "the override",
-        "applies": "the 'applies when'",
-    }.get(s.kind, s.kind)
+# What a statement is called in a finding, by its kind (keys of the `ereje` catalogue).
+_LABELS = {
+    "require": N_("lint.stmt.require"),
+    "ground": N_("lint.stmt.ground"),
+    "override": N_("lint.stmt.override"),
+    "applies": N_("lint.stmt.applies"),
+}
+_STATEMENT = N_("lint.stmt.other")
 
 
 def _source(check: DecisionCheck, s: Any) -> str | None:

@@ -28,6 +28,7 @@ from typing import Any
 
 from ..decide import jsonable
 from ..edition import decision_specs
+from ..i18n import Message, has, say
 from ..loader import rule_position
 from ..yamlsafe import load_policy_yaml
 from .analysis import Analyser, definitions_of
@@ -155,6 +156,12 @@ def _fields_same(a: SchemaNode | None, b: SchemaNode | None) -> bool:
     )
 
 
+def _level(level: str | None) -> Message | str:
+    """An act's level in the reader's words ("level.<id>" of the catalogue), else its id."""
+    key = f"level.{level}"
+    return say(key) if level and has(key, "en") else str(level)
+
+
 def check_hierarchy(
     library: Any, act_ids: list[str], as_of: dt.date, budget: int
 ) -> tuple[list[Finding], list[tuple[str, str]]]:
@@ -174,7 +181,7 @@ def check_hierarchy(
                     "hierarchy_note",
                     "info",
                     low_id,
-                    f"{low_id} declares parent {m}, which is not encoded: not compared",
+                    say("lint.msg.parent_not_encoded", act=low_id, parent=m),
                     file=str(Path(low.directory) / "act.yaml"),
                 )
             )
@@ -186,8 +193,8 @@ def check_hierarchy(
                         "hierarchy_note",
                         "warning",
                         low_id,
-                        f"{low_id} ({low.level}) declares {high_id} ({high.level}) above it, but that level is "
-                        "not higher",
+                        say("lint.msg.parent_not_higher", act=low_id, level=_level(low.level), parent=high_id,
+                            parent_level=_level(high.level)),
                         file=str(Path(low.directory) / "act.yaml"),
                     )
                 )
@@ -204,8 +211,7 @@ def check_hierarchy(
                                 "hierarchy_note",
                                 "info",
                                 low_id,
-                                f"{high_id} decides '{target['decision']}' but its matters.yaml gives no polarity "
-                                "of its outcomes: not compared",
+                                say("lint.msg.no_polarity", act=high_id, decision=target["decision"]),
                                 decision=matter.decision,
                             )
                         )
@@ -233,13 +239,18 @@ def _compare(
     lce, hce = library.edition_on(low.id, as_of), library.edition_on(high.id, as_of)
     for act, ce, name in ((low, lce, lm.decision), (high, hce, hm.decision)):
         if ce is None or name not in ce.decisions:
-            why = "no edition in force" if ce is None else f"'{name}' is not encoded in {ce.edition.id}"
+            why = (
+                say("lint.why.no_edition", act=act.id)
+                if ce is None
+                else say("lint.why.not_encoded", act=act.id, decision=name, edition=ce.edition.id)
+            )
             return [
                 Finding(
                     "hierarchy_note",
                     "info",
                     low.id,
-                    f"{low.id} vs {high.id} on '{lm.decision}' not compared on {as_of}: {act.id}: {why}",
+                    say("lint.msg.not_compared", act=low.id, higher=high.id, decision=lm.decision,
+                        day=as_of.isoformat(), why=why),
                     decision=lm.decision,
                 )
             ], notes
@@ -290,8 +301,8 @@ def _compare(
                 "bound",
                 "info",
                 low.id,
-                f"hierarchy: {low.id} vs {high.id} on '{lm.decision}': {size:,} cases exceed the budget "
-                f"{budget:,}; not searched",
+                say("lint.msg.hierarchy_bound", act=low.id, higher=high.id, decision=lm.decision, size=size,
+                    budget=budget),
                 decision=lm.decision,
             )
         ], notes
@@ -341,12 +352,16 @@ def _compare(
     witness = Witness(copy.deepcopy(jsonable(lr.case)), as_of, [lanswer, hanswer])
     basis, basis_notes = _basis(library, low, as_of, matters_of)
     period = _together(lce.edition, hce.edition)
+    fields = {
+        "act": low.id, "level": _level(low.level), "clauses": ", ".join(dict.fromkeys(lcited)),
+        "outcome": lr.resolution.outcome, "higher": high.id, "higher_level": _level(high.level),
+        "higher_outcome": hr.resolution.outcome, "decision": lm.decision,
+    }
     message = (
-        f"{low.id} ({low.level}) {', '.join(dict.fromkeys(lcited))} gives {lr.resolution.outcome!r} (denies) where "
-        f"{high.id} ({high.level}) gives {hr.resolution.outcome!r} (grants) on '{lm.decision}'"
+        say("lint.msg.hierarchy_conflict_basis", **fields, basis=", ".join(b["citation"] for b in basis))
+        if basis
+        else say("lint.msg.hierarchy_conflict", **fields)
     )
-    if basis:
-        message += f"; a by-law may not restrict what the higher act grants: {', '.join(b['citation'] for b in basis)}"
     details: dict[str, Any] = {
         "lower": {
             "act": low.id,

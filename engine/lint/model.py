@@ -6,6 +6,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from ..i18n import Message
+
 SEVERITIES = ("error", "warning", "info")
 RANK = {s: k for k, s in enumerate(SEVERITIES)}
 
@@ -52,10 +54,15 @@ class Witness:
 
 @dataclass
 class Finding:
+    """One finding. Its sentence is made as a catalogue `Message` (key and fields) and said in
+    the reader's language by `text(lang)`; `message` keeps it in English, for logs and tests. A
+    check that still passes a plain string has that string in every language (its `code` is then
+    the kind) — the catalogue test cannot see it, so checks say their findings with `say`."""
+
     kind: str
     severity: str
     act: str
-    message: str
+    message: Any  # a Message (`engine.i18n.say`), or a plain English string
     clause: str | None = None
     decision: str | None = None
     file: str | None = None
@@ -66,6 +73,21 @@ class Finding:
     edition: str | None = None
     settled: str | None = None  # why the finding needs no action (the declared outcome order), if so
     acknowledged: Any = None  # the policy.Acknowledgement that accepts it, if any
+    said: Message | None = None  # the sentence as data, when `message` was given as a Message
+
+    def __post_init__(self) -> None:
+        if isinstance(self.message, Message):
+            self.said = self.message
+            self.message = self.message.render("en")
+
+    def text(self, lang: str | None = "en") -> str:
+        """The finding's sentence in `lang` (kk, ru, en)."""
+        return self.said.render(lang) if self.said is not None else str(self.message)
+
+    @property
+    def code(self) -> str:
+        """The stable id of the sentence (its catalogue key) for machines to branch on."""
+        return self.said.key if self.said is not None else f"lint.{self.kind}"
 
     @property
     def where(self) -> str:
@@ -83,9 +105,11 @@ class Finding:
             self.line or 0,
         )
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         out: dict[str, Any] = {
             "kind": self.kind,
+            "code": self.code,
+            "params": self.said.params() if self.said is not None else {},
             "severity": self.severity,
             "act": self.act,
             "edition": self.edition,
@@ -94,7 +118,7 @@ class Finding:
             "clauses": self.clauses,
             "file": self.file,
             "line": self.line,
-            "message": self.message,
+            "message": self.text(lang),
             "details": self.details,
             "witness": self.witness.to_dict() if self.witness else None,
             "settled": self.settled,
@@ -148,10 +172,10 @@ class Report:
         ranks = [RANK[f.severity] for f in self.findings]
         return SEVERITIES[min(ranks)] if ranks else None
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self, lang: str = "en") -> dict[str, Any]:
         findings = []
         for f in self.findings:
-            d = f.to_dict()
+            d = f.to_dict(lang)
             counts = (self.stability or {}).get("clause_changes", {}).get(f.act)
             d["clause_changes"] = counts.get(f.clause, 0) if counts is not None and f.clause else None
             findings.append(d)
@@ -162,7 +186,8 @@ class Report:
             "acts": [a.__dict__ for a in self.acts],
             "counts": self.counts(),
             "findings": findings,
-            "acknowledged": [f.to_dict() for f in self.acknowledged],
+            "lang": lang,
+            "acknowledged": [f.to_dict(lang) for f in self.acknowledged],
             "settled_not_shown": {
                 "count": len(self.settled),
                 "by_kind": _by_kind(self.settled),

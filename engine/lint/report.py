@@ -73,7 +73,8 @@ def clause_changes(report: Report, act: str, clause: str | None) -> int | None:
 # ---- text ------------------------------------------------------------------------------------------
 
 
-def render_text(report: Report, verbose: bool = False) -> str:
+def render_text(report: Report, verbose: bool = False, lang: str = "en") -> str:
+    """The report as text; each finding's sentence in `lang` (the frame is English)."""
     out: list[str] = []
     counts = report.counts()
     out.append(f"ereje lint — as of {report.as_of.isoformat()} (search budget {report.budget:,} cases)")
@@ -84,7 +85,7 @@ def render_text(report: Report, verbose: bool = False) -> str:
         )
     out.append("")
     for f in report.findings:
-        out.append(_finding_line(f, clause_changes(report, f.act, f.clause)))
+        out.append(_finding_line(f, clause_changes(report, f.act, f.clause), lang))
         if f.kind == "wording_risk":
             d = f.details
             out.append(f'    category {d["category"]} · family {d["family"]} · phrase "{d["phrase"]}"')
@@ -121,7 +122,7 @@ def render_text(report: Report, verbose: bool = False) -> str:
         )
         for f in report.acknowledged:
             a = f.acknowledged
-            out.append(f"  {f.where}: {f.severity} [{f.kind}] {f.clause or ''} {f.message[:100]}")
+            out.append(f"  {f.where}: {f.severity} [{f.kind}] {f.clause or ''} {f.text(lang)[:100]}")
             out.append(f"    acknowledged at {a.file}:{a.line}: {a.reason}")
     notes = [(a.act, n) for a in report.acts for n in a.notes]
     if notes:
@@ -151,14 +152,14 @@ def _kinds(findings: list[Finding]) -> dict[str, int]:
     return out
 
 
-def _finding_line(f: Finding, changes: int | None = None) -> str:
+def _finding_line(f: Finding, changes: int | None = None, lang: str = "en") -> str:
     where = f.where
     head = f"{where}: {f.severity} [{f.kind}{', settled' if f.settled else ''}]"
     if f.clause:
         head += f" {f.clause}"
         if changes is not None:
             head += f" (changes recorded: {changes})"
-    return f"{head}: {f.message}"
+    return f"{head}: {f.text(lang)}"
 
 
 def _answer_text(ans: dict[str, Any]) -> str:
@@ -191,8 +192,9 @@ def _stability_text(section: dict[str, Any]) -> str:
 # ---- JSON --------------------------------------------------------------------------------------------
 
 
-def render_json(report: Report) -> str:
-    return json.dumps(jsonable(report.to_dict()), ensure_ascii=False, indent=2, default=str)
+def render_json(report: Report, lang: str = "en") -> str:
+    """The report as JSON: each finding's stable `code` and `params`, its `message` in `lang`."""
+    return json.dumps(jsonable(report.to_dict(lang)), ensure_ascii=False, indent=2, default=str)
 
 
 # ---- HTML --------------------------------------------------------------------------------------------
@@ -218,7 +220,7 @@ a:focus,summary:focus{outline:3px solid #f2a900}
 """
 
 
-def render_html(report: Report) -> str:
+def render_html(report: Report, lang: str = "en") -> str:
     e = html.escape
     counts = report.counts()
     parts = [
@@ -248,7 +250,7 @@ def render_html(report: Report) -> str:
         for f in report.acknowledged:
             a = f.acknowledged
             parts.append(
-                f"<tr><td>{e(f.severity)} [{e(f.kind)}] {e(f.clause or '')}: {e(f.message)}</td>"
+                f"<tr><td>{e(f.severity)} [{e(f.kind)}] {e(f.clause or '')}: <span lang='{e(lang)}'>{e(f.text(lang))}</span></td>"
                 f"<td>{e(a.file)}:{a.line}</td><td>{e(a.reason)}</td></tr>"
             )
         parts.append("</table>")
@@ -283,7 +285,7 @@ def render_html(report: Report) -> str:
         if f.kind != current:
             current = f.kind
             parts.append(f"<h3 id='k-{e(f.kind)}'>{e(f.kind)}</h3>")
-        parts.append(_finding_html(f, clause_changes(report, f.act, f.clause)))
+        parts.append(_finding_html(f, clause_changes(report, f.act, f.clause), lang))
     parts.append("<h2 id='stability'>Stability</h2>")
     st = report.stability
     if st and st.get("available"):
@@ -305,7 +307,7 @@ def render_html(report: Report) -> str:
     return "".join(parts)
 
 
-def _finding_html(f: Finding, changes: int | None = None) -> str:
+def _finding_html(f: Finding, changes: int | None = None, lang: str = "en") -> str:
     e = html.escape
     out = [
         f"<div class='f {e(f.severity)}'><span class='sev'>{e(f.severity)}</span> "
@@ -317,7 +319,7 @@ def _finding_html(f: Finding, changes: int | None = None) -> str:
             out.append(f" · changes recorded: {changes} (stability)")
     if f.decision:
         out.append(f" · decision <code>{e(f.decision)}</code>")
-    out.append(f"<p>{e(f.message)}</p>")
+    out.append(f"<p lang='{e(lang)}'>{e(f.text(lang))}</p>")
     d = f.details
     if f.kind == "wording_risk":
         out.append(

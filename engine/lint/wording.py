@@ -12,10 +12,24 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..i18n import N_, Message, has, say
 from ..yamlsafe import load_policy_yaml
 from .model import SEVERITIES, Finding
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "wording-risks.yaml"
+
+# The categories' titles in the reader's language (the data file's `en` titles, as catalogue
+# messages); a category added to the data without one here is shown by its English title.
+CATEGORY_TITLES = {
+    "duty_without_time_limit": N_("wording.duty_without_time_limit"),
+    "vague_time_limit": N_("wording.vague_time_limit"),
+    "discretion_without_criteria": N_("wording.discretion_without_criteria"),
+    "reference_norm": N_("wording.reference_norm"),
+    "competence_as_right": N_("wording.competence_as_right"),
+    "procedure_not_specified": N_("wording.procedure_not_specified"),
+    "ambiguous_conjunction": N_("wording.ambiguous_conjunction"),
+    "open_list": N_("wording.open_list"),
+}
 REQUIRED = ("id", "category", "family", "fix")
 
 
@@ -43,6 +57,12 @@ class Catalogue:
     entries: dict[str, list[Entry]]
     families: dict[str, dict[str, str]]
     categories: dict[str, dict[str, Any]]
+
+
+def _status(status: str | None) -> Message | str:
+    """A text's status in the reader's words ("status.<id>" of the catalogue), else its id."""
+    key = f"status.{status}"
+    return say(key) if status and has(key, "en") else str(status)
 
 
 def load_catalogue(path: Path = DATA) -> Catalogue:
@@ -155,8 +175,15 @@ def wording_findings(
                         "wording_risk",
                         entry.severity,
                         act.id,
-                        f"{cid} [{lang}{', ' + status if status and status != 'authoritative' else ''}]: "
-                        f'"{match.group(0)}" — {catalogue.categories[entry.category].get("en", entry.category)}',
+                        say(
+                            N_("lint.msg.wording_translation")
+                            if status and status != "authoritative"
+                            else N_("lint.msg.wording"),
+                            clause=cid, language=lang, status=_status(status), phrase=match.group(0),
+                            category=say(CATEGORY_TITLES[entry.category])
+                            if entry.category in CATEGORY_TITLES
+                            else catalogue.categories[entry.category].get("en", entry.category),
+                        ),
                         clause=cid,
                         clauses=[cid],
                         file=version.file,

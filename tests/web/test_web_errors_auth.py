@@ -15,7 +15,7 @@ from flask import Flask, g, request
 
 from web import auth, bodies, config, jsonio, problems
 from web.auth import TokenConfigError, hash_token, parse_tokens_env, parse_tokens_file
-from web.problems import PROBLEM_BASE, Problem
+from web.problems import PROBLEM_BASE, Problem, say
 
 TOKEN = "s3cret-token"
 
@@ -36,14 +36,17 @@ def mini_app(**cfg: object) -> Flask:
 
     @app.get("/teapot")
     def teapot():
-        raise Problem("invalid-case", "bad", errors=[{"pointer": "/a", "message": "m"}], x=1)
+        raise Problem("invalid-case", say("problem.detail.case_invalid", count=1),
+                      errors=[{"pointer": "/a", "message": "m"}], x=1)
 
     @app.get("/engine/<kind>")
     def engine_error(kind: str):
         from engine import errors as ee
 
         raise {
-            "case": ee.CaseError([ee.CaseProblem("/employee/age", "must be ≥ 18")]),
+            "case": ee.CaseError(
+                [ee.CaseProblem("/employee/age", "must be ≥ 18", kind="minimum", params=(("limit", 18),))]
+            ),
             "act": ee.UnknownAct("X", ["U1300000624"]),
             "question": ee.UnknownQuestion("nope", ["enrollment"]),
             "edition": ee.EditionError("no edition before 2013-08-28"),
@@ -110,16 +113,16 @@ def test_problem_json_suffix_types_are_json(client) -> None:
 @pytest.mark.parametrize(
     "raw, phrase",
     [
-        (b"{", "line 1 column 2"),
+        (b"{", "line 1, column 2"),
         (b'{"a": NaN}', "NaN"),
         (b'{"a": Infinity}', "Infinity"),
         (b"\xff\xfe", "not UTF-8"),
-        (b"", "Expecting value"),
+        (b"", "line 1, column 1"),
     ],
 )
 def test_bad_json_is_a_400_problem(client, raw: bytes, phrase: str) -> None:
     body = assert_problem(
-        client.post("/echo", data=raw, content_type="application/json"), 400, "malformed-json"
+        client.post("/echo?lang=en", data=raw, content_type="application/json"), 400, "malformed-json"
     )
     assert phrase in body["detail"]
 
@@ -176,19 +179,26 @@ def test_problem_carries_errors_and_extensions(client) -> None:
 def test_engine_errors_map_to_problems(client, kind: str, status: int, slug: str) -> None:
     body = assert_problem(client.get(f"/engine/{kind}"), status, slug)
     if kind == "case":
-        assert body["errors"] == [{"pointer": "/employee/age", "message": "must be ≥ 18"}]
+        assert body["errors"] == [
+            {"pointer": "/employee/age", "kind": "minimum", "message": "«age»: кемінде 18 болуы тиіс."}
+        ]
     if kind in ("act", "question"):
         assert body["known"]
 
 
 def test_unknown_problem_kind_is_a_programming_error() -> None:
     with pytest.raises(ValueError, match="not a problem kind"):
-        Problem("no-such-kind", "x")
+        Problem("no-such-kind", say("problem.detail.internal"))
+
+
+def test_a_detail_is_a_catalogue_message() -> None:
+    with pytest.raises(TypeError, match="catalogue message"):
+        Problem("internal-error", "an English sentence")
 
 
 def test_lone_surrogates_are_refused_and_pairs_kept(client) -> None:
     body = assert_problem(
-        client.post("/echo", data='{"a": ["\\ud800"]}', content_type="application/json"),
+        client.post("/echo?lang=en", data='{"a": ["\\ud800"]}', content_type="application/json"),
         400, "malformed-json",
     )
     assert "surrogate" in body["detail"]
@@ -234,9 +244,9 @@ def test_revoked_token_is_401(tmp_path: Path) -> None:
     )
     c = mini_app(EREJE_TOKENS_FILE=str(f), EREJE_TOKENS=None).test_client()
     body = assert_problem(
-        c.get("/private", headers={"Authorization": "Bearer old"}), 401, "unauthorized"
+        c.get("/private?lang=ru", headers={"Authorization": "Bearer old"}), 401, "unauthorized"
     )
-    assert "revoked" in body["detail"]
+    assert body["detail"] == "Токен отозван."
     assert c.get("/private", headers={"Authorization": "Bearer new"}).get_json() == {
         "caller": "new-system"
     }

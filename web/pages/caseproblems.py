@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from engine.i18n import N_, text
+from web.caseerrors import TYPE_NAMES  # the names of JSON types, one list for the API and the pages
 from web.pages.schemaform import escape_segment
 
 # Messages chosen by the failing keyword (keys of the `ereje` catalogue).
@@ -39,15 +40,6 @@ KEYWORD_MESSAGES = {
     "maxItems": N_("err.max_items"),
     "pattern": N_("err.pattern"),
     "uniqueItems": N_("err.unique"),
-}
-TYPE_NAMES = {
-    "string": N_("type.string"),
-    "number": N_("type.number"),
-    "integer": N_("type.integer"),
-    "boolean": N_("type.boolean"),
-    "object": N_("type.object"),
-    "array": N_("type.array"),
-    "null": N_("type.null"),
 }
 
 
