@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..i18n import Message
+from ...i18n import Message
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {s: k for k, s in enumerate(SEVERITIES)}
