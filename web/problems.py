@@ -17,6 +17,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.exceptions import HTTPException
 
+from engine import errors as ee
 from web.jsonio import dumps
 
 PROBLEM_MIMETYPE = "application/problem+json"
@@ -146,14 +147,7 @@ def from_http_exception(exc: HTTPException) -> Problem:
 
 
 def from_engine_error(exc: Exception) -> Problem | None:
-    """Map the engine's error taxonomy onto the catalogue; `None` when `exc` is not one of ours.
-
-    The engine is imported lazily so this module stays usable (and testable) without it.
-    """
-    try:
-        from engine import errors as ee
-    except ImportError:  # pragma: no cover - the engine is part of the distribution
-        return None
+    """Map the engine's error taxonomy onto the catalogue; `None` when `exc` is not one of ours."""
     if isinstance(exc, ee.CaseError):
         return Problem(
             "invalid-case",
