@@ -28,6 +28,7 @@ import yaml
 
 from .errors import CalendarError as _CalendarErrorBase
 from .i18n import N_
+from .i18n import text as translate
 
 __all__ = [
     "DEFAULT_OVERRIDES",
@@ -160,12 +161,10 @@ class CalendarNote:
 
     def text(self, lang: str | None = None) -> str:
         """The note in `lang` (Kazakh by default), from the gettext catalogues."""
-        from . import i18n
-
         values = dict(self.fields)
         if self.kind == "unconfirmed_override":
-            values["meaning"] = i18n.text(f"cal.meaning.{values.get('action', '')}", lang)
-        return i18n.text(f"cal.{self.kind}", lang, **values)
+            values["meaning"] = translate(f"cal.meaning.{values.get('action', '')}", lang)
+        return translate(f"cal.{self.kind}", lang, **values)
 
     def to_dict(self) -> dict[str, str]:
         """JSON-ready form, for a decision's warnings."""

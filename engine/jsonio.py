@@ -1,4 +1,4 @@
-"""Reading a case from a file or standard input, and writing the CLI's JSON.
+"""Case JSON text read into a case, and JSON written for a terminal (the command line's output).
 
 Reading is the case codec's (`engine.casecodec`): the same numbers, limits and errors as the
 service and the pages.

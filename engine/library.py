@@ -16,7 +16,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import i18n
 from .casecheck import CaseValidator
 from .casecodec import parse_date
 from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
@@ -45,6 +44,8 @@ from .errors import (
     UnknownAct,
     UnknownQuestion,
 )
+from .i18n import pick
+from .i18n import text as translate
 from .loader import load_act, rule_position
 from .policy import Act, ClauseVersion, DecisionSpec
 
@@ -271,7 +272,7 @@ class Library:
             end = max(e for _, e in recorder.spans)
             warnings.extend(note.text(lang) for note in self.calendar().notes(start, end))
         if edition.draft:
-            warnings.insert(0, i18n.text("warn.draft", lang, amendment=edition.amendment.id))
+            warnings.insert(0, translate("warn.draft", lang, amendment=edition.amendment.id))
         return Decision(
             question=question,
             act=runtime.act.id,
@@ -319,8 +320,8 @@ class Library:
         resolution = resolve(spec, compiled, raw, case)
         warnings = []
         for s in resolution.incomplete:
-            missing = ", ".join(p for p, _ in missing_facts(case, s)) or i18n.text("warn.a_fact", lang)
-            warnings.append(i18n.text("warn.incomplete", lang, clause=s.clause, missing=missing))
+            missing = ", ".join(p for p, _ in missing_facts(case, s)) or translate("warn.a_fact", lang)
+            warnings.append(translate("warn.incomplete", lang, clause=s.clause, missing=missing))
         statements = [*resolution.decisive, *resolution.excepted, *resolution.overrides]
         cited: list[str] = []
         for s in statements:
@@ -337,7 +338,7 @@ class Library:
                 )
             clauses.append(found)
         # In the answer's language only (Kazakh by default): never another language's title.
-        outcome_title = next((i18n.pick(o.titles, lang) for o in spec.outcomes if o.id == resolution.outcome), None)
+        outcome_title = next((pick(o.titles, lang) for o in spec.outcomes if o.id == resolution.outcome), None)
         explained = _Explained(
             outcome=resolution.outcome,
             outcome_title=outcome_title,
@@ -568,12 +569,12 @@ class Library:
             return []
         previous = [c.edition for c in runtime.in_force if c.edition.start < edition.start]
         before = (
-            i18n.text("warn.before_edition", lang, edition=previous[-1].id)
+            translate("warn.before_edition", lang, edition=previous[-1].id)
             if previous
-            else i18n.text("warn.before_unencoded", lang)
+            else translate("warn.before_unencoded", lang)
         )
         return [
-            i18n.text(
+            translate(
                 "warn.uncertain_entry",
                 lang,
                 edition=edition.id,

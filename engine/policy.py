@@ -13,6 +13,7 @@ from typing import Any
 from .dsl import ast
 from .dsl.types import Ty
 from .i18n import N_
+from .i18n import text as translate
 
 # The explanations of an uncertain entry into force (EntryIntoForce.text).
 ENTRY_MESSAGES = (N_("entry.publication_unknown"), N_("entry.unknown_signing"), N_("entry.unknown_recorded"))
@@ -38,9 +39,7 @@ class EntryIntoForce:
         """The explanation in `lang` (Kazakh by default); the English `explanation` without a key."""
         if not self.reason:
             return self.explanation
-        from . import i18n
-
-        return i18n.text(self.reason, lang, **dict(self.fields))
+        return translate(self.reason, lang, **dict(self.fields))
 
 
 @dataclass

@@ -98,16 +98,12 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
 
 
 def test_stability_figures_beside_the_findings(capsys: pytest.CaptureFixture[str]) -> None:
-    stability = Path(__file__).resolve().parents[1] / "engine" / "tools" / "stability.py"
     code, out, _ = lint(capsys, "conflict-trigger", "--format", "json")
     data = json.loads(out)
     assert code == 0
-    if stability.is_file():
-        assert data["stability"]["available"] is True
-        assert data["stability"]["figures"]["acts"][0]["act"] == "T"
-        assert all(f["clause_changes"] == 0 for f in data["findings"] if f["clause"])  # adoption only
-    else:
-        assert data["stability"]["available"] is False and "not present" in data["stability"]["note"]
+    assert data["stability"]["available"] is True
+    assert data["stability"]["figures"]["acts"][0]["act"] == "T"
+    assert all(f["clause_changes"] == 0 for f in data["findings"] if f["clause"])  # adoption only
 
 
 def test_the_ereje_script_has_the_command() -> None:

@@ -23,6 +23,7 @@ from typing import Any
 from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
+from engine import errors as ee
 from engine.i18n import DEFAULT_LANG, LANGS, N_, Message, say
 from web.jsonio import dumps
 
@@ -200,13 +201,8 @@ def from_engine_error(exc: Exception) -> Problem | None:
     """Map the engine's error taxonomy onto the catalogue; `None` when `exc` is not one of ours.
 
     A refused case found outside a decision endpoint (no schema at hand to name its fields) is
-    said with its pointers as the field names (`web.caseerrors`). The engine is imported lazily
-    so this module stays usable (and testable) without it.
+    said with its pointers as the field names (`web.caseerrors`).
     """
-    try:
-        from engine import errors as ee
-    except ImportError:  # pragma: no cover - the engine is part of the distribution
-        return None
     if isinstance(exc, ee.CaseError):
         from web.caseerrors import case_problem
 

@@ -1,16 +1,19 @@
-"""The `ereje` console script: the engine's commands plus the service's (`web.commands`).
+"""The `ereje` console script (`engine.cli:main`): the core's commands plus the tools' and the
+service's (`web.commands`).
 
-The engine's CLI owns the parser; the service adds its subcommands through `extra`, so
-`engine/` never imports Flask.
+The command line is the outermost shell: it owns the parser and composes the others' subcommands
+through `extra`; neither the core, the tools nor the service import it. The commands' modules are
+imported when `main` runs, so `python -m engine.cli.<module>` finds them not yet loaded.
 """
 
 from __future__ import annotations
 
-import engine.cli.edition_cli
-import engine.cli.lint_cli
-import web.commands
-from engine.cli.cli import main as engine_main
-
 
 def main(argv: list[str] | None = None) -> int:
-    return engine_main(argv, extra=[web.commands.register, engine.cli.edition_cli.register, engine.cli.lint_cli.register])
+    import web.commands
+
+    from .cli import main as engine_main
+    from .edition_cli import register as register_editions
+    from .lint_cli import register as register_lint
+
+    return engine_main(argv, extra=[web.commands.register, register_editions, register_lint])

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -19,6 +18,7 @@ from .. import casecodec, jsonio
 from ..errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
 from ..library import Library, check_library, load_library
 from .cliopts import (
+    DEFAULT_POLICIES,
     EXIT_FAILED,
     EXIT_OK,
     EXIT_USAGE,
@@ -28,24 +28,15 @@ from .cliopts import (
     add_format,
     add_policies,
     choose_act,
+    iso_date,
     refuse_bare_act,
+    which_act,
 )
-
-DEFAULT_POLICIES = Path(os.environ.get("EREJE_POLICIES", "policies"))
 
 Register = Callable[[argparse._SubParsersAction], None]
 
 
 __all__ = ["DEFAULT_POLICIES", "UsageError", "build_parser", "iso_date", "main"]
-
-
-def iso_date(text: str) -> dt.date:
-    try:
-        return casecodec.parse_date(text)
-    except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-06-01"
-        ) from None
 
 
 def _library(path: Path) -> Library:
@@ -174,10 +165,8 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 def _tested_clauses(act_id: str) -> dict[str, int]:
     """Scenarios per clause, read from the features' tags (no test is run here)."""
-    try:
-        from ..tools.trace import scenario_index
-    except ImportError:  # pragma: no cover - trace arrives with the features
-        return {}
+    from ..tools.trace import scenario_index
+
     counts: dict[str, int] = {}
     for scenario in scenario_index(Path("features")):
         if scenario.act == act_id:
@@ -222,9 +211,7 @@ def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None,
     from ..tools import trace
     from ..tools.diff import select_edition
     from ..tools.impact import Comparer, Side
-    from .edition_cli import _act
-
-    act = _act(library, act_id, args.edition)
+    act = which_act(library, act_id, args.edition)
     draft = select_edition(library, act, args.edition)
     if not draft.draft:
         raise UsageError(f"{draft.id} is not a draft: `ereje trace` without --edition checks the act")

@@ -17,8 +17,14 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from .. import casecodec
+from ..library import DRAFT_PREFIX, Library
+from ..tools.diff import DATE_LIKE
 
 EXIT_OK = 0
 EXIT_FAILED = 1
@@ -91,3 +97,42 @@ def add_format(p: argparse.ArgumentParser, *choices: str, default: str = "text")
 
 def add_policies(p: argparse.ArgumentParser, default: Path) -> None:
     p.add_argument("--policies", type=Path, default=default, help="policies directory")
+
+
+DEFAULT_POLICIES = Path(os.environ.get("EREJE_POLICIES", "policies"))
+
+
+def iso_date(text: str) -> dt.date:
+    try:
+        return casecodec.parse_date(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a date; write YYYY-MM-DD, e.g. 2025-06-01"
+        ) from None
+
+
+def which_act(library: Library, given: str | None, *editions: str | None) -> str:
+    """The act named, or the only act, or the only act that has the editions named (by id or
+    draft:<id>; a date names no act), or failing that the only one that has any of them."""
+    if given:
+        library.act(given)  # UnknownAct names the loaded acts
+        return given
+    acts = sorted(library.acts)
+    named = [e for e in editions if e and not DATE_LIKE.match(e)]
+    owners = None
+    if named and len(acts) > 1:
+        owners = [a for a in acts if all(_has_edition(library, a, e) for e in named)] or [
+            a for a in acts if any(_has_edition(library, a, e) for e in named)
+        ]
+    return choose_act(acts, None, owners if owners and len(owners) == 1 else None)
+
+
+def _has_edition(library: Library, act: str, spec: str) -> bool:
+    draft = spec.removeprefix(DRAFT_PREFIX) if spec.startswith(DRAFT_PREFIX) else None
+    for e in library.editions(act):
+        if draft is not None:
+            if e.draft and draft in (e.amendment.id, e.id):
+                return True
+        elif spec in (e.id, e.amendment.id):
+            return True
+    return False

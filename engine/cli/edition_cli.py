@@ -16,38 +16,11 @@ from typing import Any
 from .. import jsonio
 from ..edition import Edition
 from ..library import Library, load_library
-from ..tools.diff import DATE_LIKE, DRAFT_PREFIX, EditionDiff, diff_editions, parse_day, select_edition
+from ..tools.diff import EditionDiff, diff_editions, parse_day, select_edition
 from ..tools.diff import render_text as render_diff
-from . import progress
-from .cli import DEFAULT_POLICIES, iso_date
-from .cliopts import UsageError, add_act, add_format, choose_act, refuse_bare_act
-
-
-def _act(library: Library, given: str | None, *editions: str | None) -> str:
-    """The act named, or the only act, or the only act that has the editions named (by id or
-    draft:<id>; a date names no act), or failing that the only one that has any of them."""
-    if given:
-        library.act(given)  # UnknownAct names the loaded acts
-        return given
-    acts = sorted(library.acts)
-    named = [e for e in editions if e and not DATE_LIKE.match(e)]
-    owners = None
-    if named and len(acts) > 1:
-        owners = [a for a in acts if all(_has_edition(library, a, e) for e in named)] or [
-            a for a in acts if any(_has_edition(library, a, e) for e in named)
-        ]
-    return choose_act(acts, None, owners if owners and len(owners) == 1 else None)
-
-
-def _has_edition(library: Library, act: str, spec: str) -> bool:
-    draft = spec.removeprefix(DRAFT_PREFIX) if spec.startswith(DRAFT_PREFIX) else None
-    for e in library.editions(act):
-        if draft is not None:
-            if e.draft and draft in (e.amendment.id, e.id):
-                return True
-        elif spec in (e.id, e.amendment.id):
-            return True
-    return False
+from .cliopts import DEFAULT_POLICIES, UsageError, add_act, add_format, iso_date, refuse_bare_act, which_act
+from .progress import CountingWriter
+from .progress import bar as progress_bar
 
 
 def _write(text: str, output: Path | None) -> None:
@@ -126,11 +99,11 @@ def cmd_diff(args: argparse.Namespace) -> int:
     library = load_library(args.policies)
     witnesses = not args.no_witness
     if args.base_ref:
-        acts = [_act(library, args.act)] if args.act else sorted(library.acts)
+        acts = [which_act(library, args.act)] if args.act else sorted(library.acts)
         with BaseTree(args.base_ref, args.policies) as tree:
             base = load_library(tree.path)
             if args.frm or args.to:
-                act = _act(library, args.act, args.to)
+                act = which_act(library, args.act, args.to)
                 old = select_edition(base, act, args.frm or args.to)
                 new = select_edition(library, act, args.to or args.frm)
                 pairs, notes = [(old, new)], []
@@ -179,7 +152,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         raise UsageError(
             "give --from and --to (an edition id, a date YYYY-MM-DD or draft:<id>), or --base-ref REV"
         )
-    act = _act(library, args.act, args.frm, args.to)
+    act = which_act(library, args.act, args.frm, args.to)
     old = select_edition(library, act, args.frm)
     new = select_edition(library, act, args.to)
     d = _diff_pair(library, args.policies, old, library, args.policies, new, args.frm, args.to, witnesses)
@@ -201,16 +174,17 @@ def cmd_impact(args: argparse.Namespace) -> int:
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs is a number of processes, 1 or more")
     library = load_library(args.policies)
-    act = _act(library, args.act, args.frm, args.to)
+    act = which_act(library, args.act, args.frm, args.to)
     old = select_edition(library, act, args.frm)
     new = select_edition(library, act, args.to)
     a = library.act(act)
     fill_seed = args.seed if args.fill_missing else None
     comparer = Comparer(Side(args.policies, library, a, old), Side(args.policies, library, a, new), fill_seed)
     setup = Setup(str(args.policies), str(args.policies), act, old.id, new.id, fill_seed)
-    bar = progress.bar("impact", unit="case")
+    bar = progress_bar("impact", unit="case")
     try:
-        report = run_impact(comparer, setup, args.corpus, jobs=args.jobs, progress=bar)
+        corpus = sys.stdin if str(args.corpus) == "-" else args.corpus
+        report = run_impact(comparer, setup, corpus, jobs=args.jobs, progress=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -230,7 +204,7 @@ def cmd_cases_generate(args: argparse.Namespace) -> int:
     if args.n < 0:
         raise UsageError("--n is a number of cases, 0 or more")
     library = load_library(args.policies)
-    act = _act(library, args.act, args.edition)
+    act = which_act(library, args.act, args.edition)
     a = library.act(act)
     if args.edition:
         edition = select_edition(library, act, args.edition)
@@ -240,10 +214,10 @@ def cmd_cases_generate(args: argparse.Namespace) -> int:
             raise UsageError(f"{act} has no edition in force; name one with --edition")
         edition = current[-1]
     corpus = corpus_for(a, edition, args.decision, args.seed, args.from_date, args.to_date)
-    bar = progress.bar("cases", unit="case")
+    bar = progress_bar("cases", unit="case")
     if args.output is None:
         try:
-            write_corpus(corpus, args.n, progress.CountingWriter(sys.stdout, args.n, bar) if bar else sys.stdout)
+            write_corpus(corpus, args.n, CountingWriter(sys.stdout, args.n, bar) if bar else sys.stdout)
         finally:
             if bar is not None:
                 bar.close()
@@ -251,7 +225,7 @@ def cmd_cases_generate(args: argparse.Namespace) -> int:
     args.output.parent.mkdir(parents=True, exist_ok=True)
     with args.output.open("w", encoding="utf-8") as fh:
         try:
-            n = write_corpus(corpus, args.n, progress.CountingWriter(fh, args.n, bar) if bar else fh)
+            n = write_corpus(corpus, args.n, CountingWriter(fh, args.n, bar) if bar else fh)
         finally:
             if bar is not None:
                 bar.close()
@@ -270,7 +244,7 @@ def cmd_review(args: argparse.Namespace) -> int:
     from ..tools.review import BaseTree, build_review
 
     library = load_library(args.policies)
-    act = _act(library, args.act, args.to, args.frm if not args.base_ref else None)
+    act = which_act(library, args.act, args.to, args.frm if not args.base_ref else None)
     new = select_edition(library, act, args.to)
 
     if args.frm is None:
@@ -358,7 +332,7 @@ def editions_report(library: Library, act_id: str) -> dict[str, Any]:
 def cmd_editions(args: argparse.Namespace) -> int:
     refuse_bare_act(args, "editions")
     library = load_library(args.policies)
-    act = _act(library, args.act)
+    act = which_act(library, args.act)
     report = editions_report(library, act)
     if args.format == "json":
         _write(jsonio.dumps(report), args.output)

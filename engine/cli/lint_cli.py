@@ -15,8 +15,17 @@ from pathlib import Path
 
 from ..i18n import DEFAULT_LANG, LANGS
 from ..library import load_library
-from .cli import DEFAULT_POLICIES, iso_date
-from .cliopts import EXIT_FAILED, EXIT_OK, UsageError, add_act, add_format, refuse_bare_act
+from .cliopts import (
+    DEFAULT_POLICIES,
+    EXIT_FAILED,
+    EXIT_OK,
+    UsageError,
+    add_act,
+    add_format,
+    iso_date,
+    refuse_bare_act,
+    which_act,
+)
 
 FORMATS = ("text", "json", "html")
 
@@ -84,9 +93,7 @@ def _editions(library: object, acts: list[str], spec: str | None) -> dict[str, s
     if spec is None:
         return {}
     from ..tools.diff import select_edition
-    from .edition_cli import _act
-
-    act = _act(library, acts[0] if len(acts) == 1 else None, spec)  # type: ignore[arg-type]
+    act = which_act(library, acts[0] if len(acts) == 1 else None, spec)  # type: ignore[arg-type]
     if len(acts) > 1:
         raise UsageError("--edition names the edition of one act: give at most one ACT")
     return {act: select_edition(library, act, spec).id}  # type: ignore[arg-type]

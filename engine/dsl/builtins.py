@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .. import timecalc
+from ..timecalc import (
+    day_of_month,
+    end_of_month,
+    end_of_quarter,
+    quarter_of,
+    quarter_start,
+    start_of_month,
+    start_of_quarter,
+)
 from .types import DATE, INT, LIST, T_DATE, T_INT, Ty
 
 
@@ -25,42 +33,42 @@ BUILTINS: dict[str, Builtin] = {
             "start_of_month",
             (DATE,),
             T_DATE,
-            timecalc.start_of_month,
+            start_of_month,
             doc="the first day of the date's month",
         ),
         Builtin(
-            "end_of_month", (DATE,), T_DATE, timecalc.end_of_month, doc="the last day of the date's month"
+            "end_of_month", (DATE,), T_DATE, end_of_month, doc="the last day of the date's month"
         ),
         Builtin(
             "start_of_quarter",
             (DATE,),
             T_DATE,
-            timecalc.start_of_quarter,
+            start_of_quarter,
             doc="the first day of the date's calendar quarter",
         ),
         Builtin(
             "end_of_quarter",
             (DATE,),
             T_DATE,
-            timecalc.end_of_quarter,
+            end_of_quarter,
             doc="the last day of the date's calendar quarter",
         ),
         Builtin(
             "start_of_last_month_of_quarter",
             (DATE,),
             T_DATE,
-            lambda d: timecalc.start_of_month(timecalc.end_of_quarter(d)),
+            lambda d: start_of_month(end_of_quarter(d)),
             doc="the 1st day of the last month of the date's quarter",
         ),
         Builtin(
-            "quarter_of", (DATE,), T_INT, timecalc.quarter_of, doc="the quarter number (1–4) of the date"
+            "quarter_of", (DATE,), T_INT, quarter_of, doc="the quarter number (1–4) of the date"
         ),
         Builtin("year_of", (DATE,), T_INT, lambda d: d.year, doc="the year of the date"),
         Builtin(
             "quarter_start",
             (INT, INT),
             T_DATE,
-            timecalc.quarter_start,
+            quarter_start,
             may_be_missing=True,
             doc="the first day of quarter Q of year Y: quarter_start(2025, 3) = 2025-07-01",
         ),
@@ -68,7 +76,7 @@ BUILTINS: dict[str, Builtin] = {
             "day_of_month",
             (DATE, INT),
             T_DATE,
-            timecalc.day_of_month,
+            day_of_month,
             may_be_missing=True,
             doc="the N-th day of the date's month; missing if the month is shorter",
         ),

@@ -198,13 +198,13 @@ def _check_outcome(
             hint="state the opposite condition with the outcome it leads to, or drop the statement",
         )
     if outcome not in outcomes:
-        from .compiler import _did_you_mean
+        from .compiler import did_you_mean
 
         fc.fail(
             stmt,
             f"'{outcome}' is not an outcome of this decision",
             expected=", ".join(sorted(outcomes)),
-            hint=_did_you_mean(outcome, sorted(outcomes)),
+            hint=did_you_mean(outcome, sorted(outcomes)),
         )
 
 
@@ -250,13 +250,13 @@ def _statement(
         every = sorted(outcomes | ({default} if default else set()))
         for outcome in stmt.outcomes:
             if outcome not in every:
-                from .compiler import _did_you_mean
+                from .compiler import did_you_mean
 
                 fc.fail(
                     stmt,
                     f"'{outcome}' after 'only on' is not an outcome of this decision",
                     expected=", ".join(every),
-                    hint=_did_you_mean(outcome, every),
+                    hint=did_you_mean(outcome, every),
                 )
         emitted.results.add("_v")
         return [f"_v.append(({i}, {typed.code}))"]

@@ -214,7 +214,7 @@ class FunctionCompiler:
                 node,
                 f"unknown name '{head}'",
                 expected="a fact of the case schema, a definition, or decision_date",
-                hint=_did_you_mean(head, names),
+                hint=did_you_mean(head, names),
                 scope=scope,
             )
         return self._fields(node, Typed("case", self.root), list(node.parts), scope, hoist_key=node.parts)
@@ -252,7 +252,7 @@ class FunctionCompiler:
                     node,
                     f"unknown fact '{'.'.join([*walked, part])}'",
                     expected=f"a field of {where}: {', '.join(ty.field_names()) or 'none'}",
-                    hint=_did_you_mean(part, ty.field_names()),
+                    hint=did_you_mean(part, ty.field_names()),
                     scope=scope,
                 )
             key = (owner, tuple(parts[: index + 1]))
@@ -345,7 +345,7 @@ class FunctionCompiler:
                 node,
                 f"unknown function '{node.name}'",
                 expected="a definition of this act or one of: " + ", ".join(sorted(BUILTINS)),
-                hint=_did_you_mean(node.name, list(BUILTINS) + list(self.definitions.by_name))
+                hint=did_you_mean(node.name, list(BUILTINS) + list(self.definitions.by_name))
                 or "the clause language cannot call Python; functions are its fixed built-ins "
                 "and the act's own definitions",
                 scope=scope,
@@ -499,7 +499,7 @@ class FunctionCompiler:
                 other,
                 f'"{other.value}" is not a value this fact can take',
                 expected=", ".join(f'"{v}"' for v in sorted(fact.ty.enum)),
-                hint=_did_you_mean(other.value, sorted(fact.ty.enum)),
+                hint=did_you_mean(other.value, sorted(fact.ty.enum)),
                 scope=scope,
             )
 
@@ -734,7 +734,7 @@ def _guard(operands: list[Typed]) -> str | None:
     return " or ".join(f"{c} is None" for c in nullable)
 
 
-def _did_you_mean(name: str, candidates: list[str]) -> str | None:
+def did_you_mean(name: str, candidates: list[str]) -> str | None:
     close = difflib.get_close_matches(name, candidates, n=3, cutoff=0.6)
     if not close:
         return None

@@ -12,7 +12,7 @@ import operator as _op
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .. import timecalc
+from ..timecalc import add_days, add_months
 
 _date = _dt.date.fromisoformat
 
@@ -153,7 +153,7 @@ RUNTIME: dict[str, Any] = {
     "_ite3": _ite3,
     "_call3": _call3,
     "_q3": _q3,
-    "_addm": timecalc.add_months,
-    "_addd": timecalc.add_days,
+    "_addm": add_months,
+    "_addd": add_days,
     "__builtins__": {"any": any, "all": all, "sum": sum, "frozenset": frozenset, "len": len},
 }

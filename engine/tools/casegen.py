@@ -105,9 +105,9 @@ def example_cases(act: Act) -> list[dict[str, Any]]:
 
 def _rule_nodes(edition: Edition, decision: str) -> list[ast.Node]:
     """The statements of `decision` and every definition they reach, in this edition."""
-    from .diff import _definitions, reached_definitions
+    from .diff import named_definitions, reached_definitions
 
-    defs = _definitions(edition)
+    defs = named_definitions(edition)
     nodes: list[ast.Node] = []
     for cid, reached in reached_definitions(edition, decision).items():
         program = edition.versions[cid].program

@@ -469,7 +469,7 @@ def block_changes(
     return out
 
 
-def _definitions(edition: Edition) -> dict[str, tuple[str, ast.Definition]]:
+def named_definitions(edition: Edition) -> dict[str, tuple[str, ast.Definition]]:
     out = {}
     for cid, version in edition.versions.items():
         if version.program is not None:
@@ -535,7 +535,7 @@ def definition_changes(
 
 def reached_definitions(edition: Edition, decision: str) -> dict[str, set[str]]:
     """For each clause feeding `decision` in the edition: the definitions its statements reach."""
-    defs = _definitions(edition)
+    defs = named_definitions(edition)
     names = set(defs)
     closure: dict[str, set[str]] = {}
 
@@ -952,7 +952,7 @@ def diff_editions(
             )
     notes.extend(scope_notes(act_old, old, act_new, new))
     order = list(dict.fromkeys([*act_new.clauses, *act_old.clauses]))
-    old_defs, new_defs = _definitions(old), _definitions(new)
+    old_defs, new_defs = named_definitions(old), named_definitions(new)
     def_changes, changed_defs = definition_changes(old_defs, new_defs)
     clauses: list[ClauseChange] = []
     for cid in order:

@@ -34,7 +34,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from .. import casecodec
 from ..casecheck import CaseValidator
@@ -456,7 +456,7 @@ class Partial:
                 self.decisions[name] = d
 
 
-def _responsible(
+def responsible_clauses(
     old: str,
     old_cited: tuple[str, ...],
     new: str,
@@ -606,7 +606,7 @@ def _one(comparer: Comparer, line: int, text: str, out: Partial, order: dict[str
         return None
     d.flipped += 1
     d.add_group(
-        old_out, new_out, _responsible(old_out, old_cited, new_out, new_cited, default, order), line, sample
+        old_out, new_out, responsible_clauses(old_out, old_cited, new_out, new_cited, default, order), line, sample
     )
     return None
 
@@ -779,15 +779,16 @@ class ImpactReport:
 def run_impact(
     comparer: Comparer,
     setup: Setup,
-    corpus: Path | str,
+    corpus: Path | str | IO[str],
     jobs: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> ImpactReport:
-    """Decide every line of `corpus` under both editions; `jobs` worker processes (default: all cores)."""
+    """Decide every line of `corpus` (a file, or a stream the caller opened, e.g. stdin) under both
+    editions; `jobs` worker processes (default: all cores)."""
     started = time.perf_counter()
-    if str(corpus) == "-":
-        lines = sys.stdin.read().splitlines()
-        name = "<stdin>"
+    if not isinstance(corpus, (str, Path)):
+        lines = corpus.read().splitlines()
+        name = "<stdin>" if corpus is sys.stdin else str(getattr(corpus, "name", "<stream>"))
     else:
         path = Path(corpus)
         if not path.is_file():

@@ -20,6 +20,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from engine.casecodec import case_text
+from engine.tools import diff, impact
 from web.pages import model
 from web.pages.common import get_act, snapshot
 from web.pages.i18n import parse_user_date
@@ -38,19 +39,9 @@ class Comparison:
     impact_note: str | None
 
 
-def _tools() -> tuple[Any, Any] | None:
-    """engine.tools.diff and engine.tools.impact, if they are there."""
-    try:
-        from engine.tools import diff, impact
-    except ImportError:
-        return None
-    return diff, impact
-
-
 def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
     from engine.tools.casegen import example_cases
 
-    diff, impact = _tools()  # type: ignore[misc]
     d = diff.diff_editions(act, old, act, new, model.edition_select(old), model.edition_select(new))
     comparer = impact.Comparer(impact.Side(root, lib, act, old), impact.Side(root, lib, act, new))
     from engine.tools.symbolic.exact import exact_diff
@@ -112,7 +103,6 @@ def _side(name: str, default: str) -> tuple[str, str]:
 def compare() -> str:
     snap = snapshot()
     lib = snap.library
-    tools = _tools()
     act_id = request.args.get("act") or _default_act(lib)
     act = get_act(lib, act_id or "")
     default_from, default_to = _defaults(lib, act.id)
@@ -121,19 +111,15 @@ def compare() -> str:
     error = None
     result = None
     old = new = None
-    if tools is None:
-        error = "missing"
-    else:
-        diff, _ = tools
-        try:
-            old = diff.select_edition(lib, act.id, frm)
-            new = diff.select_edition(lib, act.id, to)
-        except (diff.SelectionError, diff.EditionError) as exc:
-            error = str(exc)
-        if old is not None and new is not None:
-            root = Path(str(snap.library.root))
-            key = (snap.version, act.id, old.id, new.id)
-            result = _CACHE.get(key, lambda: _compute(lib, root, act, old, new))
+    try:
+        old = diff.select_edition(lib, act.id, frm)
+        new = diff.select_edition(lib, act.id, to)
+    except (diff.SelectionError, diff.EditionError) as exc:
+        error = str(exc)
+    if old is not None and new is not None:
+        root = Path(str(snap.library.root))
+        key = (snap.version, act.id, old.id, new.id)
+        result = _CACHE.get(key, lambda: _compute(lib, root, act, old, new))
     return render_template(
         "compare.html",
         acts=[lib.acts[a] for a in sorted(lib.acts)],

@@ -15,6 +15,7 @@ from typing import Any
 
 from flask import Blueprint, render_template, request
 
+from engine.tools import lint, stability
 from web import lintcache
 from web.pages import model
 from web.pages.common import api, asked_date, get_act, snapshot, today
@@ -25,22 +26,6 @@ WINDOWS = ["12m", "24m", "60m"]
 # The stability windows reach 60 months back; the calendar the engine counts in is bounded.
 FIRST_DAY = dt.date(1900, 1, 1)
 LAST_DAY = dt.date(2199, 12, 31)
-
-
-def _stability_tool() -> Any | None:
-    try:
-        from engine.tools import stability
-    except ImportError:
-        return None
-    return stability
-
-
-def _lint_tool() -> Any | None:
-    try:
-        from engine.tools import lint
-    except ImportError:
-        return None
-    return lint
 
 
 @bp.get("/monitoring")
@@ -55,18 +40,10 @@ def monitoring() -> str:
     severity = request.args.get("severity") or ""
     ids = [act.id] if act is not None else sorted(lib.acts)
 
-    stability_mod = _stability_tool()
-    stability = None
-    if stability_mod is not None:
-        stability = stability_mod.stability([lib.acts[a] for a in ids], WINDOWS, day, 10)
-
-    lint_mod = _lint_tool()
-    report = None
-    kinds: dict[str, str] = {}
-    if lint_mod is not None:
-        spans = lintcache.for_page(snap, api().config)
-        report = spans.on(day) if spans is not None else None
-        kinds = dict(lint_mod.KINDS)
+    figures = stability.stability([lib.acts[a] for a in ids], WINDOWS, day, 10)
+    spans = lintcache.for_page(snap, api().config)
+    report = spans.on(day) if spans is not None else None
+    kinds = dict(lint.KINDS)
     findings = []
     counts: dict[str, int] = {}
     if report is not None:
@@ -84,10 +61,9 @@ def monitoring() -> str:
         day=day,
         bad_date=bad_date,
         severity=severity,
-        stability=stability,
-        stability_missing=stability_mod is None,
+        stability=figures,
         report=report,
-        lint_missing=report is None,  # no engine.tools.lint, or the master is still linting
+        lint_missing=report is None,  # the master is still linting
         findings=findings,
         counts=counts,
         kinds=kinds,

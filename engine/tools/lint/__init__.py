@@ -35,7 +35,8 @@ __all__ = ["DEFAULT_BUDGET", "KINDS", "SEVERITIES", "Finding", "Report", "Witnes
 def lint_library(
     library: Any,
     act_ids: list[str] | None = None,
-    as_of: dt.date | None = None,
+    *,
+    as_of: dt.date,
     budget: int = DEFAULT_BUDGET,
     catalogue: Catalogue | None = None,
     stability: bool = True,
@@ -44,8 +45,8 @@ def lint_library(
 ) -> Report:
     """Lint each act under the edition in force on `as_of`, or under the edition `editions` names
     for it (an edition id; a draft's id selects the draft). Findings the decision's outcome order
-    settles are kept apart (`Report.settled`) unless `show_settled`."""
-    as_of = as_of or dt.date.today()
+    settles are kept apart (`Report.settled`) unless `show_settled`. The day is the caller's
+    (`ereje lint` gives today when none is asked): the tool reads no clock."""
     editions = editions or {}
     acts = library.acts
     ids = list(act_ids) if act_ids else sorted(acts)

@@ -8,48 +8,34 @@ import json
 from typing import Any
 
 from ...decide import jsonable
+from ..stability import changes_of, stability
+from ..stability import render_text as stability_text
 from .model import KINDS, RANK, SEVERITIES, Finding, Report
 
-# ---- stability, from engine/tools/stability.py when it exists ------------------------------------------
+# ---- stability, from engine/tools/stability.py ------------------------------------------
 
 
 def stability_section(library: Any, act_ids: list[str], as_of: dt.date) -> dict[str, Any]:
-    """The figures of `ereje stability` for the acts (engine/tools/stability.py), or why there are none.
+    """The figures of `ereje stability` for the acts (engine/tools/stability.py), or why they failed.
 
     Called, not copied: the lint shows what `ereje stability` computes, with windows of 12 and
     24 months ending on the lint's date, and per clause the number of changes recorded.
     """
     try:
-        from .. import stability as module  # type: ignore[attr-defined]
-    except ImportError:
-        return {
-            "available": False,
-            "note": "engine/tools/stability.py is not present in this build: stability figures (amendments per "
-            "act and per clause over time windows) are not shown.",
-        }
-    fn = getattr(module, "stability", None)
-    if not callable(fn):
-        return {
-            "available": False,
-            "note": "engine/tools/stability.py has no function stability(); figures not shown",
-        }
-    try:
-        figures = fn([library.act(a) for a in act_ids], windows=["12m", "24m"], as_of=as_of)
-        text = module.render_text(figures) if callable(getattr(module, "render_text", None)) else None
+        figures = stability([library.act(a) for a in act_ids], windows=["12m", "24m"], as_of=as_of)
+        text = stability_text(figures)
     except Exception as exc:  # another module's failure is reported, never hidden, never fatal
         return {"available": False, "note": f"engine.tools.stability.stability failed: {type(exc).__name__}: {exc}"}
     per_clause: dict[str, dict[str, int]] = {}
-    changes_of = getattr(module, "changes_of", None)
-    if callable(changes_of):
-        for a in act_ids:
-            try:
-                _, changes = changes_of(library.act(a))
-            except Exception:
-                continue
-            counts: dict[str, int] = {}
-            for c in changes:
-                counts[c.clause] = counts.get(c.clause, 0) + 1
-            per_clause[a] = counts
+    for a in act_ids:
+        try:
+            _, changes = changes_of(library.act(a))
+        except Exception:
+            continue
+        counts: dict[str, int] = {}
+        for c in changes:
+            counts[c.clause] = counts.get(c.clause, 0) + 1
+        per_clause[a] = counts
     return {
         "available": True,
         "source": "engine.tools.stability.stability",

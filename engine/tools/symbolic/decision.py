@@ -28,7 +28,7 @@ import z3
 
 from ...dsl import ast
 from ...policy import DecisionSpec
-from .expressions import Encoder, _and, _or, choose
+from .expressions import Encoder, choose, conjunction, disjunction
 from .values import FALSE, TRUE, Lst, Scalar, Unsupported
 
 REFUSED = -1
@@ -98,16 +98,16 @@ def encode_decision(
             excepted = FALSE
             if node.exception is None:
                 undetermined[s.index] = z3.Not(c.present)
-                fired[s.index] = _and(c.present, trigger)
+                fired[s.index] = conjunction(c.present, trigger)
             else:
                 e = encoder.condition(node.exception)
-                looked = _or(z3.Not(c.present), trigger)
-                waived = _and(e.present, e.value)
-                excepted = _and(looked, waived)
-                undetermined[s.index] = _and(
-                    looked, z3.Not(waived), _or(z3.Not(e.present), z3.Not(c.present))
+                looked = disjunction(z3.Not(c.present), trigger)
+                waived = conjunction(e.present, e.value)
+                excepted = conjunction(looked, waived)
+                undetermined[s.index] = conjunction(
+                    looked, z3.Not(waived), disjunction(z3.Not(e.present), z3.Not(c.present))
                 )
-                fired[s.index] = _and(looked, z3.Not(waived), e.present, c.present)
+                fired[s.index] = conjunction(looked, z3.Not(waived), e.present, c.present)
             reports[s.index] = {
                 "fired": fired[s.index],
                 "undetermined": undetermined[s.index],
@@ -116,14 +116,14 @@ def encode_decision(
         elif isinstance(node, ast.Override):
             c = encoder.condition(node.condition)
             undetermined[s.index] = z3.Not(c.present)
-            held = _and(c.present, c.value)
+            held = conjunction(c.present, c.value)
             overrides.append((node.clause, held))
             reports[s.index] = {"undetermined": undetermined[s.index], "override": held}
         elif isinstance(node, ast.Applies):
             # Gives no outcome and never refuses (a missing fact reads as not applying): it only
             # changes the clause's role in the answer, which the exact diff does not compare.
             c = encoder.condition(node.condition)
-            reports[s.index] = {"fired": _and(c.present, c.value)}
+            reports[s.index] = {"fired": conjunction(c.present, c.value)}
         elif isinstance(node, ast.Compute):
             value = encoder.expr(node.expr)
             computed.append((s, value))
@@ -132,41 +132,41 @@ def encode_decision(
             raise Unsupported(f"no symbolic semantics for the statement {type(node).__name__}")
 
     def overridden(clause: str) -> z3.BoolRef:
-        return _or(*(held for target, held in overrides if target == clause))
+        return disjunction(*(held for target, held in overrides if target == clause))
 
     gone = {s.clause: overridden(s.clause) for s in statements}
     by_outcome: dict[str, list[z3.BoolRef]] = {}
     for s in statements:
         if s.index in fired and not isinstance(s.node, ast.Applies):
-            live = _and(fired[s.index], z3.Not(gone[s.clause]))
+            live = conjunction(fired[s.index], z3.Not(gone[s.clause]))
             by_outcome.setdefault(s.node.outcome, []).append(live)
     chosen: z3.ArithRef = z3.IntVal(rank[spec.default])  # the rank of the outcome reached
     answer: z3.ArithRef = z3.IntVal(code[spec.default])  # the same outcome, by its code
     for outcome in sorted(by_outcome, key=rank.__getitem__, reverse=True):
-        gave = _or(*by_outcome[outcome])
+        gave = disjunction(*by_outcome[outcome])
         chosen = z3.If(gave, rank[outcome], chosen)
         answer = z3.If(gave, code[outcome], answer)
     blocking = []
     for s in statements:
         if s.index not in undetermined:
             continue
-        pending = _and(undetermined[s.index], z3.Not(gone[s.clause]))
+        pending = conjunction(undetermined[s.index], z3.Not(gone[s.clause]))
         if isinstance(s.node, ast.Override):
             blocking.append(pending)
         else:
-            blocking.append(_and(pending, chosen > rank[s.node.outcome]))
-    result = z3.If(_or(*blocking), REFUSED, answer) if blocking else answer
+            blocking.append(conjunction(pending, chosen > rank[s.node.outcome]))
+    result = z3.If(disjunction(*blocking), REFUSED, answer) if blocking else answer
 
     values: dict[str, SymbolicValue] = {}
     for s, value in computed:
         keep = z3.Not(gone[s.clause])
         if s.node.outcomes:  # `compute … only on O1, O2`: reported only with those outcomes
-            keep = _and(keep, _or(*(result == code[o] for o in s.node.outcomes if o in code)))
+            keep = conjunction(keep, disjunction(*(result == code[o] for o in s.node.outcomes if o in code)))
         known = values.get(s.node.name)
         if known is None:
             values[s.node.name] = SymbolicValue(keep, _reported(value, keep))
         else:
-            values[s.node.name] = SymbolicValue(_or(keep, known.reported), choose(keep, value, known.value))
+            values[s.node.name] = SymbolicValue(disjunction(keep, known.reported), choose(keep, value, known.value))
     return SymbolicAnswer(outcomes, z3.simplify(result), values, reports)
 
 

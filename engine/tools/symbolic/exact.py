@@ -206,7 +206,7 @@ def exact_decision(
     budget: float = DEFAULT_BUDGET,
 ) -> ExactResult:
     """Every distinct change of `decision` between the comparer's two editions, or a proof of none."""
-    from ..impact import _responsible
+    from ..impact import responsible_clauses
 
     started = time.monotonic()
     deadline = started + budget
@@ -279,7 +279,7 @@ def exact_decision(
                 a,
                 b,
                 list(
-                    _responsible(a.outcome, tuple(a.citations), b.outcome, tuple(b.citations), default, order)
+                    responsible_clauses(a.outcome, tuple(a.citations), b.outcome, tuple(b.citations), default, order)
                 ),
             )
         )

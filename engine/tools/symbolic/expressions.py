@@ -27,14 +27,14 @@ _ORDER = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "before": "<", "after": ">
 _ORDER.update({"on_or_before": "<=", "on_or_after": ">="})
 
 
-def _and(*terms: z3.BoolRef) -> z3.BoolRef:
+def conjunction(*terms: z3.BoolRef) -> z3.BoolRef:
     kept = [t for t in terms if not z3.is_true(t)]
     if any(z3.is_false(t) for t in kept):
         return z3.BoolVal(False)
     return z3.And(kept) if len(kept) > 1 else (kept[0] if kept else TRUE)
 
 
-def _or(*terms: z3.BoolRef) -> z3.BoolRef:
+def disjunction(*terms: z3.BoolRef) -> z3.BoolRef:
     kept = [t for t in terms if not z3.is_false(t)]
     if any(z3.is_true(t) for t in kept):
         return TRUE
@@ -64,9 +64,9 @@ def equal(a: Any, b: Any) -> z3.BoolRef:
                 terms.append(z3.Or(a.length <= i, b.length <= i))
                 continue
             x, y = a.items[i], b.items[i]
-            same = _and(x.present == y.present, z3.Or(z3.Not(x.present), equal(x, y)))
+            same = conjunction(x.present == y.present, z3.Or(z3.Not(x.present), equal(x, y)))
             terms.append(z3.Or(a.length <= i, same))
-        return _and(*terms)
+        return conjunction(*terms)
     raise Unsupported(f"cannot compare a {kind_of(a)} with a {kind_of(b)}")
 
 
@@ -175,14 +175,14 @@ class Encoder:
         if node.name == "size":
             (items,) = args
             return Scalar("int", items.present, items.length)
-        present = _and(*(a.present for a in args))
+        present = conjunction(*(a.present for a in args))
         if node.name == "quarter_start":
             defined, value, domain = g.quarter_start(args[0].value, args[1].value)
             g.constraints.append(z3.Implies(present, domain))
-            return Scalar("date", _and(present, defined), value)
+            return Scalar("date", conjunction(present, defined), value)
         if node.name == "day_of_month":
             defined, value = g.day_of_month(args[0].value, args[1].value, present)
-            return Scalar("date", _and(present, defined), value)
+            return Scalar("date", conjunction(present, defined), value)
         unary = {
             "start_of_month": ("date", g.start_of_month),
             "end_of_month": ("date", g.end_of_month),
@@ -214,21 +214,21 @@ class Encoder:
         right = self.expr(node.right, scope)
         if op == "and":
             pa, va, pb, vb = left.present, left.value, right.present, right.value
-            present = _or(_and(pa, pb), _and(pa, z3.Not(va)), _and(pb, z3.Not(vb)))
+            present = disjunction(conjunction(pa, pb), conjunction(pa, z3.Not(va)), conjunction(pb, z3.Not(vb)))
             return Scalar("bool", present, z3.And(va, vb))
         if op == "or":
             pa, va, pb, vb = left.present, left.value, right.present, right.value
-            present = _or(_and(pa, pb), _and(pa, va), _and(pb, vb))
+            present = disjunction(conjunction(pa, pb), conjunction(pa, va), conjunction(pb, vb))
             return Scalar("bool", present, z3.Or(va, vb))
         if op in ("add", "sub"):
             return self.arith(left, right, 1 if op == "add" else -1)
         if op == "mul":
             a, b, kind = numeric(left, right)
-            return Scalar(kind, _and(left.present, right.present), a * b)
+            return Scalar(kind, conjunction(left.present, right.present), a * b)
         if op in ("in", "not_in"):
             found = self.member(left, right)
             return Scalar("bool", found.present, z3.Not(found.value) if op == "not_in" else found.value)
-        present = _and(left.present, right.present)
+        present = conjunction(left.present, right.present)
         if op in ("=", "!="):
             same = equal(left, right)
             return Scalar("bool", present, same if op == "=" else z3.Not(same))
@@ -241,7 +241,7 @@ class Encoder:
         if isinstance(right, Dur):
             return Scalar("date", left.present, self.shift(left, right, sign))
         a, b, kind = numeric(left, right)
-        return Scalar(kind, _and(left.present, right.present), a + b if sign > 0 else a - b)
+        return Scalar(kind, conjunction(left.present, right.present), a + b if sign > 0 else a - b)
 
     def shift(self, day: Scalar, duration: Dur, sign: int) -> z3.ArithRef:
         amount = duration.amount * sign
@@ -256,20 +256,20 @@ class Encoder:
 
     def member(self, value: Scalar, collection: Any) -> Scalar:
         if isinstance(collection, SetV):
-            return Scalar("bool", value.present, _or(*(equal(value, item) for item in collection.items)))
+            return Scalar("bool", value.present, disjunction(*(equal(value, item) for item in collection.items)))
         if isinstance(collection, Lst):
             hits = [
-                _and(collection.length > i, item.present, equal(value, item))
+                conjunction(collection.length > i, item.present, equal(value, item))
                 for i, item in enumerate(collection.items)
             ]
-            return Scalar("bool", _and(value.present, collection.present), _or(*hits))
+            return Scalar("bool", conjunction(value.present, collection.present), disjunction(*hits))
         raise Unsupported(f"'in' over a {kind_of(collection)}")
 
     def _between(self, node: ast.Between, scope: dict[str, Any]) -> Scalar:
         v, lo, hi = (self.expr(n, scope) for n in (node.value, node.low, node.high))
         a, b, _ = numeric(lo, v)
         c, d, _ = numeric(v, hi)
-        return Scalar("bool", _and(v.present, lo.present, hi.present), z3.And(a <= b, c <= d))
+        return Scalar("bool", conjunction(v.present, lo.present, hi.present), z3.And(a <= b, c <= d))
 
     def _within(self, node: ast.Within, scope: dict[str, Any]) -> Scalar:
         v = self.expr(node.value, scope)
@@ -277,7 +277,7 @@ class Encoder:
         duration = self.expr(node.duration, scope)
         shifted = self.shift(anchor, duration, 1 if node.direction == "after" else -1)
         lo, hi = (anchor.value, shifted) if node.direction == "after" else (shifted, anchor.value)
-        return Scalar("bool", _and(v.present, anchor.present), z3.And(lo <= v.value, v.value <= hi))
+        return Scalar("bool", conjunction(v.present, anchor.present), z3.And(lo <= v.value, v.value <= hi))
 
     def _presence(self, node: ast.Presence, scope: dict[str, Any]) -> Scalar:
         inner = self.expr(node.operand, scope)
@@ -292,19 +292,19 @@ class Encoder:
         for i, item in enumerate(source.items):
             body = self.condition(node.body, {**scope, node.var: item})
             bodies.append((source.length > i, body))
-        some_missing = _or(*(_and(inside, z3.Not(b.present)) for inside, b in bodies))
+        some_missing = disjunction(*(conjunction(inside, z3.Not(b.present)) for inside, b in bodies))
         if node.kind == "count":
             count = (
-                z3.Sum([z3.If(_and(inside, b.present, b.value), 1, 0) for inside, b in bodies])
+                z3.Sum([z3.If(conjunction(inside, b.present, b.value), 1, 0) for inside, b in bodies])
                 if bodies
                 else z3.IntVal(0)
             )
-            return Scalar("int", _and(source.present, z3.Not(some_missing)), count)
+            return Scalar("int", conjunction(source.present, z3.Not(some_missing)), count)
         if node.kind == "any":
-            some_true = _or(*(_and(inside, b.present, b.value) for inside, b in bodies))
-            return Scalar("bool", _and(source.present, _or(some_true, z3.Not(some_missing))), some_true)
-        some_false = _or(*(_and(inside, b.present, z3.Not(b.value)) for inside, b in bodies))
-        return Scalar("bool", _and(source.present, _or(some_false, z3.Not(some_missing))), z3.Not(some_false))
+            some_true = disjunction(*(conjunction(inside, b.present, b.value) for inside, b in bodies))
+            return Scalar("bool", conjunction(source.present, disjunction(some_true, z3.Not(some_missing))), some_true)
+        some_false = disjunction(*(conjunction(inside, b.present, z3.Not(b.value)) for inside, b in bodies))
+        return Scalar("bool", conjunction(source.present, disjunction(some_false, z3.Not(some_missing))), z3.Not(some_false))
 
     def _conditional(self, node: ast.Conditional, scope: dict[str, Any]) -> Any:
         cond = self.condition(node.condition, scope)
@@ -312,6 +312,6 @@ class Encoder:
         otherwise = self.expr(node.otherwise, scope)
         chosen = choose(cond.value, then, otherwise)
         if isinstance(chosen, Scalar):
-            return Scalar(chosen.kind, _and(cond.present, chosen.present), chosen.value)
-        chosen.present = _and(cond.present, chosen.present)
+            return Scalar(chosen.kind, conjunction(cond.present, chosen.present), chosen.value)
+        chosen.present = conjunction(cond.present, chosen.present)
         return chosen
