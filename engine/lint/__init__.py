@@ -20,10 +20,12 @@ from typing import Any
 
 from ..edition import decision_specs
 from ..loader import rule_position
+from ..symbolic.values import Unsupported
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
 from .hierarchy import check_hierarchy
 from .model import KINDS, SEVERITIES, ActSummary, Finding, Report, Witness
+from .solved import SOLVER_SECONDS, SolverCheck
 from .wording import Catalogue, load_catalogue, wording_findings
 
 DEFAULT_BUDGET = 200_000
@@ -40,10 +42,13 @@ def lint_library(
     stability: bool = True,
     editions: dict[str, str] | None = None,
     show_settled: bool = False,
+    seconds: float = SOLVER_SECONDS,
 ) -> Report:
     """Lint each act under the edition in force on `as_of`, or under the edition `editions` names
     for it (an edition id; a draft's id selects the draft). Findings the decision's outcome order
-    settles are kept apart (`Report.settled`) unless `show_settled`."""
+    settles are kept apart (`Report.settled`) unless `show_settled`. `seconds` is the solver's
+    time budget per decision; `budget` bounds the enumerations that remain (the hierarchy, and
+    decisions the solver cannot represent)."""
     as_of = as_of or dt.date.today()
     editions = editions or {}
     acts = library.acts
@@ -75,7 +80,7 @@ def lint_library(
         specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
-            check = DecisionCheck(library, act, ce, spec, as_of, budget)
+            check = decision_check(library, act, ce, spec, as_of, budget, seconds)
             check.run()
             findings.extend(check.findings)
             summary.notes.extend(check.notes)
@@ -107,6 +112,25 @@ def lint_library(
 
         section = stability_section(library, ids, as_of)
     return Report(as_of, budget, summaries, findings, section, [] if show_settled else settled, acknowledged)
+
+
+def decision_check(
+    library: Any, act: Any, ce: Any, spec: Any, as_of: dt.date, budget: int, seconds: float = SOLVER_SECONDS
+) -> DecisionCheck:
+    """The solver's checks of a decision; the enumeration where the encoding cannot represent it
+    (said in a note: its results are not proofs)."""
+    check = SolverCheck(library, act, ce, spec, as_of, budget, seconds=seconds)
+    if check.compiled is None:
+        return check
+    try:
+        check.prepare()
+    except Unsupported as exc:
+        old = DecisionCheck(library, act, ce, spec, as_of, budget)
+        old.notes.append(
+            f"{spec.name}: the solver cannot represent {exc}; checked by enumeration instead (no proof)"
+        )
+        return old
+    return check
 
 
 def _acknowledge(

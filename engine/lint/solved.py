@@ -1,0 +1,733 @@
+"""The decision checks of `engine.lint.checks`, decided by the solver, each with a witness.
+
+The enumeration of `engine.lint.search` can only say "not seen in the cases tried". Here z3
+(`engine.symbolic`) is asked, per check, for a case of the decision's case schema (lists of at
+most K elements, dates within the working-day calendar and the edition's period) that shows it:
+
+- a statement fires / does not fire / is excepted / decides the outcome / blocks the answer;
+- two statements of different clauses and outcomes are both live (an overlap; settled when the
+  decision's outcome order ranks the outcomes, which it always does today);
+- two clauses compute the same value differently on one case: the later one silently replaces
+  the other, which no outcome order settles (an unsettled overlap);
+- the default outcome is given with every requirement waived or absent;
+- each boolean sub-expression is true / false where the engine evaluates it
+  (`engine.lint.recording`).
+
+"No such case" is a proof within the bounds (stated: "proved within lists ≤ K"); "unknown" (the
+time budget ran out) is reported as unknown, never as "no finding". One solver serves the whole
+decision: every query is an assumption on it, and every model found is kept and tried on the
+questions still open, so most questions are answered by a model already in hand.
+
+The solver never has the last word: every finding's witness case is run through the compiled
+decision function and decided by the engine, and a finding the engine does not confirm is not
+reported as such: it becomes a `solver_disagreement` error (a bug of the encoding).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+from collections.abc import Callable
+from typing import Any
+
+import z3
+
+from ..dsl import ast
+from ..loader import rule_position
+from ..symbolic.dates import ordinal
+from ..symbolic.decision import REFUSED
+from ..symbolic.expressions import _and, _or, equal
+from ..symbolic.problem import DEFAULT_K, EditionView, Problem
+from ..symbolic.values import Lst, Scalar, Unsupported
+from .analysis import Analyser, definitions_of
+from .checks import (
+    OUTCOME_KINDS,
+    DecisionCheck,
+    Observed,
+    _blamed,
+    _definition_reference,
+    _label,
+    _source,
+    missing_pointers,
+)
+from .domain import index_schema, units_of
+from .recording import RecordingEncoder
+from .search import Evaluator, Run
+
+SOLVER_SECONDS = 20.0  # per decision
+QUERY_MS = 4_000  # per question
+
+
+class LintProblem(Problem):
+    """A one-edition problem whose encoder records every condition."""
+
+    def __init__(self, decision: str, view: EditionView, calendar: Any, k: int, timeout_ms: int) -> None:
+        super().__init__(
+            decision, [view], calendar, k=k, timeout_ms=timeout_ms, encoder_class=RecordingEncoder
+        )
+
+
+class Questions:
+    """Named formulas, answered by the models in hand or by one query each."""
+
+    def __init__(self, problem: Problem, deadline: float) -> None:
+        self.problem = problem
+        self.deadline = deadline
+        self.models: list[z3.ModelRef] = []
+        self.answers: dict[Any, tuple[str, Any]] = {}  # key -> (sat, model) | (unsat, None) | (unknown, why)
+        self.queries = 0
+
+    def ask(self, questions: dict[Any, z3.BoolRef]) -> None:
+        open_ = {k: q for k, q in questions.items() if k not in self.answers}
+        for m in self.models:
+            self._try(m, open_)
+        for key in list(open_):
+            if key not in open_:
+                continue
+            formula = open_.pop(key)
+            if z3.is_false(formula):
+                self.answers[key] = ("unsat", None)
+                continue
+            self.queries += 1
+            found = self.problem.solve(formula, deadline=self.deadline)
+            if found.status == "sat":
+                self.answers[key] = ("sat", found.model)
+                self.models.append(found.model)
+                self._try(found.model, open_)
+            else:
+                self.answers[key] = (found.status, found.reason)
+
+    def _try(self, model: z3.ModelRef, open_: dict[Any, z3.BoolRef]) -> None:
+        for key, formula in list(open_.items()):
+            if z3.is_true(model.eval(formula, model_completion=True)):
+                self.answers[key] = ("sat", model)
+                del open_[key]
+
+    def status(self, key: Any) -> str:
+        return self.answers.get(key, ("unknown", None))[0]
+
+    def small(self, key: Any, formula: z3.BoolRef) -> z3.ModelRef | None:
+        """A small, readable case for a question known to have one (the first model otherwise)."""
+        found = self.problem.solve(formula, small=True, deadline=self.deadline)
+        if found.status == "sat":
+            return found.model
+        status, model = self.answers.get(key, ("unknown", None))
+        return model if status == "sat" else None
+
+
+class SolverCheck(DecisionCheck):
+    """The checks of one decision on z3; `Unsupported` when the encoding cannot represent it."""
+
+    def __init__(
+        self,
+        library: Any,
+        act: Any,
+        compiled_edition: Any,
+        spec: Any,
+        as_of: dt.date,
+        budget: int,
+        k: int = DEFAULT_K,
+        seconds: float = SOLVER_SECONDS,
+    ) -> None:
+        super().__init__(library, act, compiled_edition, spec, as_of, budget)
+        self.k = k
+        self.seconds = seconds
+        self.unknown: list[str] = []
+        self.bounds = f"lists ≤ {k}"
+
+    # ---- setting up -----------------------------------------------------------------------------
+    def prepare(self) -> None:
+        """Build the encoding; raises `Unsupported` before any finding is made."""
+        statements = self.compiled.statements
+        self.defs = definitions_of(self.edition.versions)
+        analyser = Analyser(self.defs)
+        self.facts = [analyser.statement(s.node) for s in statements]
+        self.root = index_schema(self.spec.case_schema)
+        self.units = units_of(self.root)
+        working = self.library.calendar() if self.compiled.uses_calendar else None
+        self.ev = Evaluator(self.spec, self.compiled, self.root, working)
+        view = EditionView.of(self.act, self.edition, self.spec.name)
+        if view is None:
+            raise Unsupported(f"no decision '{self.spec.name}' in {self.edition.id}")
+        self.problem = LintProblem(self.spec.name, view, self.library.calendar(), self.k, QUERY_MS)
+        answer = self.problem.answers[0]
+        if len(answer.reports) != len(statements) or any(
+            (k in answer.reports) is False for k in range(len(statements))
+        ):
+            raise Unsupported("the encoding numbers the statements differently from the compiled function")
+        self.answer = answer
+        self.encoder: RecordingEncoder = self.problem.encoders[0]  # type: ignore[assignment]
+        # Cases of this edition: the decision date inside its period (and the calendar's range).
+        dd = self.problem.decision_date.value
+        first = max(self.edition.start, self.problem.bounds.first) if self.edition.start else None
+        last = min(self.edition.end, self.problem.bounds.last) if self.edition.end else None
+        if first is not None:
+            self.problem.solver.add(dd >= ordinal(first))
+        if last is not None:
+            self.problem.solver.add(dd <= ordinal(last))
+        self.bounds = self.problem.bounds.describe()
+        # A witness decided on the date asked reads best: preferred, dropped when it cannot hold.
+        prefer = z3.Bool("prefer_as_of")
+        self.problem.solver.add(z3.Implies(prefer, dd == ordinal(self.as_of)))
+        self.problem.wishes.insert(0, prefer)
+
+    # ---- the whole check ------------------------------------------------------------------------
+    def run(self) -> None:
+        if self.compiled is None:
+            super().run()
+            return
+        started = time.monotonic()
+        questions = Questions(self.problem, started + self.seconds)
+        self.q = questions
+        statements = self.compiled.statements
+        rep = self.answer.reports
+        rank = {o: k for k, o in enumerate(self.spec.outcome_ids)}
+        result = self.answer.result
+        gone: dict[str, z3.BoolRef] = {}
+        for s in statements:
+            held = [
+                rep[i]["override"]
+                for i, t in enumerate(statements)
+                if t.kind == "override" and t.target == s.clause
+            ]
+            gone[s.clause] = _or(*held)
+        live = {
+            i: _and(rep[i]["fired"], z3.Not(gone[s.clause]))
+            for i, s in enumerate(statements)
+            if s.kind in OUTCOME_KINDS
+        }
+        self.live_terms = live
+        ask: dict[Any, z3.BoolRef] = {}
+        for i, s in enumerate(statements):
+            r = rep[i]
+            if s.kind in OUTCOME_KINDS:
+                ask[("fired", i)] = r["fired"]
+                ask[("quiet", i)] = _and(z3.Not(r["fired"]), z3.Not(r["excepted"]), z3.Not(r["undetermined"]))
+                if s.has_exception:
+                    ask[("excepted", i)] = r["excepted"]
+                code = rank[s.outcome]
+                ask[("decisive", i)] = _or(
+                    _and(live[i], result == code),
+                    _and(r["excepted"], z3.Not(gone[s.clause]), result != REFUSED, result > code),
+                )
+                before = [live[j] for j, t in enumerate(statements) if j in live and rank[t.outcome] <= code]
+                if rank[self.spec.default] > code and not z3.is_false(r["undetermined"]):
+                    ask[("blocking", i)] = _and(
+                        result == REFUSED, r["undetermined"], z3.Not(gone[s.clause]), z3.Not(_or(*before))
+                    )
+            elif s.kind == "override":
+                ask[("fired", i)] = r["override"]
+                ask[("quiet", i)] = _and(z3.Not(r["override"]), z3.Not(r["undetermined"]))
+                ask[("decisive", i)] = r["override"]
+            elif s.kind == "applies":
+                ask[("fired", i)] = r["fired"]
+                ask[("quiet", i)] = z3.Not(r["fired"])
+        for i, j in self._candidate_pairs():
+            ask[("pair", i, j)] = _and(live[i], live[j])
+        self.value_pairs = self._value_pairs()
+        for (i, j), formula in self.value_pairs.items():
+            ask[("values", i, j)] = formula
+        requires = [k for k, s in enumerate(statements) if s.kind == "require"]
+        if len(self.spec.outcomes) > 1:
+            ask[("silent",)] = _and(
+                result == rank[self.spec.default],
+                *(_or(rep[k]["fired"], rep[k]["excepted"], rep[k]["undetermined"]) for k in requires),
+            )
+        self.conditions = self._conditions()
+        for nid, (p, n) in self.conditions.items():
+            ask[("true", nid)] = p
+            ask[("false", nid)] = n
+        self.asked = ask
+        questions.ask(ask)
+        self.searches = questions.queries
+        self._report_statements_solved()
+        self._report_conditions_solved()
+        self._report_overlaps()
+        if len(self.spec.outcomes) > 1:
+            self._report_influence_solved()
+            self._report_silent_solved()
+        else:
+            self.notes.append(
+                f"{self.spec.name}: one outcome only (its answer is the values it computes): "
+                "influence and silent-default checks do not apply"
+            )
+        self._report_unused_facts()
+        seconds = time.monotonic() - started
+        unknown = [k for k in ask if questions.status(k) == "unknown"]
+        if unknown:
+            self.finding(
+                "bound",
+                "info",
+                f"'{self.spec.name}': {len(unknown)} of {len(ask)} solver question(s) unknown within the time "
+                f"budget ({self.seconds:g} s): the findings they would give are neither reported nor ruled out",
+                file=self.spec.file,
+                details={"unknown": sorted({str(k[0]) for k in unknown}), "bounds": self.bounds},
+            )
+            self.notes.append(
+                f"{self.spec.name}: unknown within budget for {len(unknown)} question(s) ({self.bounds})"
+            )
+        else:
+            self.notes.append(
+                f"{self.spec.name}: every check proved within {self.bounds} "
+                f"({questions.queries} solver queries, {seconds:.1f} s)"
+            )
+
+    # ---- witnesses -------------------------------------------------------------------------------
+    def _case(self, model: z3.ModelRef | None) -> Run | None:
+        if model is None:
+            return None
+        case, day = self.problem.case_of(model)
+        run = self.ev.run(case, day, trace=True)
+        if run is not None:
+            run.case = case
+        return run
+
+    def confirmed(self, key: Any, what: str, check: Callable[[Run], bool], small: bool = True) -> Run | None:
+        """The witness of question `key`, run by the compiled engine and checked by `check`; when
+        the engine does not agree, a `solver_disagreement` is reported instead and None returned."""
+        model = self.q.small(key, self.asked[key]) if small else self.q.answers[key][1]
+        run = self._case(model)
+        if run is not None and check(run):
+            return run
+        self.disagreement(what, model, run)
+        return None
+
+    def disagreement(self, what: str, model: z3.ModelRef | None, run: Run | None) -> None:
+        case, day = self.problem.case_of(model) if model is not None else ({}, self.as_of)
+        problem = (
+            "the engine finds the case invalid under the case schema"
+            if run is None
+            else "the engine's run of the compiled decision does not show it"
+        )
+        self.finding(
+            "solver_disagreement",
+            "error",
+            f"'{self.spec.name}': the solver's witness that {what} is not confirmed by the engine "
+            f"({problem}): a bug of the symbolic encoding, not a finding",
+            file=self.spec.file,
+            details={"claim": what, "case": case, "as_of": day.isoformat(), "problem": problem},
+        )
+
+    def _detail(self, proved: bool) -> dict[str, Any]:
+        return {"bounds": self.bounds, "proof": f"proved within {self.bounds}" if proved else "witness"}
+
+    # ---- statements --------------------------------------------------------------------------------
+    def _report_statements_solved(self) -> None:
+        q = self.q
+        for i, s in enumerate(self.compiled.statements):
+            if s.kind == "compute":
+                continue
+            fired, quiet = q.status(("fired", i)), q.status(("quiet", i))
+            excepted = q.status(("excepted", i)) if s.has_exception else "unsat"
+            file, line = self.where(s)
+            label = _label(s)
+            if fired == "unsat":
+                why = ""
+                if excepted == "sat" and quiet == "unsat":
+                    why = "; its exception holds whenever its condition would give the outcome"
+                elif excepted != "sat" and quiet == "unsat":
+                    why = "; it can never be evaluated (it reads facts the cases leave out)"
+                key = ("quiet", i) if quiet == "sat" else ("excepted", i) if excepted == "sat" else None
+                run = self._any_case(
+                    key, f"{label} of {s.clause} does not fire", lambda r, i=i: i not in r.fired
+                )
+                if run is False:
+                    continue
+                self.finding(
+                    "dead_statement",
+                    "warning",
+                    f"{label} of {s.clause} for '{self.spec.name}' fires for no case{why} "
+                    f"(proved within {self.bounds})",
+                    clause=s.clause,
+                    clauses=[s.clause],
+                    file=file,
+                    line=line,
+                    witness=self.witness(run) if run else None,
+                    details={"statement": _source(self, s), **self._detail(True)},
+                )
+            elif fired == "sat" and quiet == "unsat" and excepted == "unsat":
+                run = self.confirmed(
+                    ("fired", i), f"{label} of {s.clause} fires", lambda r, i=i: i in r.fired
+                )
+                if run is None:
+                    continue
+                if s.kind == "override":
+                    self.finding(
+                        "constant_statement",
+                        "warning",
+                        f"the override of {s.target} by {s.clause} takes effect for every case: "
+                        f"{s.target} never applies to '{self.spec.name}' (proved within {self.bounds})",
+                        clause=s.clause,
+                        clauses=[s.clause, s.target],
+                        file=file,
+                        line=line,
+                        witness=self.witness(run),
+                        details=self._detail(True),
+                    )
+                elif s.kind != "applies":
+                    self.finding(
+                        "constant_statement",
+                        "error",
+                        f"{label} of {s.clause} for '{self.spec.name}' fires for every case where it can be "
+                        f"evaluated: the outcome {s.outcome!r} is forced (proved within {self.bounds})",
+                        clause=s.clause,
+                        clauses=[s.clause],
+                        file=file,
+                        line=line,
+                        witness=self.witness(run),
+                        details={"statement": _source(self, s), **self._detail(True)},
+                    )
+            if s.has_exception and fired == "sat" and excepted == "unsat":
+                run = self.confirmed(
+                    ("fired", i),
+                    f"{s.clause} fires with its exception not holding",
+                    lambda r, i=i: i in r.fired,
+                )
+                if run is not None:
+                    self.finding(
+                        "dead_exception",
+                        "warning",
+                        f"the exception ('unless') of {s.clause} for '{self.spec.name}' never holds when the "
+                        f"statement would fire (proved within {self.bounds})",
+                        clause=s.clause,
+                        clauses=[s.clause],
+                        file=file,
+                        line=line,
+                        witness=self.witness(run),
+                        details={"statement": _source(self, s), **self._detail(True)},
+                    )
+            if q.status(("blocking", i)) == "sat":
+                run = self.confirmed(
+                    ("blocking", i),
+                    f"{s.clause} leaves the case undecidable",
+                    lambda r, s=s: r.error is not None and s.clause in _blamed(r.error),
+                )
+                if run is None:
+                    continue
+                missing = missing_pointers(run.case, self.facts[i].reads, self.root)
+                self.finding(
+                    "gap_undecidable",
+                    "warning",
+                    f"'{self.spec.name}' cannot be decided for a case the schema admits: {s.clause} needs "
+                    f"{', '.join(missing) or 'a fact'}, which the schema lets the case leave out "
+                    "(the rule does not say what holds when it is absent)",
+                    clause=s.clause,
+                    clauses=[s.clause],
+                    file=file,
+                    line=line,
+                    witness=self.witness(run),
+                    details={
+                        "missing": missing,
+                        "fix": "guard the fact with `is present` / `is missing` in the rule, or make it required "
+                        "in the case schema",
+                        **self._detail(False),
+                    },
+                )
+
+    def _any_case(self, key: Any, what: str, check: Callable[[Run], bool]) -> Run | bool | None:
+        """A case showing the complement of a proved "never": confirmed, None when the domain
+        gives none (a statement never evaluated), False when the engine disagrees."""
+        model = self.q.answers[key][1] if key is not None else (self.q.models[0] if self.q.models else None)
+        if model is None:
+            return None
+        run = self._case(model)
+        if run is not None and check(run):
+            return run
+        self.disagreement(what, model, run)
+        return False
+
+    # ---- conditions --------------------------------------------------------------------------------
+    def _conditions(self) -> dict[int, tuple[z3.BoolRef, z3.BoolRef]]:
+        """Per condition node of the non-compute statements: (true somewhere, false somewhere)."""
+        statements = self.compiled.statements
+        records = list(self.encoder.records)
+        # An exception is looked at only when its statement would fire or its condition is missing.
+        rep = self.answer.reports
+        looked: dict[int, z3.BoolRef] = {}
+        for i, s in enumerate(statements):
+            if s.kind in OUTCOME_KINDS and s.has_exception:
+                looked[s.node.exception.nid] = _or(
+                    rep[i]["fired"], rep[i]["excepted"], rep[i]["undetermined"]
+                )
+        for nid, start, end in self.encoder.calls:
+            if nid in looked:
+                for k in range(start, end):
+                    n, g, v = records[k]
+                    records[k] = (n, _and(looked[nid], g), v)
+        wanted: set[int] = set()
+        tops: set[int] = set()
+        for i, s in enumerate(statements):
+            if s.kind == "compute":
+                continue
+            wanted |= self._statement_nodes(i)
+            tops |= {c.nid for c in ast.children(s.node)}
+        self.statement_tops = tops
+        by_node: dict[int, tuple[list[z3.BoolRef], list[z3.BoolRef]]] = {}
+        for nid, guard, value in records:
+            if nid not in wanted:
+                continue
+            p, n = by_node.setdefault(nid, ([], []))
+            p.append(_and(guard, value.present, value.value))
+            n.append(_and(guard, value.present, z3.Not(value.value)))
+        return {nid: (_or(*p), _or(*n)) for nid, (p, n) in by_node.items()}
+
+    def _report_conditions_solved(self) -> None:
+        runtime = self.library._runtimes[self.act.id]
+        nodes: dict[int, ast.Node] = {}
+        parents: dict[int, ast.Node] = {}
+        def_roots = {definition.body.nid: name for name, (definition, _) in self.defs.items()}
+        for version in self.edition.versions.values():
+            if version.program is None:
+                continue
+            for node in ast.walk(version.program):
+                nodes[node.nid] = node
+                for child in ast.children(node):
+                    parents[child.nid] = node
+        q = self.q
+
+        def constant(nid: int) -> bool | None:
+            if nid not in self.conditions:
+                return None
+            t, f = q.status(("true", nid)), q.status(("false", nid))
+            if t == "sat" and f == "unsat":
+                return True
+            if f == "sat" and t == "unsat":
+                return False
+            return None
+
+        reported_defs: set[str] = set()
+        for nid in sorted(self.conditions):
+            node = nodes.get(nid)
+            if node is None or isinstance(node, ast.Literal | ast.Definition) or nid in self.statement_tops:
+                continue
+            value = constant(nid)
+            if value is None:
+                continue
+            if isinstance(node, ast.Presence) and self._guaranteed(node.operand):
+                continue
+            parent = parents.get(nid)
+            if (
+                parent is not None
+                and not isinstance(parent, ast.Definition)
+                and constant(parent.nid) is not None
+            ):
+                continue
+            name = _definition_reference(node, self.defs)
+            if name is not None and (
+                constant(self.defs[name][0].body.nid) is not None or name in reported_defs
+            ):
+                continue
+            if nid in def_roots:
+                reported_defs.add(def_roots[nid])
+            info = runtime.nodes.get(nid)
+            clause = info.clause if info else None
+            version = self.edition.versions.get(clause) if clause else None
+            line = rule_position(version, node.span)[0] if version else None
+            source = info.source if info else "?"
+            key = ("true", nid) if value else ("false", nid)
+            run = self.confirmed(
+                key,
+                f"`{source}` is {'true' if value else 'false'} where it is evaluated",
+                lambda r, nid=nid, value=value: any(n == nid and v is value for n, v in (r.trace or [])),
+            )
+            if run is None:
+                continue
+            where = f" (definition {def_roots[nid]})" if nid in def_roots else ""
+            self.finding(
+                "constant_condition",
+                "warning",
+                f"in {clause}{where}: `{source}` is {'always true' if value else 'never true'} wherever "
+                f"'{self.spec.name}' evaluates it (proved within {self.bounds})",
+                clause=clause,
+                clauses=[clause] if clause else [],
+                file=version.file if version else None,
+                line=line,
+                witness=self.witness(run),
+                details={"expression": info.source if info else None, "value": value, **self._detail(True)},
+            )
+
+    # ---- overlaps ------------------------------------------------------------------------------------
+    def _value_pairs(self) -> dict[tuple[int, int], z3.BoolRef]:
+        """Two clauses computing one value, both kept, with different values on one case."""
+        statements = self.compiled.statements
+        rep = self.answer.reports
+        rank = {o: k for k, o in enumerate(self.spec.outcome_ids)}
+        result = self.answer.result
+        gone: dict[str, z3.BoolRef] = {}
+        for s in statements:
+            held = [
+                rep[i]["override"]
+                for i, t in enumerate(statements)
+                if t.kind == "override" and t.target == s.clause
+            ]
+            gone[s.clause] = _or(*held)
+
+        def kept(i: int) -> z3.BoolRef:
+            s = statements[i]
+            keep = z3.Not(gone[s.clause])
+            if s.only:
+                keep = _and(keep, _or(*(result == rank[o] for o in s.only if o in rank)))
+            return _and(keep, result != REFUSED)
+
+        out: dict[tuple[int, int], z3.BoolRef] = {}
+        computes = [i for i, s in enumerate(statements) if s.kind == "compute"]
+        for a, i in enumerate(computes):
+            for j in computes[a + 1 :]:
+                si, sj = statements[i], statements[j]
+                if si.name != sj.name or si.clause == sj.clause:
+                    continue
+                vi, vj = rep[i]["value"], rep[j]["value"]
+                if not isinstance(vi, Scalar | Lst) or not isinstance(vj, Scalar | Lst):
+                    continue
+                try:
+                    same = _or(
+                        _and(z3.Not(vi.present), z3.Not(vj.present)),
+                        _and(vi.present, vj.present, equal(vi, vj)),
+                    )
+                except Unsupported:
+                    continue
+                out[(i, j)] = _and(kept(i), kept(j), z3.Not(same))
+        return out
+
+    def _report_overlaps(self) -> None:
+        statements = self.compiled.statements
+        q = self.q
+        pairs = [(k[1], k[2]) for k in self.asked if k[0] == "pair" and q.status(k) == "sat"]
+        self.pair_runs = {}
+        self.pair_status = {}
+        by_clauses: dict[tuple[str, str], tuple[int, int]] = {}
+        for i, j in pairs:
+            by_clauses.setdefault((statements[i].clause, statements[j].clause), (i, j))
+        for i, j in by_clauses.values():
+            run = self.confirmed(
+                ("pair", i, j),
+                f"{statements[i].clause} and {statements[j].clause} are both live",
+                lambda r, i=i, j=j: {i, j} <= r.live(statements),
+            )
+            if run is not None:
+                self.pair_runs[(i, j)] = run
+                self.pair_status[(i, j)] = "found"
+        self._report_conflicts()
+        for f in self.findings:
+            if f.kind == "conflict" and "bounds" not in f.details:
+                f.details.update(self._detail(False))
+        for (i, j), _ in self.value_pairs.items():
+            if q.status(("values", i, j)) != "sat":
+                continue
+            a, b = statements[i], statements[j]
+            run = self.confirmed(
+                ("values", i, j),
+                f"{a.clause} and {b.clause} both give '{a.name}'",
+                lambda r, i=i, j=j: (
+                    r.error is None
+                    and {i, j} <= {k for k, _ in r.resolution.values}
+                    and dict(r.resolution.values).get(i) != dict(r.resolution.values).get(j)
+                    if r.resolution is not None
+                    else False
+                ),
+            )
+            if run is None:
+                continue
+            file, line = self.where(b)
+            self.finding(
+                "conflict",
+                "warning",
+                f"'{self.spec.name}': {a.clause} and {b.clause} both compute '{a.name}' for the same case, with "
+                f"different values; the answer reports {b.clause}'s only (the later clause), which no outcome "
+                "order settles",
+                clause=b.clause,
+                clauses=[a.clause, b.clause],
+                file=file,
+                line=line,
+                witness=self.witness(run),
+                details={
+                    "value": a.name,
+                    "kept": {"clause": b.clause},
+                    "replaced": {"clause": a.clause},
+                    "fix": f"compute '{a.name}' in one clause, or give the two disjoint conditions "
+                    "(`only on`, an `override`)",
+                    **self._detail(False),
+                },
+            )
+
+    # ---- influence and silence -------------------------------------------------------------------------
+    def _report_influence_solved(self) -> None:
+        statements = self.compiled.statements
+        q = self.q
+        # No-statement and compute-only clauses are facts of the text; the rest need the solver.
+        self._report_influence_static()
+        for cid in self.spec.clauses:
+            mine = [k for k, s in enumerate(statements) if s.clause == cid]
+            deciding = [k for k in mine if statements[k].kind in (*OUTCOME_KINDS, "override")]
+            if not deciding:
+                continue
+            states = [q.status(("decisive", k)) for k in deciding]
+            if "sat" in states:
+                continue
+            if "unknown" in states:
+                self.notes.append(f"{self.spec.name}: influence of {cid}: unknown within budget")
+                continue
+            dead = all(q.status(("fired", k)) == "unsat" for k in deciding)
+            version = self.edition.versions.get(cid)
+            if dead:
+                run = self._any_case(
+                    None, f"no statement of {cid} fires", lambda r, d=deciding: not set(d) & set(r.fired)
+                )
+            else:
+                k = next(k for k in deciding if q.status(("fired", k)) == "sat")
+                run = self.confirmed(
+                    ("fired", k),
+                    f"{cid} fires and another outcome wins",
+                    lambda r, k=k: (
+                        k in r.fired
+                        and (r.resolution is None or r.resolution.outcome != statements[k].outcome)
+                    ),
+                )
+            if run is False or (run is None and not dead):
+                continue
+            self.finding(
+                "no_influence",
+                "warning",
+                f"{cid} cannot change the outcome of '{self.spec.name}': "
+                + (
+                    "none of its statements ever fires"
+                    if dead
+                    else "whenever it fires, an outcome earlier in the precedence list wins"
+                )
+                + f" (proved within {self.bounds})",
+                clause=cid,
+                clauses=[cid],
+                file=version.file if version else None,
+                line=version.line if version else None,
+                witness=self.witness(run) if run else None,
+                details={"reason": "dead" if dead else "shadowed", **self._detail(True)},
+            )
+
+    def _report_influence_static(self) -> None:
+        """The parent's no-statement and compute-only findings (no search needed)."""
+        # Every statement marked decisive: the parent then reports only what needs no search.
+        self.observed = [
+            Observed(fired=1, first={"decisive": None}, complete=True) for _ in self.compiled.statements
+        ]
+        self.mode = "whole"
+        self._report_influence()
+
+    def _report_silent_solved(self) -> None:
+        statements = self.compiled.statements
+        if self.q.status(("silent",)) != "sat":
+            return
+        requires = [k for k, s in enumerate(statements) if s.kind == "require"]
+
+        def silent(r: Run) -> bool:
+            if r.resolution is None or r.resolution.outcome != self.spec.default:
+                return False
+            done = set(r.fired) | set(r.excepted) | set(r.undetermined)
+            return all(k in done for k in requires)
+
+        run = self.confirmed(("silent",), "the default is given by silence", silent)
+        if run is None:
+            return
+        self.silent = run
+        self.mode = "whole"
+        self._report_silent_default()
+        self.findings[-1].details.update(self._detail(False))
