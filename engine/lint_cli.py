@@ -77,10 +77,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _editions(library: object, acts: list[str], spec: str | None) -> dict[str, str]:
+def _editions(library: object, acts: list[str] | None, spec: str | None) -> dict[str, str]:
     """{act: edition id} for `--edition` (an edition id, amending act, date or draft:<id>)."""
     if spec is None:
         return {}
+    acts = acts or []  # no --act: the edition names the act
     from .diff import select_edition
     from .edition_cli import _act
 

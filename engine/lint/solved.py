@@ -618,13 +618,7 @@ class SolverCheck(DecisionCheck):
             run = self.confirmed(
                 ("values", i, j),
                 f"{a.clause} and {b.clause} both give '{a.name}'",
-                lambda r, i=i, j=j: (
-                    r.error is None
-                    and {i, j} <= {k for k, _ in r.resolution.values}
-                    and dict(r.resolution.values).get(i) != dict(r.resolution.values).get(j)
-                    if r.resolution is not None
-                    else False
-                ),
+                lambda r, i=i, j=j: _reported_differently(r, i, j),
             )
             if run is None:
                 continue
@@ -731,3 +725,12 @@ class SolverCheck(DecisionCheck):
         self.mode = "whole"
         self._report_silent_default()
         self.findings[-1].details.update(self._detail(False))
+
+
+def _reported_differently(run: Run, i: int, j: int) -> bool:
+    """The engine keeps both statements' values for the answer, and they differ."""
+    if run.error is not None or run.resolution is None:
+        return False
+    outcome = run.resolution.outcome
+    kept = {s.index: v for s, v in run.resolution.values if not s.only or outcome in s.only}
+    return i in kept and j in kept and kept[i] != kept[j]
