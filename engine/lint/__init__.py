@@ -43,12 +43,14 @@ def lint_library(
     editions: dict[str, str] | None = None,
     show_settled: bool = False,
     seconds: float = SOLVER_SECONDS,
+    method: str = "solver",
 ) -> Report:
     """Lint each act under the edition in force on `as_of`, or under the edition `editions` names
     for it (an edition id; a draft's id selects the draft). Findings the decision's outcome order
     settles are kept apart (`Report.settled`) unless `show_settled`. `seconds` is the solver's
     time budget per decision; `budget` bounds the enumerations that remain (the hierarchy, and
-    decisions the solver cannot represent)."""
+    decisions the solver cannot represent). `method="enumeration"` runs the enumeration alone,
+    as lint did before the solver (kept to compare the two: `python -m bench.lint_solver`)."""
     as_of = as_of or dt.date.today()
     editions = editions or {}
     acts = library.acts
@@ -80,7 +82,11 @@ def lint_library(
         specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
-            check = decision_check(library, act, ce, spec, as_of, budget, seconds)
+            check = (
+                DecisionCheck(library, act, ce, spec, as_of, budget)
+                if method == "enumeration"
+                else decision_check(library, act, ce, spec, as_of, budget, seconds)
+            )
             check.run()
             findings.extend(check.findings)
             summary.notes.extend(check.notes)
