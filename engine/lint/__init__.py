@@ -2,8 +2,10 @@
 
 `lint_library(library, acts, as_of)` runs, for each act and the edition in force on `as_of`:
 
-- the decision checks of `engine.lint.checks` (conflicts, gaps, dead and constant conditions,
-  clauses that cannot influence a decision, unused facts) over every decision;
+- the decision checks (conflicts and overlaps, gaps, dead and constant statements and conditions,
+  clauses that cannot influence a decision, unused facts) over every decision, on the solver
+  (`engine.lint.solved`: proofs within lists ≤ K, each witness confirmed by the engine), or by the
+  enumeration of `engine.lint.checks` where the symbolic encoding cannot represent the decision;
 - unused definitions (edition-wide);
 - wording risks over every clause text in force (`engine.lint.wording`, phrase lists in
   `engine/data/wording-risks.yaml`);
