@@ -35,7 +35,7 @@ import z3
 from ..dsl import ast
 from ..loader import rule_position
 from ..symbolic.dates import ordinal
-from ..symbolic.decision import REFUSED
+from ..symbolic.decision import REFUSED, statements_of
 from ..symbolic.expressions import _and, _or, equal
 from ..symbolic.problem import DEFAULT_K, EditionView, Problem
 from ..symbolic.values import Lst, Scalar, Unsupported
@@ -151,9 +151,10 @@ class SolverCheck(DecisionCheck):
             raise Unsupported(f"no decision '{self.spec.name}' in {self.edition.id}")
         self.problem = LintProblem(self.spec.name, view, self.library.calendar(), self.k, QUERY_MS)
         answer = self.problem.answers[0]
-        if len(answer.reports) != len(statements) or any(
-            (k in answer.reports) is False for k in range(len(statements))
-        ):
+        encoded = statements_of(view.spec, view.edition.versions, self.spec.name)
+        if [(s.clause, s.node.nid) for s in encoded] != [(s.clause, s.node.nid) for s in statements] or set(
+            answer.reports
+        ) != set(range(len(statements))):
             raise Unsupported("the encoding numbers the statements differently from the compiled function")
         self.answer = answer
         self.encoder: RecordingEncoder = self.problem.encoders[0]  # type: ignore[assignment]
@@ -179,6 +180,25 @@ class SolverCheck(DecisionCheck):
         started = time.monotonic()
         questions = Questions(self.problem, started + self.seconds)
         self.q = questions
+        # Not vacuous: a proof of "never" means something only if the domain holds a case.
+        questions.ask({("some case",): z3.BoolVal(True)})
+        status = questions.status(("some case",))
+        if status != "sat":
+            why = (
+                f"no case at all is known within the time budget ({self.seconds:g} s): unknown within the "
+                "time budget, nothing ruled out"
+                if status == "unknown"
+                else f"the solver finds no case of the decision within {self.bounds} and the edition's period"
+            )
+            self.finding(
+                "bound",
+                "info",
+                f"'{self.spec.name}': {why}; no check made",
+                file=self.spec.file,
+                details={"bounds": self.bounds, "status": status},
+            )
+            self._report_unused_facts()
+            return
         statements = self.compiled.statements
         rep = self.answer.reports
         rank = {o: k for k, o in enumerate(self.spec.outcome_ids)}
