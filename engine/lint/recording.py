@@ -16,8 +16,8 @@ from typing import Any
 import z3
 
 from ..dsl import ast
-from ..symbolic.expressions import Encoder, _and, _or, choose
-from ..symbolic.values import TRUE, Lst, Scalar, Unsupported
+from ..symbolic.expressions import Encoder, _and
+from ..symbolic.values import TRUE, Scalar
 
 Record = tuple[int, z3.BoolRef, Scalar]  # (node id, guard, value)
 
@@ -52,11 +52,11 @@ class RecordingEncoder(Encoder):
             self.calls.append((node.nid, start, len(self.records)))
         return value
 
-    def _under(self, guard: z3.BoolRef, node: ast.Node, scope: dict[str, Any]) -> Any:
+    def under(self, guard: z3.BoolRef, node: ast.Node, scope: dict[str, Any], condition: bool = False) -> Any:
         saved = self.guard
         self.guard = _and(saved, guard)
         try:
-            return self.expr(node, scope)
+            return super().under(guard, node, scope, condition)
         finally:
             self.guard = saved
 
@@ -78,56 +78,3 @@ class RecordingEncoder(Encoder):
         for nid, guard, v in self._inner[name]:
             self.records.append((nid, _and(self.guard, guard), v))
         return value
-
-    def _binary(self, node: ast.Binary, scope: dict[str, Any]) -> Any:
-        if node.op not in ("and", "or"):
-            return super()._binary(node, scope)
-        left = self.expr(node.left, scope)
-        pa, va = left.present, left.value
-        if node.op == "and":
-            right = self._under(z3.Not(_and(pa, z3.Not(va))), node.right, scope)
-            pb, vb = right.present, right.value
-            present = _or(_and(pa, pb), _and(pa, z3.Not(va)), _and(pb, z3.Not(vb)))
-            return Scalar("bool", present, z3.And(va, vb))
-        right = self._under(z3.Not(_and(pa, va)), node.right, scope)
-        pb, vb = right.present, right.value
-        present = _or(_and(pa, pb), _and(pa, va), _and(pb, vb))
-        return Scalar("bool", present, z3.Or(va, vb))
-
-    def _conditional(self, node: ast.Conditional, scope: dict[str, Any]) -> Any:
-        cond = self.condition(node.condition, scope)
-        then = self._under(_and(cond.present, cond.value), node.then, scope)
-        otherwise = self._under(_and(cond.present, z3.Not(cond.value)), node.otherwise, scope)
-        chosen = choose(cond.value, then, otherwise)
-        if isinstance(chosen, Scalar):
-            return Scalar(chosen.kind, _and(cond.present, chosen.present), chosen.value)
-        chosen.present = _and(cond.present, chosen.present)
-        return chosen
-
-    def _quantifier(self, node: ast.Quantifier, scope: dict[str, Any]) -> Scalar:
-        source = self.expr(node.source, scope)
-        if not isinstance(source, Lst):
-            raise Unsupported("a quantifier over something that is not a list")
-        bodies = []
-        for i, item in enumerate(source.items):
-            inside = source.length > i
-            saved = self.guard
-            self.guard = _and(saved, source.present, inside)
-            try:
-                body = self.condition(node.body, {**scope, node.var: item})
-            finally:
-                self.guard = saved
-            bodies.append((inside, body))
-        some_missing = _or(*(_and(inside, z3.Not(b.present)) for inside, b in bodies))
-        if node.kind == "count":
-            count = (
-                z3.Sum([z3.If(_and(inside, b.present, b.value), 1, 0) for inside, b in bodies])
-                if bodies
-                else z3.IntVal(0)
-            )
-            return Scalar("int", _and(source.present, z3.Not(some_missing)), count)
-        if node.kind == "any":
-            some_true = _or(*(_and(inside, b.present, b.value) for inside, b in bodies))
-            return Scalar("bool", _and(source.present, _or(some_true, z3.Not(some_missing))), some_true)
-        some_false = _or(*(_and(inside, b.present, z3.Not(b.value)) for inside, b in bodies))
-        return Scalar("bool", _and(source.present, _or(some_false, z3.Not(some_missing))), z3.Not(some_false))

@@ -203,14 +203,7 @@ class SolverCheck(DecisionCheck):
         rep = self.answer.reports
         rank = {o: k for k, o in enumerate(self.spec.outcome_ids)}
         result = self.answer.result
-        gone: dict[str, z3.BoolRef] = {}
-        for s in statements:
-            held = [
-                rep[i]["override"]
-                for i, t in enumerate(statements)
-                if t.kind == "override" and t.target == s.clause
-            ]
-            gone[s.clause] = _or(*held)
+        gone = self._gone()
         live = {
             i: _and(rep[i]["fired"], z3.Not(gone[s.clause]))
             for i, s in enumerate(statements)
@@ -567,20 +560,28 @@ class SolverCheck(DecisionCheck):
             )
 
     # ---- overlaps ------------------------------------------------------------------------------------
+    def _gone(self) -> dict[str, z3.BoolRef]:
+        """Per clause: an override of it takes effect (its statements then give nothing)."""
+        statements = self.compiled.statements
+        rep = self.answer.reports
+        return {
+            s.clause: _or(
+                *(
+                    rep[i]["override"]
+                    for i, t in enumerate(statements)
+                    if t.kind == "override" and t.target == s.clause
+                )
+            )
+            for s in statements
+        }
+
     def _value_pairs(self) -> dict[tuple[int, int], z3.BoolRef]:
         """Two clauses computing one value, both kept, with different values on one case."""
         statements = self.compiled.statements
         rep = self.answer.reports
         rank = {o: k for k, o in enumerate(self.spec.outcome_ids)}
         result = self.answer.result
-        gone: dict[str, z3.BoolRef] = {}
-        for s in statements:
-            held = [
-                rep[i]["override"]
-                for i, t in enumerate(statements)
-                if t.kind == "override" and t.target == s.clause
-            ]
-            gone[s.clause] = _or(*held)
+        gone = self._gone()
 
         def kept(i: int) -> z3.BoolRef:
             s = statements[i]
