@@ -61,7 +61,7 @@ def test_an_overlap_no_outcome_order_settles_is_a_warning_with_the_value_the_ans
 
 def test_a_dead_statement_is_proved_and_its_witness_does_not_fire_it() -> None:
     (f,) = findings("dead-trigger", "dead_statement")
-    assert f.clause == "c.1" and "proved within lists ≤ 3" in f.message
+    assert f.clause == "c.1" and f.details["proof"].startswith("proved within lists ≤ 3")
     c = compiled("dead-trigger")
     fired, *_ = c.plain(f.witness.case, f.witness.as_of, None, None)
     assert not {i for i in fired if c.statements[i].clause == "c.1"}

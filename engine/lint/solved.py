@@ -33,7 +33,6 @@ from typing import Any
 import z3
 
 from ..dsl import ast
-from ..loader import rule_position
 from ..symbolic.dates import ordinal
 from ..symbolic.decision import REFUSED, statements_of
 from ..symbolic.expressions import _and, _or, equal
@@ -45,10 +44,7 @@ from .checks import (
     DecisionCheck,
     Observed,
     _blamed,
-    _definition_reference,
     _label,
-    _source,
-    missing_pointers,
 )
 from .domain import index_schema, units_of
 from .recording import RecordingEncoder
@@ -326,116 +322,68 @@ class SolverCheck(DecisionCheck):
 
     # ---- statements --------------------------------------------------------------------------------
     def _report_statements_solved(self) -> None:
+        """What the solver settled of each statement, as the enumeration's observations, so that
+        `DecisionCheck._report_statements` words the findings; each witness confirmed first."""
         q = self.q
-        for i, s in enumerate(self.compiled.statements):
+        statements = self.compiled.statements
+        self.observed = []
+        self.witnesses: dict[tuple[str, str | None], Run] = {}
+        for i, s in enumerate(statements):
+            o = Observed()
+            self.observed.append(o)
             if s.kind == "compute":
                 continue
-            fired, quiet = q.status(("fired", i)), q.status(("quiet", i))
-            excepted = q.status(("excepted", i)) if s.has_exception else "unsat"
-            file, line = self.where(s)
+            st = {k: q.status((k, i)) for k in ("fired", "quiet", "excepted", "blocking")}
+            if not s.has_exception:
+                st["excepted"] = "unsat"
+            o.complete = all(st[k] in ("sat", "unsat") for k in ("fired", "quiet", "excepted"))
+            o.fired, o.quiet, o.excepted = (int(st[k] == "sat") for k in ("fired", "quiet", "excepted"))
+            o.undetermined = int(not (o.fired or o.quiet or o.excepted))
             label = _label(s)
-            if fired == "unsat":
-                why = ""
-                if excepted == "sat" and quiet == "unsat":
-                    why = "; its exception holds whenever its condition would give the outcome"
-                elif excepted != "sat" and quiet == "unsat":
-                    why = "; it can never be evaluated (it reads facts the cases leave out)"
-                key = ("quiet", i) if quiet == "sat" else ("excepted", i) if excepted == "sat" else None
+            if o.complete and not o.fired:
+                key = ("quiet", i) if o.quiet else ("excepted", i) if o.excepted else None
                 run = self._any_case(
                     key, f"{label} of {s.clause} does not fire", lambda r, i=i: i not in r.fired
                 )
                 if run is False:
-                    continue
-                self.finding(
-                    "dead_statement",
-                    "warning",
-                    f"{label} of {s.clause} for '{self.spec.name}' fires for no case{why} "
-                    f"(proved within {self.bounds})",
-                    clause=s.clause,
-                    clauses=[s.clause],
-                    file=file,
-                    line=line,
-                    witness=self.witness(run) if run else None,
-                    details={"statement": _source(self, s), **self._detail(True)},
-                )
-            elif fired == "sat" and quiet == "unsat" and excepted == "unsat":
+                    o.complete = False
+                elif run is not None:
+                    self.witnesses[("dead_statement", s.clause)] = run
+            elif o.complete and not o.excepted and (not o.quiet or s.has_exception):
+                # forced (constant), or fires with its exception never holding (dead exception)
                 run = self.confirmed(
                     ("fired", i), f"{label} of {s.clause} fires", lambda r, i=i: i in r.fired
                 )
                 if run is None:
-                    continue
-                if s.kind == "override":
-                    self.finding(
-                        "constant_statement",
-                        "warning",
-                        f"the override of {s.target} by {s.clause} takes effect for every case: "
-                        f"{s.target} never applies to '{self.spec.name}' (proved within {self.bounds})",
-                        clause=s.clause,
-                        clauses=[s.clause, s.target],
-                        file=file,
-                        line=line,
-                        witness=self.witness(run),
-                        details=self._detail(True),
-                    )
-                elif s.kind != "applies":
-                    self.finding(
-                        "constant_statement",
-                        "error",
-                        f"{label} of {s.clause} for '{self.spec.name}' fires for every case where it can be "
-                        f"evaluated: the outcome {s.outcome!r} is forced (proved within {self.bounds})",
-                        clause=s.clause,
-                        clauses=[s.clause],
-                        file=file,
-                        line=line,
-                        witness=self.witness(run),
-                        details={"statement": _source(self, s), **self._detail(True)},
-                    )
-            if s.has_exception and fired == "sat" and excepted == "unsat":
-                run = self.confirmed(
-                    ("fired", i),
-                    f"{s.clause} fires with its exception not holding",
-                    lambda r, i=i: i in r.fired,
-                )
-                if run is not None:
-                    self.finding(
-                        "dead_exception",
-                        "warning",
-                        f"the exception ('unless') of {s.clause} for '{self.spec.name}' never holds when the "
-                        f"statement would fire (proved within {self.bounds})",
-                        clause=s.clause,
-                        clauses=[s.clause],
-                        file=file,
-                        line=line,
-                        witness=self.witness(run),
-                        details={"statement": _source(self, s), **self._detail(True)},
-                    )
-            if q.status(("blocking", i)) == "sat":
+                    o.complete = False
+                else:
+                    o.first["fired"] = run
+                    for kind in ("constant_statement", "dead_exception"):
+                        self.witnesses[(kind, s.clause)] = run
+            if st["blocking"] == "sat":
                 run = self.confirmed(
                     ("blocking", i),
                     f"{s.clause} leaves the case undecidable",
                     lambda r, s=s: r.error is not None and s.clause in _blamed(r.error),
                 )
-                if run is None:
-                    continue
-                missing = missing_pointers(run.case, self.facts[i].reads, self.root)
-                self.finding(
-                    "gap_undecidable",
-                    "warning",
-                    f"'{self.spec.name}' cannot be decided for a case the schema admits: {s.clause} needs "
-                    f"{', '.join(missing) or 'a fact'}, which the schema lets the case leave out "
-                    "(the rule does not say what holds when it is absent)",
-                    clause=s.clause,
-                    clauses=[s.clause],
-                    file=file,
-                    line=line,
-                    witness=self.witness(run),
-                    details={
-                        "missing": missing,
-                        "fix": "guard the fact with `is present` / `is missing` in the rule, or make it required "
-                        "in the case schema",
-                        **self._detail(False),
-                    },
+                if run is not None:
+                    o.first["blocking"] = run
+        self._reported(self._report_statements)
+
+    def _reported(self, report: Callable[[], None]) -> None:
+        """Run one of `DecisionCheck`'s reporting steps; give its new findings their witness and
+        say what the solver proved."""
+        start = len(self.findings)
+        report()
+        for f in self.findings[start:]:
+            proved = f.kind not in ("gap_undecidable", "conflict", "gap_silent_default")
+            if f.witness is None:
+                run = self.witnesses.get((f.kind, f.clause)) or self.witnesses.get(
+                    (f.kind, f.details.get("expression"))
                 )
+                if run is not None:
+                    f.witness = self.witness(run)
+            f.details.update(self._detail(proved))
 
     def _any_case(self, key: Any, what: str, check: Callable[[Run], bool]) -> Run | bool | None:
         """A case showing the complement of a proved "never": confirmed, None when the domain
@@ -485,79 +433,30 @@ class SolverCheck(DecisionCheck):
         return {nid: (_or(*p), _or(*n)) for nid, (p, n) in by_node.items()}
 
     def _report_conditions_solved(self) -> None:
+        """The solver's answers as the values each condition took, so that
+        `DecisionCheck._report_conditions` picks and words the constant ones."""
         runtime = self.library._runtimes[self.act.id]
-        nodes: dict[int, ast.Node] = {}
-        parents: dict[int, ast.Node] = {}
-        def_roots = {definition.body.nid: name for name, (definition, _) in self.defs.items()}
-        for version in self.edition.versions.values():
-            if version.program is None:
-                continue
-            for node in ast.walk(version.program):
-                nodes[node.nid] = node
-                for child in ast.children(node):
-                    parents[child.nid] = node
         q = self.q
-
-        def constant(nid: int) -> bool | None:
-            if nid not in self.conditions:
-                return None
+        self.node_values = {}
+        for nid in self.conditions:
             t, f = q.status(("true", nid)), q.status(("false", nid))
-            if t == "sat" and f == "unsat":
-                return True
-            if f == "sat" and t == "unsat":
-                return False
-            return None
-
-        reported_defs: set[str] = set()
-        for nid in sorted(self.conditions):
-            node = nodes.get(nid)
-            if node is None or isinstance(node, ast.Literal | ast.Definition) or nid in self.statement_tops:
+            if {t, f} != {"sat", "unsat"}:
+                self.node_values[nid] = {True, False}  # varies, or unknown: nothing claimed
                 continue
-            value = constant(nid)
-            if value is None:
-                continue
-            if isinstance(node, ast.Presence) and self._guaranteed(node.operand):
-                continue
-            parent = parents.get(nid)
-            if (
-                parent is not None
-                and not isinstance(parent, ast.Definition)
-                and constant(parent.nid) is not None
-            ):
-                continue
-            name = _definition_reference(node, self.defs)
-            if name is not None and (
-                constant(self.defs[name][0].body.nid) is not None or name in reported_defs
-            ):
-                continue
-            if nid in def_roots:
-                reported_defs.add(def_roots[nid])
+            value = t == "sat"
             info = runtime.nodes.get(nid)
-            clause = info.clause if info else None
-            version = self.edition.versions.get(clause) if clause else None
-            line = rule_position(version, node.span)[0] if version else None
             source = info.source if info else "?"
-            key = ("true", nid) if value else ("false", nid)
             run = self.confirmed(
-                key,
+                ("true" if value else "false", nid),
                 f"`{source}` is {'true' if value else 'false'} where it is evaluated",
                 lambda r, nid=nid, value=value: any(n == nid and v is value for n, v in (r.trace or [])),
             )
             if run is None:
+                self.node_values[nid] = {True, False}
                 continue
-            where = f" (definition {def_roots[nid]})" if nid in def_roots else ""
-            self.finding(
-                "constant_condition",
-                "warning",
-                f"in {clause}{where}: `{source}` is {'always true' if value else 'never true'} wherever "
-                f"'{self.spec.name}' evaluates it (proved within {self.bounds})",
-                clause=clause,
-                clauses=[clause] if clause else [],
-                file=version.file if version else None,
-                line=line,
-                witness=self.witness(run),
-                details={"expression": info.source if info else None, "value": value, **self._detail(True)},
-            )
+            self.node_values[nid] = {value}
+            self.witnesses.setdefault(("constant_condition", source), run)
+        self._reported(self._report_conditions)
 
     # ---- overlaps ------------------------------------------------------------------------------------
     def _gone(self) -> dict[str, z3.BoolRef]:
@@ -667,29 +566,33 @@ class SolverCheck(DecisionCheck):
 
     # ---- influence and silence -------------------------------------------------------------------------
     def _report_influence_solved(self) -> None:
+        """Which statements can decide, as the enumeration's observations, so that
+        `DecisionCheck._report_influence` words the findings; each witness confirmed first."""
         statements = self.compiled.statements
         q = self.q
-        # No-statement and compute-only clauses are facts of the text; the rest need the solver.
-        self._report_influence_static()
+        for k, s in enumerate(statements):
+            if s.kind not in (*OUTCOME_KINDS, "override"):
+                continue
+            status = q.status(("decisive", k))
+            if status == "sat":
+                self.observed[k].first["decisive"] = None  # the solver's model: only "it can" matters
+            elif status != "unsat":
+                self.observed[k].complete = False
         for cid in self.spec.clauses:
-            mine = [k for k, s in enumerate(statements) if s.clause == cid]
-            deciding = [k for k in mine if statements[k].kind in (*OUTCOME_KINDS, "override")]
-            if not deciding:
+            deciding = [
+                k
+                for k, s in enumerate(statements)
+                if s.clause == cid and s.kind in (*OUTCOME_KINDS, "override")
+            ]
+            observed = [self.observed[k] for k in deciding]
+            if not deciding or any("decisive" in o.first for o in observed):
                 continue
-            states = [q.status(("decisive", k)) for k in deciding]
-            if "sat" in states:
-                continue
-            if "unknown" in states:
+            if not all(o.complete for o in observed):
                 self.notes.append(f"{self.spec.name}: influence of {cid}: unknown within budget")
                 continue
-            dead = all(q.status(("fired", k)) == "unsat" for k in deciding)
-            version = self.edition.versions.get(cid)
-            if dead:
-                run = self._any_case(
-                    None, f"no statement of {cid} fires", lambda r, d=deciding: not set(d) & set(r.fired)
-                )
-            else:
-                k = next(k for k in deciding if q.status(("fired", k)) == "sat")
+            fired = [k for k in deciding if self.observed[k].fired]
+            if fired:
+                k = fired[0]
                 run = self.confirmed(
                     ("fired", k),
                     f"{cid} fires and another outcome wins",
@@ -698,34 +601,17 @@ class SolverCheck(DecisionCheck):
                         and (r.resolution is None or r.resolution.outcome != statements[k].outcome)
                     ),
                 )
-            if run is False or (run is None and not dead):
-                continue
-            self.finding(
-                "no_influence",
-                "warning",
-                f"{cid} cannot change the outcome of '{self.spec.name}': "
-                + (
-                    "none of its statements ever fires"
-                    if dead
-                    else "whenever it fires, an outcome earlier in the precedence list wins"
+            else:
+                run = self._any_case(
+                    None, f"no statement of {cid} fires", lambda r, d=deciding: not set(d) & set(r.fired)
                 )
-                + f" (proved within {self.bounds})",
-                clause=cid,
-                clauses=[cid],
-                file=version.file if version else None,
-                line=version.line if version else None,
-                witness=self.witness(run) if run else None,
-                details={"reason": "dead" if dead else "shadowed", **self._detail(True)},
-            )
-
-    def _report_influence_static(self) -> None:
-        """The parent's no-statement and compute-only findings (no search needed)."""
-        # Every statement marked decisive: the parent then reports only what needs no search.
-        self.observed = [
-            Observed(fired=1, first={"decisive": None}, complete=True) for _ in self.compiled.statements
-        ]
-        self.mode = "whole"
-        self._report_influence()
+            if run is None or run is False:
+                for o in observed:
+                    o.complete = False  # not confirmed: no finding
+            else:
+                self.witnesses[("no_influence", cid)] = run
+        self.mode = "whole"  # the enumeration's own influence search is not wanted
+        self._reported(self._report_influence)
 
     def _report_silent_solved(self) -> None:
         statements = self.compiled.statements
@@ -743,9 +629,8 @@ class SolverCheck(DecisionCheck):
         if run is None:
             return
         self.silent = run
-        self.mode = "whole"
-        self._report_silent_default()
-        self.findings[-1].details.update(self._detail(False))
+        self.mode = "whole"  # the enumeration's own silent-default search is not wanted
+        self._reported(self._report_silent_default)
 
 
 def _reported_differently(run: Run, i: int, j: int) -> bool:
