@@ -88,10 +88,11 @@ def cmd_lint(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _editions(library: object, acts: list[str], spec: str | None) -> dict[str, str]:
+def _editions(library: object, acts: list[str] | None, spec: str | None) -> dict[str, str]:
     """{act: edition id} for `--edition` (an edition id, amending act, date or draft:<id>)."""
     if spec is None:
         return {}
+    acts = acts or []  # no --act: the edition names the act
     from ..tools.diff import select_edition
     act = which_act(library, acts[0] if len(acts) == 1 else None, spec)  # type: ignore[arg-type]
     if len(acts) > 1:

@@ -61,6 +61,7 @@ DYNAMIC_MESSAGES = (
     N_("lint.hierarchy_conflict"),
     N_("lint.hierarchy_note"),
     N_("lint.no_influence"),
+    N_("lint.solver_disagreement"),
     N_("lint.unused_definition"),
     N_("lint.unused_fact"),
     N_("lint.wording_risk"),

@@ -2,8 +2,10 @@
 
 `lint_library(library, acts, as_of)` runs, for each act and the edition in force on `as_of`:
 
-- the decision checks of `engine.tools.lint.checks` (conflicts, gaps, dead and constant conditions,
-  clauses that cannot influence a decision, unused facts) over every decision;
+- the decision checks (conflicts and overlaps, gaps, dead and constant statements and conditions,
+  clauses that cannot influence a decision, unused facts) over every decision, on the solver
+  (`engine.tools.lint.solved`: proofs within lists ≤ K, each witness confirmed by the engine), or by the
+  enumeration of `engine.tools.lint.checks` where the symbolic encoding cannot represent the decision;
 - unused definitions (edition-wide);
 - wording risks over every clause text in force (`engine.tools.lint.wording`, phrase lists in
   `engine/tools/data/wording-risks.yaml`);
@@ -21,10 +23,12 @@ from typing import Any
 from ...edition import decision_specs
 from ...i18n import say
 from ...loader import rule_position
+from ..symbolic.values import Unsupported
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
 from .hierarchy import check_hierarchy
 from .model import KINDS, SEVERITIES, ActSummary, Finding, Report, Witness
+from .solved import SOLVER_SECONDS, SolverCheck
 from .wording import Catalogue, load_catalogue, wording_findings
 
 DEFAULT_BUDGET = 200_000
@@ -42,11 +46,16 @@ def lint_library(
     stability: bool = True,
     editions: dict[str, str] | None = None,
     show_settled: bool = False,
+    seconds: float = SOLVER_SECONDS,
+    method: str = "solver",
 ) -> Report:
     """Lint each act under the edition in force on `as_of`, or under the edition `editions` names
     for it (an edition id; a draft's id selects the draft). Findings the decision's outcome order
-    settles are kept apart (`Report.settled`) unless `show_settled`. The day is the caller's
-    (`ereje lint` gives today when none is asked): the tool reads no clock."""
+    settles are kept apart (`Report.settled`) unless `show_settled`. `seconds` is the solver's
+    time budget per decision; `budget` bounds the enumerations that remain (the hierarchy, and
+    decisions the solver cannot represent). `method="enumeration"` runs the enumeration alone,
+    as lint did before the solver (kept to compare the two: `python -m bench.lint_solver`). The day is
+    the caller's (`ereje lint` gives today when none is asked): the tool reads no clock."""
     editions = editions or {}
     acts = library.acts
     ids = list(act_ids) if act_ids else sorted(acts)
@@ -77,7 +86,11 @@ def lint_library(
         specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
-            check = DecisionCheck(library, act, ce, spec, as_of, budget)
+            check = (
+                DecisionCheck(library, act, ce, spec, as_of, budget)
+                if method == "enumeration"
+                else decision_check(library, act, ce, spec, as_of, budget, seconds)
+            )
             check.run()
             findings.extend(check.findings)
             summary.notes.extend(check.notes)
@@ -109,6 +122,25 @@ def lint_library(
 
         section = stability_section(library, ids, as_of)
     return Report(as_of, budget, summaries, findings, section, [] if show_settled else settled, acknowledged)
+
+
+def decision_check(
+    library: Any, act: Any, ce: Any, spec: Any, as_of: dt.date, budget: int, seconds: float = SOLVER_SECONDS
+) -> DecisionCheck:
+    """The solver's checks of a decision; the enumeration where the encoding cannot represent it
+    (said in a note: its results are not proofs)."""
+    check = SolverCheck(library, act, ce, spec, as_of, budget, seconds=seconds)
+    if check.compiled is None:
+        return check
+    try:
+        check.prepare()
+    except Unsupported as exc:
+        old = DecisionCheck(library, act, ce, spec, as_of, budget)
+        old.notes.append(
+            f"{spec.name}: the solver cannot represent {exc}; checked by enumeration instead (no proof)"
+        )
+        return old
+    return check
 
 
 def _acknowledge(

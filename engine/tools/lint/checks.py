@@ -39,7 +39,7 @@ from typing import Any
 from ...decide import jsonable
 from ...dsl import ast
 from ...errors import CaseError, EditionError
-from ...i18n import N_, say
+from ...i18n import N_, Message, say
 from ...loader import rule_position
 from .analysis import DDATE, Analyser, StatementFacts, definitions_of, used_definitions
 from .domain import Domains, index_schema, profile, units_of, walk_schema
@@ -228,7 +228,7 @@ class DecisionCheck:
             elif i in undetermined:
                 o.undetermined += 1
                 o.first.setdefault("undetermined", run)
-                if "blocking" not in o.first and run.error is not None and s.clause in _blamed(run.error):
+                if "blocking" not in o.first and run.error is not None and s.clause in blamed_clauses(run.error):
                     o.first["blocking"] = run
             else:
                 o.quiet += 1
@@ -452,7 +452,7 @@ class DecisionCheck:
             if s.kind == "compute" or not o.complete:
                 continue
             file, line = self.where(s)
-            label = say(_LABELS.get(s.kind) or _STATEMENT)
+            label = statement_label(s)
             evaluated = o.fired + o.excepted + o.quiet
             if o.fired == 0:
                 key = N_("lint.msg.dead_statement")
@@ -891,6 +891,12 @@ _LABELS = {
 _STATEMENT = N_("lint.stmt.other")
 
 
+def statement_label(s: Any) -> Message:
+    """What a statement is called in a finding ("the requirement", "the override", …), to be said
+    in the reader's language."""
+    return say(_LABELS.get(s.kind) or _STATEMENT)
+
+
 def _source(check: DecisionCheck, s: Any) -> str | None:
     info = check.library._runtimes[check.act.id].nodes.get(s.node.nid)
     return info.source if info else None
@@ -907,7 +913,7 @@ def _definition_reference(node: ast.Node, defs: dict[str, Any]) -> str | None:
     return None
 
 
-def _blamed(error: CaseError) -> set[str]:
+def blamed_clauses(error: CaseError) -> set[str]:
     """The clauses a refusal names (as data: `CaseProblem.clause`)."""
     return {p.clause for p in error.problems if p.clause}
 

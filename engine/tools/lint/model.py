@@ -30,7 +30,10 @@ KINDS: dict[str, str] = {
     "wording_risk": "a phrase of the clause text that anti-corruption expertise flags",
     "hierarchy_conflict": "a lower act's rule denies what a higher act grants on the same matter",
     "hierarchy_note": "something the hierarchy check could not compare, and why",
-    "bound": "a search that did not run over the whole domain, and why",
+    "bound": "a check not settled: a search that did not run over the whole domain, or solver "
+    "questions unknown within the time budget, and why",
+    "solver_disagreement": "a finding the solver's witness claims but the compiled engine does not confirm "
+    "on that case: a bug of the symbolic encoding, reported instead of the finding",
 }
 
 

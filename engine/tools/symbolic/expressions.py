@@ -116,6 +116,12 @@ class Encoder:
             raise Unsupported(f"no symbolic semantics for {type(node).__name__}")
         return method(node, scope or {})
 
+    def under(self, guard: z3.BoolRef, node: ast.Node, scope: dict[str, Any], condition: bool = False) -> Any:
+        """`node`, which the engine evaluates only where `guard` holds (the right side of `and`/`or`,
+        a branch of `if`, a quantifier's body for one element). The value does not depend on the
+        guard; a tool that wants to know where each expression is looked at overrides this."""
+        return self.condition(node, scope) if condition else self.expr(node, scope)
+
     def condition(self, node: ast.Node, scope: dict[str, Any] | None = None) -> Scalar:
         value = self.expr(node, scope)
         if not isinstance(value, Scalar) or value.kind != "bool":
@@ -211,7 +217,12 @@ class Encoder:
     def _binary(self, node: ast.Binary, scope: dict[str, Any]) -> Any:
         op = node.op
         left = self.expr(node.left, scope)
-        right = self.expr(node.right, scope)
+        if op == "and":  # the right side is looked at unless the left is false
+            right = self.under(z3.Not(conjunction(left.present, z3.Not(left.value))), node.right, scope)
+        elif op == "or":  # … unless the left is true
+            right = self.under(z3.Not(conjunction(left.present, left.value)), node.right, scope)
+        else:
+            right = self.expr(node.right, scope)
         if op == "and":
             pa, va, pb, vb = left.present, left.value, right.present, right.value
             present = disjunction(conjunction(pa, pb), conjunction(pa, z3.Not(va)), conjunction(pb, z3.Not(vb)))
@@ -290,8 +301,11 @@ class Encoder:
             raise Unsupported("a quantifier over something that is not a list")
         bodies = []
         for i, item in enumerate(source.items):
-            body = self.condition(node.body, {**scope, node.var: item})
-            bodies.append((source.length > i, body))
+            inside = source.length > i
+            body = self.under(
+                conjunction(source.present, inside), node.body, {**scope, node.var: item}, condition=True
+            )
+            bodies.append((inside, body))
         some_missing = disjunction(*(conjunction(inside, z3.Not(b.present)) for inside, b in bodies))
         if node.kind == "count":
             count = (
@@ -308,8 +322,8 @@ class Encoder:
 
     def _conditional(self, node: ast.Conditional, scope: dict[str, Any]) -> Any:
         cond = self.condition(node.condition, scope)
-        then = self.expr(node.then, scope)
-        otherwise = self.expr(node.otherwise, scope)
+        then = self.under(conjunction(cond.present, cond.value), node.then, scope)
+        otherwise = self.under(conjunction(cond.present, z3.Not(cond.value)), node.otherwise, scope)
         chosen = choose(cond.value, then, otherwise)
         if isinstance(chosen, Scalar):
             return Scalar(chosen.kind, conjunction(cond.present, chosen.present), chosen.value)

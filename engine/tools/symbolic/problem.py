@@ -77,6 +77,10 @@ class Problem:
     k: int = DEFAULT_K
     timeout_ms: int = 10_000
     answers: list[SymbolicAnswer] = field(default_factory=list)
+    # The encoder of each edition; a tool that wants more than the answer (the lint records
+    # every condition) passes its own subclass.
+    encoder_class: type[Encoder] = Encoder
+    encoders: list[Encoder] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         table = workday_table(self.calendar)
@@ -95,7 +99,7 @@ class Problem:
         self.case.domain.extend([dd >= ordinal(first), dd <= ordinal(last)])
         outcomes = list(dict.fromkeys(o for view in self.views for o in view.spec.outcome_ids))
         for view in self.views:
-            encoder = Encoder(
+            encoder = self.encoder_class(
                 self.case.root,
                 self.decision_date,
                 view.definitions,
@@ -103,6 +107,7 @@ class Problem:
                 self.gregorian,
                 self.workdays,
             )
+            self.encoders.append(encoder)
             statements = statements_of(view.spec, view.edition.versions, self.decision)
             self.answers.append(encode_decision(encoder, view.spec, statements, outcomes))
         self.solver = z3.Solver()
