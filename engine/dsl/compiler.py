@@ -13,7 +13,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, NoReturn
 
 from . import ast
 from .builtins import BUILTINS
@@ -153,7 +154,7 @@ class FunctionCompiler:
         expected: str | None = None,
         hint: str | None = None,
         scope: Scope | None = None,
-    ) -> None:
+    ) -> NoReturn:
         origin = scope.origin if scope else None
         self.problems.append(TypeProblem(node.span, message, expected, hint, origin))
         raise CompileFailed
@@ -334,7 +335,7 @@ class FunctionCompiler:
     def _call(self, node: ast.Call, scope: Scope) -> Typed:
         args = []
         for a in node.args:
-            typed, names = self.recorded(lambda a=a: self.expr(a, scope))
+            typed, names = self.recorded(partial(self.expr, a, scope))
             args.append(Typed(typed.code, typed.ty, names, typed.element))
         if node.name in self.definitions.by_name:
             # Definitions are inlined: arguments are pure, so substituting them is exact.
