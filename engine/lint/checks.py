@@ -372,7 +372,7 @@ class DecisionCheck:
                 merged = dict(self.baseline)
                 for k, o in ((i, oi), (j, oj)):
                     fired_run = _live_run(o, k, statements)
-                    if fired_run is None:
+                    if fired_run is None or fired_run.assignment is None:
                         break
                     for path in ui if k == i else uj:
                         merged[path] = fired_run.assignment.get(path, merged.get(path))
@@ -531,15 +531,15 @@ class DecisionCheck:
         nodes: dict[int, ast.Node] = {}
         parents: dict[int, ast.Node] = {}
         def_roots: dict[int, str] = {}
-        for name, (definition, _) in self.defs.items():
-            def_roots[definition.body.nid] = name
+        for def_name, (definition, _) in self.defs.items():
+            def_roots[definition.body.nid] = def_name
         for version in self.edition.versions.values():
             if version.program is None:
                 continue
-            for node in ast.walk(version.program):
-                nodes[node.nid] = node
-                for child in ast.children(node):
-                    parents[child.nid] = node
+            for walked in ast.walk(version.program):
+                nodes[walked.nid] = walked
+                for child in ast.children(walked):
+                    parents[child.nid] = walked
         statement_tops: set[int] = set()
         checked: set[int] = set()
         for i, s in enumerate(self.compiled.statements):
@@ -938,7 +938,7 @@ def decision_positions(file: str, root: Any) -> dict[str, int]:
     if path.is_file():
         doc, _ = load_policy_yaml(path, file)
         if doc is not None:
-            out = _PositionMap(doc)  # type: ignore[assignment]
+            out = _PositionMap(doc)
     _POSITIONS[file] = out
     return out
 
@@ -948,7 +948,7 @@ class _PositionMap(dict):
         super().__init__()
         self.doc = doc
 
-    def get(self, pointer: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, pointer: str, default: Any = None) -> Any:
         pos = self.doc.position(pointer)
         return pos.line if pos else default
 

@@ -168,13 +168,13 @@ def check_hierarchy(
     for low_id in act_ids:
         low = acts[low_id]
         highs, missing = ancestors(library, low_id)
-        for m in missing:
+        for parent_id in missing:
             findings.append(
                 Finding(
                     "hierarchy_note",
                     "info",
                     low_id,
-                    f"{low_id} declares parent {m}, which is not encoded: not compared",
+                    f"{low_id} declares parent {parent_id}, which is not encoded: not compared",
                     file=str(Path(low.directory) / "act.yaml"),
                 )
             )
@@ -331,19 +331,21 @@ def _compare(
         notes.append(f"hierarchy: {low.id} vs {high.id} on '{lm.decision}' ({size:,} cases): no conflict")
         return [], notes
     lr, hr = found
-    deciding = lr.resolution.decisive[0]
+    lres, hres = lr.resolution, hr.resolution
+    assert lres is not None and hres is not None  # the search kept resolved runs only
+    deciding = lres.decisive[0]
     lversion = lce.edition.versions[deciding.clause]
     line, _ = rule_position(lversion, deciding.node.span)
     lanswer = answer(library, low.id, lce.edition.id, lspec.name, jsonable(lr.case), as_of)
     hanswer = answer(library, high.id, hce.edition.id, hspec.name, jsonable(hr.case), as_of)
     hcited = [f"{high.id}:{c['clause']}" for c in hanswer.get("citations", [])]
-    lcited = [f"{low.id}:{s.clause}" for s in lr.resolution.decisive]
+    lcited = [f"{low.id}:{s.clause}" for s in lres.decisive]
     witness = Witness(copy.deepcopy(jsonable(lr.case)), as_of, [lanswer, hanswer])
     basis, basis_notes = _basis(library, low, as_of, matters_of)
     period = _together(lce.edition, hce.edition)
     message = (
-        f"{low.id} ({low.level}) {', '.join(dict.fromkeys(lcited))} gives {lr.resolution.outcome!r} (denies) where "
-        f"{high.id} ({high.level}) gives {hr.resolution.outcome!r} (grants) on '{lm.decision}'"
+        f"{low.id} ({low.level}) {', '.join(dict.fromkeys(lcited))} gives {lres.outcome!r} (denies) where "
+        f"{high.id} ({high.level}) gives {hres.outcome!r} (grants) on '{lm.decision}'"
     )
     if basis:
         message += f"; a by-law may not restrict what the higher act grants: {', '.join(b['citation'] for b in basis)}"
@@ -352,14 +354,14 @@ def _compare(
             "act": low.id,
             "level": low.level,
             "edition": lce.edition.id,
-            "outcome": lr.resolution.outcome,
+            "outcome": lres.outcome,
             "citations": list(dict.fromkeys(lcited)),
         },
         "higher": {
             "act": high.id,
             "level": high.level,
             "edition": hce.edition.id,
-            "outcome": hr.resolution.outcome,
+            "outcome": hres.outcome,
             "citations": hcited,
         },
         "same_matter": {

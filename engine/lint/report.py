@@ -20,7 +20,7 @@ def stability_section(library: Any, act_ids: list[str], as_of: dt.date) -> dict[
     24 months ending on the lint's date, and per clause the number of changes recorded.
     """
     try:
-        from .. import stability as module  # type: ignore[attr-defined]
+        from .. import stability as module
     except ImportError:
         return {
             "available": False,
@@ -275,7 +275,7 @@ def render_html(report: Report) -> str:
     )
     parts.append("<h2 id='findings'>Findings</h2>")
     current = None
-    worst = {}
+    worst: dict[str, int] = {}
     for f in report.findings:
         worst[f.kind] = min(worst.get(f.kind, 9), RANK[f.severity])
     order = list(KINDS)
