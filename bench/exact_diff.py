@@ -2,7 +2,7 @@
 
 `python -m bench.exact_diff` (nice it on a shared machine). For the shipped HYPOTHETICAL draft
 and the four fixture drafts of tests/fixtures/drafts (copied into a temporary policies tree), it
-times `engine.symbolic.exact.exact_diff` on every decision whose logic the draft changes, and
+times `engine.tools.symbolic.exact.exact_diff` on every decision whose logic the draft changes, and
 then on every decision of the act (a proof of equivalence for the untouched ones), printing the
 seconds per decision and in total. Target (issue 12, item 7): the exact diff of the current
 edition against a draft of the shipped draft's size in under 10 s. The library load and the
@@ -55,10 +55,10 @@ def policies_with_drafts(into: Path, policies: Path = POLICIES) -> Path:
 
 def main() -> int:
     from engine import load_library
-    from engine.diff import diff_editions, select_edition
-    from engine.impact import Comparer, Side
-    from engine.symbolic.exact import exact_diff
-    from engine.symbolic.problem import workday_table
+    from engine.tools.diff import diff_editions, select_edition
+    from engine.tools.impact import Comparer, Side
+    from engine.tools.symbolic.exact import exact_diff
+    from engine.tools.symbolic.problem import workday_table
 
     with tempfile.TemporaryDirectory(prefix="ereje-exact-bench-") as tmp:
         root = policies_with_drafts(Path(tmp))
@@ -83,7 +83,7 @@ def main() -> int:
                     d, comparer, k=K, decisions=None if scope == "changed" else list(act.decisions)
                 )
                 if scope == "all":  # the decisions the structural diff does not list: proved too
-                    from engine.diff import DecisionChange
+                    from engine.tools.diff import DecisionChange
 
                     listed = {dc.decision for dc in d.decisions}
                     extra = [

@@ -30,7 +30,7 @@ TARGET = 10.0
 
 
 def corpus_path() -> Path:
-    from engine.trace import act_fingerprint
+    from engine.tools.trace import act_fingerprint
 
     key = hashlib.sha256(f"{act_fingerprint(POLICIES / ACT)}|{N}|{SEED}".encode()).hexdigest()[:16]
     return Path(tempfile.gettempdir()) / f"ereje-impact-bench-{key}.jsonl"
@@ -38,9 +38,9 @@ def corpus_path() -> Path:
 
 def main() -> int:
     from engine import load_library
-    from engine.casegen import corpus_for, write_corpus
-    from engine.diff import select_edition
-    from engine.impact import Comparer, Setup, Side, run_impact
+    from engine.tools.casegen import corpus_for, write_corpus
+    from engine.tools.diff import select_edition
+    from engine.tools.impact import Comparer, Setup, Side, run_impact
 
     cores = os.cpu_count() or 1
     print(f"impact benchmark: {N:,} generated cases × 2 editions × every decision of {ACT}, {cores} core(s)")

@@ -36,7 +36,7 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from engine import CaseError, Decision, EditionError, Library, PolicyError, jsonio, load_library
 from engine.decide import jsonable
-from engine.trace import RESULTS_FORMAT, act_fingerprint, sha256_hex
+from engine.tools.trace import RESULTS_FORMAT, act_fingerprint, sha256_hex
 
 FEATURES = Path(__file__).resolve().parent
 STEPS = FEATURES / "steps"

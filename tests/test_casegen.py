@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from engine.casecheck import CaseValidator
-from engine.casegen import corpus_for, example_cases
-from engine.diff import decision_specs, select_edition
 from engine.library import Library, load_library
-from engine.plausibility import HIRED, Plausibility, PlausibilityError, load_plausibility
+from engine.tools.casegen import corpus_for, example_cases
+from engine.tools.diff import decision_specs, select_edition
+from engine.tools.plausibility import HIRED, Plausibility, PlausibilityError, load_plausibility
 
 ROOT = Path(__file__).resolve().parent.parent
 ACT = "U1300000624"
@@ -62,7 +62,7 @@ def test_every_example_case_respects_the_constraints(library: Library) -> None:
 
 def test_every_date_fact_named_exists_in_the_schemas(library: Library) -> None:
     """A constraint on a fact the schema does not have would silently constrain nothing."""
-    from engine.diff import schema_facts
+    from engine.tools.diff import schema_facts
 
     act = library.act(ACT)
     draft = select_edition(library, ACT, DRAFT)
@@ -79,7 +79,7 @@ def test_every_date_fact_named_exists_in_the_schemas(library: Library) -> None:
 
 def test_violations_are_reported() -> None:
     """The checker can fail: each kind of broken constraint is named."""
-    from engine.plausibility import DateBound, DecisionRules
+    from engine.tools.plausibility import DateBound, DecisionRules
 
     rules = DecisionRules(
         service_years=["employee.service_years"],
@@ -114,7 +114,7 @@ def test_violations_are_reported() -> None:
 
 
 def test_apply_repairs_a_broken_case() -> None:
-    from engine.plausibility import DateBound, DecisionRules
+    from engine.tools.plausibility import DateBound, DecisionRules
 
     rules = DecisionRules(
         dates=[

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from engine import catalogues, i18n
+from engine import i18n
+from engine.cli import catalogues
 
 
 def test_every_used_message_is_translated_in_every_language_and_compiled() -> None:
@@ -75,7 +76,7 @@ def test_calendar_notes_in_each_language() -> None:
 
 
 def test_every_kind_of_lint_finding_is_explained_in_every_language() -> None:
-    from engine.lint.model import KINDS
+    from engine.tools.lint.model import KINDS
 
     for kind, definition in KINDS.items():
         assert i18n.text(f"lint.{kind}", "en") == definition  # the English one is the engine's own

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main
+from engine.cli.cli import main
 from engine.errors import PolicyIssue
 from engine.library import check_library
 from engine.yamlsafe import MAX_POLICY_FILE_BYTES, load_policy_yaml

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from engine.cli import main
+from engine.cli.cli import main
 from engine.jsonio import MAX_CASE_BYTES
 
 FIXTURES = Path(__file__).parent / "fixtures"

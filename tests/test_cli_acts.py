@@ -2,7 +2,7 @@
 
 `--act ID` everywhere (repeatable where a command reads several acts); left out only where one
 act fits; an act given bare is refused with the command to type instead. Exit codes: 0 done,
-1 policies or subject failed, 2 bad usage or input (engine/cliopts.py, README "Exit codes").
+1 policies or subject failed, 2 bad usage or input (engine/cli/cliopts.py, README "Exit codes").
 Run in-process on the shipped policies (four acts), so "the only act" is never a given.
 """
 
@@ -17,11 +17,11 @@ from pathlib import Path
 
 import pytest
 
-import engine.edition_cli
-import engine.lint_cli
-import web.cli
+import engine.cli
+import engine.cli.edition_cli
+import engine.cli.lint_cli
 import web.commands
-from engine.cli import build_parser
+from engine.cli.cli import build_parser
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = str(REPO / "policies")
@@ -32,7 +32,7 @@ CORPUS = str(REPO / "tests" / "fixtures" / "editions" / "corpus.jsonl")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
-    code = web.cli.main([*argv, "--policies", POLICIES])
+    code = engine.cli.main([*argv, "--policies", POLICIES])
     out, err = capsys.readouterr()
     return code, out, err
 
@@ -59,7 +59,7 @@ COMMANDS = {**ONE_ACT, **MANY_ACTS, "review": REVIEW}
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))
 def test_every_command_takes_the_act_as_an_option(command: str) -> None:
-    parser = build_parser([web.commands.register, engine.edition_cli.register, engine.lint_cli.register])
+    parser = build_parser([web.commands.register, engine.cli.edition_cli.register, engine.cli.lint_cli.register])
     words = command.split()
     sub = parser._subparsers._group_actions[0].choices[words[0]]  # type: ignore[union-attr]
     if len(words) > 1:
@@ -127,18 +127,18 @@ def test_several_acts_are_named_by_repeating_act(capsys: pytest.CaptureFixture[s
 
 def test_check_a_single_act_folder(capsys: pytest.CaptureFixture[str]) -> None:
     for act in sorted(p.name for p in (REPO / "policies").iterdir() if p.is_dir()):
-        code = web.cli.main(["check", str(REPO / "policies" / act)])
+        code = engine.cli.main(["check", str(REPO / "policies" / act)])
         out, err = capsys.readouterr()
         assert code == 0, err
         assert out.startswith("ok: 1 act(s)") and err == ""
 
 
 def test_check_json_and_failure_exit_1(capsys: pytest.CaptureFixture[str]) -> None:
-    assert web.cli.main(["check", POLICIES, "--format", "json"]) == 0
+    assert engine.cli.main(["check", POLICIES, "--format", "json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is True and ACT in data["acts"] and data["issues"] == []
     broken = str(REPO / "tests" / "fixtures" / "broken" / "unknown_fact")
-    assert web.cli.main(["check", broken, "--format", "json"]) == 1
+    assert engine.cli.main(["check", broken, "--format", "json"]) == 1
     data = json.loads(capsys.readouterr().out)
     assert data["ok"] is False and data["issues"][0]["severity"] == "error" and data["issues"][0]["line"]
 
@@ -146,9 +146,9 @@ def test_check_json_and_failure_exit_1(capsys: pytest.CaptureFixture[str]) -> No
 def test_lint_fails_on_errors_by_default(capsys: pytest.CaptureFixture[str]) -> None:
     lint = REPO / "tests" / "fixtures" / "lint" / "hierarchy-trigger"
     base = ["lint", "--policies", str(lint), "--as-of", "2024-06-01", "--format", "json"]
-    assert web.cli.main(base) == 1
+    assert engine.cli.main(base) == 1
     capsys.readouterr()
-    assert web.cli.main([*base, "--fail-on", "none"]) == 0
+    assert engine.cli.main([*base, "--fail-on", "none"]) == 0
 
 
 def test_bad_usage_and_bad_input_exit_2(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:

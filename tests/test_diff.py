@@ -13,8 +13,12 @@ from pathlib import Path
 import pytest
 
 from engine import EditionError, Library, load_library
-from engine.cli import main as engine_main
-from engine.diff import (
+from engine.cli.cli import main as engine_main
+from engine.cli.edition_cli import register
+from engine.dsl import ast
+from engine.dsl.parser import parse_rule
+from engine.dsl.printer import unparse
+from engine.tools.diff import (
     EditionDiff,
     SelectionError,
     block_changes,
@@ -22,13 +26,9 @@ from engine.diff import (
     expr_changes,
     select_edition,
 )
-from engine.dsl import ast
-from engine.dsl.parser import parse_rule
-from engine.dsl.printer import unparse
-from engine.edition_cli import register
-from engine.impact import Comparer, Side
-from engine.symbolic.exact import exact_diff
-from engine.worddiff import render_inline, word_diff
+from engine.tools.impact import Comparer, Side
+from engine.tools.symbolic.exact import exact_diff
+from engine.tools.worddiff import render_inline, word_diff
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")

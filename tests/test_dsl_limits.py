@@ -131,7 +131,7 @@ def test_check_reports_a_too_deep_rule_with_file_line_and_clause(tmp_path: Path)
     deep = "(" * 3 + "not " * 300 + "(employee.service_years >= 0)" + ")" * 3
     rules.write_text(text.replace(old, f"{old} and {deep}", 1), encoding="utf-8")
     done = subprocess.run(
-        [sys.executable, "-c", "import sys; from web.cli import main; sys.exit(main())", "check", str(root)],
+        [sys.executable, "-c", "import sys; from engine.cli import main; sys.exit(main())", "check", str(root)],
         capture_output=True,
         text=True,
         cwd=REPO,

@@ -21,8 +21,8 @@ import pytest
 import yaml
 
 from engine import EditionError, Library, load_library
-from engine.cli import main
-from engine.diff import select_edition
+from engine.cli.cli import main
+from engine.tools.diff import select_edition
 from engine.yamlsafe import load_policy_yaml
 
 REPO = Path(__file__).resolve().parents[1]

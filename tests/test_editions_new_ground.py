@@ -14,9 +14,9 @@ import shutil
 from pathlib import Path
 
 from engine import load_library
-from engine.diff import diff_editions, select_edition
-from engine.impact import Comparer, Setup, Side, run_impact
-from engine.symbolic.exact import exact_diff
+from engine.tools.diff import diff_editions, select_edition
+from engine.tools.impact import Comparer, Setup, Side, run_impact
+from engine.tools.symbolic.exact import exact_diff
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")

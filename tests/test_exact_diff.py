@@ -19,10 +19,10 @@ import pytest
 
 from bench.exact_diff import policies_with_drafts
 from engine import load_library
-from engine.diff import diff_editions, render_text, select_edition
-from engine.impact import Comparer, Side
-from engine.symbolic.exact import ExactResult, exact_decision, exact_diff
 from engine.timecalc import add_months
+from engine.tools.diff import diff_editions, render_text, select_edition
+from engine.tools.impact import Comparer, Side
+from engine.tools.symbolic.exact import ExactResult, exact_decision, exact_diff
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")
@@ -167,7 +167,7 @@ def test_outcomes_are_compared_by_name_and_precedence_matters(tree: tuple[Path, 
     import z3
 
     from engine.policy import Outcome
-    from engine.symbolic.problem import EditionView, Problem
+    from engine.tools.symbolic.problem import EditionView, Problem
 
     _, library = tree
     act = library.act(ACT)
@@ -197,7 +197,7 @@ def test_outcomes_are_compared_by_name_and_precedence_matters(tree: tuple[Path, 
 
 
 def test_the_review_bundle_carries_the_exact_diff(tree: tuple[Path, Any], tmp_path: Path) -> None:
-    from engine.review import build_review
+    from engine.tools.review import build_review
 
     root, library = tree
     old = select_edition(library, ACT, CURRENT)

@@ -17,7 +17,7 @@ from typing import Any
 import pytest
 
 from engine import Library, PolicyError, load_library
-from engine.cli import main
+from engine.cli.cli import main
 from engine.yamlsafe import load_policy_yaml
 
 REPO = Path(__file__).resolve().parents[1]

@@ -29,13 +29,21 @@ import pytest
 from engine import CaseError, Library, load_library
 from engine.casecheck import CaseValidator
 from engine.casecodec import encode_json
-from engine.casegen import corpus_for, from_pattern, write_corpus
-from engine.cli import main as engine_main
-from engine.diff import reached_definitions, select_edition
+from engine.cli.cli import main as engine_main
+from engine.cli.edition_cli import register
 from engine.edition import decision_specs
-from engine.edition_cli import register
-from engine.impact import Comparer, ImpactReport, Setup, Side, render_text, run_impact, terminal_progress
-from engine.stability import WindowError, parse_window, stability
+from engine.tools.casegen import corpus_for, from_pattern, write_corpus
+from engine.tools.diff import reached_definitions, select_edition
+from engine.tools.impact import (
+    Comparer,
+    ImpactReport,
+    Setup,
+    Side,
+    render_text,
+    run_impact,
+    terminal_progress,
+)
+from engine.tools.stability import WindowError, parse_window, stability
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")
@@ -521,7 +529,7 @@ def test_workers_started_without_fork_load_the_library_themselves(library: Libra
     thread = threading.Thread(target=stop.wait, daemon=True)
     thread.start()
     try:
-        from engine.impact import _context
+        from engine.tools.impact import _context
 
         assert _context().get_start_method() == "spawn"
         comparer, setup = comparer_for(library)
@@ -554,7 +562,7 @@ def required_fact_policies(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_a_new_required_fact_is_counted_invalid_then_filled(
     required_fact_policies: Path, tmp_path: Path
 ) -> None:
-    from engine.impact import build_comparer
+    from engine.tools.impact import build_comparer
 
     library = load_library(required_fact_policies)
     act = library.act(ACT)

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main as engine_main
+from engine.cli.cli import main as engine_main
+from engine.cli.lint_cli import register
 from engine.library import check_library, load_library
-from engine.lint import lint_library
-from engine.lint_cli import register
+from engine.tools.lint import lint_library
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lint"
 AS_OF = dt.date(2024, 6, 1)
@@ -138,7 +138,7 @@ def test_the_schema_names_every_kind_of_finding() -> None:
     """The kinds a policy file may acknowledge are the kinds lint reports, no more, no fewer."""
     import json
 
-    from engine.lint.model import KINDS
+    from engine.tools.lint.model import KINDS
 
     common = Path(__file__).resolve().parent.parent / "engine" / "schemas" / "common.schema.json"
     schema = json.loads(common.read_text(encoding="utf-8"))

@@ -14,8 +14,8 @@ import pytest
 
 from engine import load_library
 from engine.errors import CaseError
-from engine.lint import lint_library
-from engine.lint.model import Finding
+from engine.tools.lint import lint_library
+from engine.tools.lint.model import Finding
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lint"
 AS_OF = dt.date(2024, 6, 1)

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from engine.cli import main as engine_main
-from engine.lint_cli import register
+from engine.cli.cli import main as engine_main
+from engine.cli.lint_cli import register
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "lint"
 
@@ -95,7 +95,7 @@ def test_output_file(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None
 
 
 def test_stability_figures_beside_the_findings(capsys: pytest.CaptureFixture[str]) -> None:
-    stability = Path(__file__).resolve().parents[1] / "engine" / "stability.py"
+    stability = Path(__file__).resolve().parents[1] / "engine" / "tools" / "stability.py"
     code, out, _ = lint(capsys, "conflict-trigger", "--format", "json")
     data = json.loads(out)
     assert code == 0

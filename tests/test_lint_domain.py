@@ -5,8 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 from engine.dsl.parser import parse_rule
-from engine.lint.analysis import DDATE, Analyser, definitions_of
-from engine.lint.domain import ABSENT, Domains, build_case, index_schema, profile, units_of
+from engine.tools.lint.analysis import DDATE, Analyser, definitions_of
+from engine.tools.lint.domain import ABSENT, Domains, build_case, index_schema, profile, units_of
 
 D = dt.date(2025, 6, 15)
 
@@ -49,7 +49,7 @@ def domains_for(rule: str, period=(dt.date(2020, 1, 1), None)) -> Domains:
 
 
 def node(path: tuple[str, ...]):
-    from engine.lint.domain import walk_schema
+    from engine.tools.lint.domain import walk_schema
 
     return next(n for n in walk_schema(index_schema(SCHEMA)) if n.path == path)
 

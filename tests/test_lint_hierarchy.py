@@ -8,8 +8,8 @@ import shutil
 from pathlib import Path
 
 from engine import load_library
-from engine.lint import lint_library
-from engine.lint.hierarchy import check_hierarchy
+from engine.tools.lint import lint_library
+from engine.tools.lint.hierarchy import check_hierarchy
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")

@@ -1,4 +1,4 @@
-"""Wording risks: the phrase lists (engine/data/wording-risks.yaml) over the clause texts."""
+"""Wording risks: the phrase lists (engine/tools/data/wording-risks.yaml) over the clause texts."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from engine import load_library
-from engine.lint.wording import DATA, WordingDataError, load_catalogue, scan_text, wording_findings
+from engine.tools.lint.wording import DATA, WordingDataError, load_catalogue, scan_text, wording_findings
 
 REPO = Path(__file__).resolve().parents[1]
 POLICIES = Path(os.environ.get("EREJE_TEST_POLICIES") or REPO / "policies")

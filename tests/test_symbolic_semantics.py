@@ -31,11 +31,11 @@ from engine.dsl.parser import parse_rule
 from engine.dsl.types import schema_type
 from engine.errors import CaseError
 from engine.policy import DecisionSpec, Outcome
-from engine.symbolic.dates import Gregorian, ordinal
-from engine.symbolic.decision import Statement, encode_decision
-from engine.symbolic.expressions import Encoder
-from engine.symbolic.problem import EditionView, Problem, workday_table
-from engine.symbolic.values import (
+from engine.tools.symbolic.dates import Gregorian, ordinal
+from engine.tools.symbolic.decision import Statement, encode_decision
+from engine.tools.symbolic.expressions import Encoder
+from engine.tools.symbolic.problem import EditionView, Problem, workday_table
+from engine.tools.symbolic.values import (
     TRUE,
     Bounds,
     Lst,
@@ -46,7 +46,7 @@ from engine.symbolic.values import (
     resolve_all,
     scalar_to_python,
 )
-from engine.symbolic.workdays import WorkdaySums
+from engine.tools.symbolic.workdays import WorkdaySums
 
 REPO = Path(__file__).resolve().parents[1]
 CALENDAR = WorkingCalendar()

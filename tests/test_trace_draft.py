@@ -16,12 +16,12 @@ from typing import Any
 
 import pytest
 
-from engine.cli import main
+from engine.cli.cli import main
 from engine.decide import jsonable
-from engine.diff import select_edition
-from engine.impact import Comparer, Side
 from engine.library import Library, load_library
-from engine.trace import RESULTS_FORMAT, build_draft_trace, render_draft_text, sha256_hex
+from engine.tools.diff import select_edition
+from engine.tools.impact import Comparer, Side
+from engine.tools.trace import RESULTS_FORMAT, build_draft_trace, render_draft_text, sha256_hex
 
 ROOT = Path(__file__).resolve().parent.parent
 POLICIES = ROOT / "policies"

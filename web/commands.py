@@ -1,6 +1,6 @@
 """The service's subcommands of `ereje`: serve, reload, purge, token.
 
-`register(subparsers)` adds them to the engine's parser (see `web.cli`); each sets `func`, a
+`register(subparsers)` adds them to the engine's parser (see `engine.cli`); each sets `func`, a
 callable taking the parsed namespace and returning the exit status. `python -m web.commands`
 runs them alone (the tests and the load benchmark use it).
 """

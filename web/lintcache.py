@@ -67,7 +67,7 @@ class LintSpans:
 
 def compute(library: Any, budget: int) -> LintSpans:
     """Lint every span."""
-    from engine import lint
+    from engine.tools import lint
     starts = edition_spans(library)
     days = [starts[0] - dt.timedelta(days=1)] if starts else [dt.date(2000, 1, 1)]
     days += starts

@@ -232,7 +232,7 @@ def _import_lint() -> None:
     while that thread was importing would inherit a half-initialised module."""
     import importlib
 
-    for name in ("engine.lint", "engine.lint.report", "engine.stability"):
+    for name in ("engine.tools.lint", "engine.tools.lint.report", "engine.tools.stability"):
         importlib.import_module(name)  # a real import error must show, not turn monitoring off
 
 

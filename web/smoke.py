@@ -8,7 +8,7 @@ said ready. So a reload (and a start) decides, on the new library, before it can
 - every example of every act (`examples/examples.yaml`, on its own date, with the explanation):
   each must be decided — any error is a failure, since an example is a case the policy must
   answer;
-- a smoke corpus from the project's case generator (`engine.casegen.corpus_for`, fixed seed,
+- a smoke corpus from the project's case generator (`engine.tools.casegen.corpus_for`, fixed seed,
   `PER_DECISION` cases per decision and edition in force, dates within the edition): a case may
   be refused as invalid (`CaseError`) or undated (`EditionError`), never fail otherwise.
 
@@ -50,7 +50,7 @@ class SmokeFailure(Exception):
 
 
 def _examples(library: Any, act_id: str, act: Any) -> list[tuple[str, str, _dt.date, Any, bool]]:
-    from engine.casegen import example_cases
+    from engine.tools.casegen import example_cases
 
     return [
         (f"example {e['file']}", e["question"], e["as_of"], e["case"], True)
@@ -60,7 +60,7 @@ def _examples(library: Any, act_id: str, act: Any) -> list[tuple[str, str, _dt.d
 
 def _corpus(library: Any, act_id: str, act: Any) -> list[tuple[str, str, _dt.date, Any, bool]]:
     from engine.casecodec import parse_date
-    from engine.casegen import GenerationError, corpus_for
+    from engine.tools.casegen import GenerationError, corpus_for
 
     out = []
     for edition in library.editions(act_id):

@@ -46,7 +46,7 @@ from pytest_bdd import given, parsers, then, when
 
 from engine.decide import jsonable
 from engine.errors import CaseError, EditionError
-from engine.trace import ALL_ROLES
+from engine.tools.trace import ALL_ROLES
 
 POINTER = r'"(?P<pointer>[^"]*)"'
 

@@ -19,8 +19,8 @@ from typing import Any
 import pytest
 from pytest_bdd import parsers, then, when
 
-from engine.diff import diff_editions, select_edition
 from engine.errors import CaseError, EditionError
+from engine.tools.diff import diff_editions, select_edition
 
 
 @when(

@@ -53,7 +53,7 @@ def _require_chromium() -> None:
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
-    from engine.trace import RESULTS_FORMAT
+    from engine.tools.trace import RESULTS_FORMAT
     from web import create_app
 
     tmp = tmp_path_factory.mktemp("pages-server")

@@ -21,9 +21,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from webfixtures import AUTH, POLICIES, cached_loader
 
-from engine import casecodec, cli
-from engine.casegen import example_cases
+from engine import casecodec
+from engine.cli import cli
 from engine.errors import CaseError, EditionError
+from engine.tools.casegen import example_cases
 
 ACT = "U1300000624"
 QUESTIONS = ("submission", "schedule", "enrollment")

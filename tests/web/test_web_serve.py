@@ -342,16 +342,16 @@ def test_purge_command(tmp_path: Path) -> None:
 
 
 def test_commands_are_part_of_the_ereje_script() -> None:
-    """`ereje` (web.cli) is the engine's CLI with the service's commands added."""
+    """`ereje` (engine.cli) is the engine's CLI with the service's commands added."""
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, web.cli; sys.exit(web.cli.main(sys.argv[1:]))",
+        [sys.executable, "-c", "import sys, engine.cli; sys.exit(engine.cli.main(sys.argv[1:]))",
          "token", "hash"],
         cwd=REPO, input="t\n", capture_output=True, text=True, timeout=30, check=False,
     )
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == hash_token("t")
     out = subprocess.run(
-        [sys.executable, "-c", "import sys, web.cli; sys.exit(web.cli.main(sys.argv[1:]))",
+        [sys.executable, "-c", "import sys, engine.cli; sys.exit(engine.cli.main(sys.argv[1:]))",
          "--help"],
         cwd=REPO, capture_output=True, text=True, timeout=30, check=False,
     )

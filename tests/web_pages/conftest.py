@@ -87,9 +87,9 @@ def results_file(tmp_path: Path) -> Callable[..., Path]:
     the features as they are now, every scenario passed except those tagging a failed clause.
 
     Independent of the last feature run (which writes test-output/trace-results.json only at the
-    end of the session): the pages are checked against `engine.trace` on a known file.
+    end of the session): the pages are checked against `engine.tools.trace` on a known file.
     """
-    from engine.trace import RESULTS_FORMAT, act_fingerprint, read_features
+    from engine.tools.trace import RESULTS_FORMAT, act_fingerprint, read_features
 
     features = REPO / "features"
 

@@ -34,7 +34,7 @@ def test_monitoring_lints_each_edition_once_whatever_the_dates_asked(
     make_app: Any, monkeypatch: Any
 ) -> None:
     """Lint runs per policy version and edition span, never per requested date."""
-    from engine import lint
+    from engine.tools import lint
     from web import lintcache
 
     runs: list[Any] = []

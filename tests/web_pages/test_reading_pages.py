@@ -166,8 +166,8 @@ def test_clause_page_text_rule_versions_scenarios(make_app: Any, results_file: A
     # versions over time: the No. 853 wording, in force from 04.05.2025 (uncertain)
     versions = html[html.index('id="versions-h"') :]
     assert "№ 853" in versions and "04.05.2025 – now" in versions and "new wording" in versions
-    # the scenarios that cover it, as engine.trace reads them
-    from engine.trace import build_trace, load_results
+    # the scenarios that cover it, as engine.tools.trace reads them
+    from engine.tools.trace import build_trace, load_results
     from web.pages.common import DEFAULTS
 
     act = app.extensions["ereje.policies"].snapshot.library.act(ACT)

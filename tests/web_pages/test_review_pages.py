@@ -1,5 +1,5 @@
 """Compare, Traceability and Monitoring through the test client, checked against what the engine's
-own tools (engine.diff, engine.impact, engine.trace, engine.stability, engine.lint) report."""
+own tools (engine.tools.diff, engine.tools.impact, engine.tools.trace, engine.tools.stability, engine.tools.lint) report."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def test_compare_the_current_edition_with_the_draft(app: Any, en_client: Any) ->
     block = block[: block.index("</article>")]
     assert "<del>three</del>" in block and "<ins>five</ins>" in block
     assert "<del>үш</del>" in block and "<ins>бес</ins>" in block
-    # the rule change in words, as engine.diff describes it
-    from engine.diff import diff_editions, select_edition
+    # the rule change in words, as engine.tools.diff describes it
+    from engine.tools.diff import diff_editions, select_edition
 
     lib = library(app)
     act = lib.act(ACT)
@@ -90,7 +90,7 @@ def test_compare_in_kazakh(kk_client: Any) -> None:
 
 
 def test_traceability_matrix_matches_engine_trace(make_app: Any, results_file: Any) -> None:
-    from engine.trace import build_trace, load_results
+    from engine.tools.trace import build_trace, load_results
     from web.pages.common import DEFAULTS
 
     results = results_file()
@@ -113,7 +113,7 @@ def test_traceability_matrix_matches_engine_trace(make_app: Any, results_file: A
 
 
 def test_traceability_one_feature_file(make_app: Any, results_file: Any) -> None:
-    from engine.trace import read_features
+    from engine.tools.trace import read_features
     from web.pages.common import DEFAULTS
 
     client = make_app(EREJE_TRACE_RESULTS=str(results_file())).test_client()
@@ -140,7 +140,7 @@ def test_traceability_shows_a_failed_scenario_as_a_gap(make_app: Any, results_fi
     clause = page(client, f"/acts/{ACT}/clauses/rules.18.3")
     assert '<span class="badge result-failed">failed</span>' in clause
     assert '<span class="badge bad">gap</span>' in clause
-    assert "failed in the last run" in clause  # engine.trace's own words
+    assert "failed in the last run" in clause  # engine.tools.trace's own words
 
 
 def test_traceability_without_results(make_app: Any, tmp_path: Path) -> None:
@@ -154,8 +154,8 @@ def test_traceability_without_results(make_app: Any, tmp_path: Path) -> None:
 
 
 def test_monitoring_stability_and_findings(app: Any, en_client: Any) -> None:
-    from engine.lint import lint_library
-    from engine.stability import stability
+    from engine.tools.lint import lint_library
+    from engine.tools.stability import stability
 
     day = dt.date(2025, 6, 1)
     html = page(en_client, "/monitoring", as_of="01.06.2025")

@@ -26,8 +26,8 @@ def library(app: Any) -> Any:
 
 
 def examples() -> list[dict[str, Any]]:
-    from engine.casegen import example_cases
     from engine.loader import load_act
+    from engine.tools.casegen import example_cases
 
     out = []
     root = Path(__file__).resolve().parents[2] / "policies"

@@ -4,9 +4,9 @@ proof of none), and the impact on the act's shipped example cases.
 
     /compare?act=<act>&from=<edition>&to=<edition>     (from_date / to_date: the edition in force)
 
-Editions are named as `engine.diff.select_edition` reads them (an edition id, an amending act
-id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.diff` (`diff_editions`),
-`engine.symbolic.exact` (`exact_diff`) and `engine.impact` (`run_impact`), exactly what
+Editions are named as `engine.tools.diff.select_edition` reads them (an edition id, an amending act
+id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.tools.diff` (`diff_editions`),
+`engine.tools.symbolic.exact` (`exact_diff`) and `engine.tools.impact` (`run_impact`), exactly what
 `ereje diff` / `ereje impact` / `ereje review` print. A comparison is cached per policy version and pair of editions.
 """
 
@@ -32,28 +32,28 @@ _CACHE = LRU(16)
 
 @dataclass
 class Comparison:
-    diff: Any  # engine.diff.EditionDiff
+    diff: Any  # engine.tools.diff.EditionDiff
     impact: dict[str, Any] | None  # ImpactReport.to_dict() on the example corpus
     examples: dict[int, str]  # corpus line -> example file
     impact_note: str | None
 
 
 def _tools() -> tuple[Any, Any] | None:
-    """engine.diff and engine.impact, if they are there."""
+    """engine.tools.diff and engine.tools.impact, if they are there."""
     try:
-        from engine import diff, impact
+        from engine.tools import diff, impact
     except ImportError:
         return None
     return diff, impact
 
 
 def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
-    from engine.casegen import example_cases
+    from engine.tools.casegen import example_cases
 
     diff, impact = _tools()  # type: ignore[misc]
     d = diff.diff_editions(act, old, act, new, model.edition_select(old), model.edition_select(new))
     comparer = impact.Comparer(impact.Side(root, lib, act, old), impact.Side(root, lib, act, new))
-    from engine.symbolic.exact import exact_diff
+    from engine.tools.symbolic.exact import exact_diff
 
     exact_diff(d, comparer)
     examples = example_cases(act)

@@ -1,5 +1,5 @@
-"""Monitoring: how often each act and clause changed (`engine.stability`) and the static-check
-findings of the editions in force on a day (`engine.lint`), as `ereje stability` and `ereje lint`
+"""Monitoring: how often each act and clause changed (`engine.tools.stability`) and the static-check
+findings of the editions in force on a day (`engine.tools.lint`), as `ereje stability` and `ereje lint`
 report them.
 
     /monitoring?as_of=YYYY-MM-DD&act=<act>&severity=error|warning|info
@@ -29,7 +29,7 @@ LAST_DAY = dt.date(2199, 12, 31)
 
 def _stability_tool() -> Any | None:
     try:
-        from engine import stability
+        from engine.tools import stability
     except ImportError:
         return None
     return stability
@@ -37,7 +37,7 @@ def _stability_tool() -> Any | None:
 
 def _lint_tool() -> Any | None:
     try:
-        from engine import lint
+        from engine.tools import lint
     except ImportError:
         return None
     return lint
@@ -87,7 +87,7 @@ def monitoring() -> str:
         stability=stability,
         stability_missing=stability_mod is None,
         report=report,
-        lint_missing=report is None,  # no engine.lint, or the master is still linting
+        lint_missing=report is None,  # no engine.tools.lint, or the master is still linting
         findings=findings,
         counts=counts,
         kinds=kinds,

@@ -4,7 +4,7 @@
     /trace?act=<act>&feature=<file>     one feature file's scenarios and the clauses they cover
 
 Read from the features' `@clause:` tags and the results file they write
-(`test-output/trace-results.json`, format ereje-scenario-results/1) through `engine.trace`.
+(`test-output/trace-results.json`, format ereje-scenario-results/1) through `engine.tools.trace`.
 """
 
 from __future__ import annotations

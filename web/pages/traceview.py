@@ -1,4 +1,4 @@
-"""The scenario results of an act (`engine.trace`), cached until the policy, the features or the
+"""The scenario results of an act (`engine.tools.trace`), cached until the policy, the features or the
 results file change."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ _CACHE = LRU(8)
 
 @dataclass
 class TraceState:
-    trace: Any | None  # engine.trace.Trace
+    trace: Any | None  # engine.tools.trace.Trace
     note: str | None  # why there is none (no results file yet, …)
 
     def clause(self, cid: str) -> Any | None:
@@ -24,7 +24,7 @@ class TraceState:
 
 
 def act_trace(snap: Any, act: Any) -> TraceState:
-    from engine.trace import ResultsError, build_trace, load_results
+    from engine.tools.trace import ResultsError, build_trace, load_results
     from web.policies import tree_signature
 
     results = path_setting("EREJE_TRACE_RESULTS")

@@ -45,7 +45,7 @@ def _field_texts(snap: Any, act: Any) -> Any:
 
 
 def _examples(snap: Any, act: Any, question: str) -> list[dict[str, Any]]:
-    from engine.casegen import example_cases
+    from engine.tools.casegen import example_cases
 
     everything = _EXAMPLES.get((snap.version, act.id), lambda: example_cases(act))
     return [e for e in everything if e["question"] == question]

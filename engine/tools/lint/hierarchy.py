@@ -10,7 +10,7 @@
 - *Grants* and *denies*: each act's `matters.yaml` says which outcomes of the decision grant and
   which deny. A lower act *denies* when its outcome is a denying one given by a clause (a
   statement fired: never by default); the higher act *grants* when its outcome is a granting one.
-- The witness is found over the product of both decisions' domains (engine.lint.domain), every
+- The witness is found over the product of both decisions' domains (engine.tools.lint.domain), every
   case run through both acts' compiled functions under the editions in force on the date.
 
 `matters.yaml` is read by the lint only; the engine ignores it (it is not a policy file).
@@ -26,10 +26,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..decide import jsonable
-from ..edition import decision_specs
-from ..loader import rule_position
-from ..yamlsafe import load_policy_yaml
+from ...decide import jsonable
+from ...edition import decision_specs
+from ...loader import rule_position
+from ...yamlsafe import load_policy_yaml
 from .analysis import Analyser, definitions_of
 from .checks import answer
 from .domain import ABSENT, Domains, SchemaNode, build_case, index_schema, profile, units_of

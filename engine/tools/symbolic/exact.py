@@ -28,9 +28,9 @@ from typing import Any
 
 import z3
 
-from ..decide import jsonable
+from ...decide import jsonable
+from ...errors import CaseError, EditionError
 from ..diff import missing_clauses
-from ..errors import CaseError, EditionError
 from .decision import REFUSED, SymbolicAnswer
 from .expressions import equal
 from .problem import DEFAULT_K, EditionView, Problem

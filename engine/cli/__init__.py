@@ -6,11 +6,11 @@ The engine's CLI owns the parser; the service adds its subcommands through `extr
 
 from __future__ import annotations
 
-import engine.edition_cli
-import engine.lint_cli
+import engine.cli.edition_cli
+import engine.cli.lint_cli
 import web.commands
-from engine.cli import main as engine_main
+from engine.cli.cli import main as engine_main
 
 
 def main(argv: list[str] | None = None) -> int:
-    return engine_main(argv, extra=[web.commands.register, engine.edition_cli.register, engine.lint_cli.register])
+    return engine_main(argv, extra=[web.commands.register, engine.cli.edition_cli.register, engine.cli.lint_cli.register])

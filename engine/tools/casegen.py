@@ -30,15 +30,15 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from . import casecodec
-from .casecheck import CaseValidator
-from .dsl import ast
-from .edition import Edition
-from .errors import ErejeError
+from .. import casecodec
+from ..casecheck import CaseValidator
+from ..dsl import ast
+from ..edition import Edition
+from ..errors import ErejeError
+from ..policy import Act, DecisionSpec
+from ..timecalc import add_months
+from ..yamlsafe import load_policy_yaml
 from .plausibility import Plausibility, load_plausibility
-from .policy import Act, DecisionSpec
-from .timecalc import add_months
-from .yamlsafe import load_policy_yaml
 
 MAX_ATTEMPTS = 50
 EXAMPLE_SHARE = 0.4  # share of cases grown from an example case rather than from the schema alone
@@ -631,8 +631,8 @@ def corpus_for(
     end: dt.date | None = None,
 ) -> Corpus:
     """A generator of cases for `decisions` (default: every decision the edition can decide)."""
+    from ..edition import decision_specs
     from .diff import missing_clauses
-    from .edition import decision_specs
 
     specs = decision_specs(act, edition)
     if decisions:

@@ -7,14 +7,14 @@ import html
 import json
 from typing import Any
 
-from ..decide import jsonable
+from ...decide import jsonable
 from .model import KINDS, RANK, SEVERITIES, Finding, Report
 
-# ---- stability, from engine/stability.py when it exists ------------------------------------------
+# ---- stability, from engine/tools/stability.py when it exists ------------------------------------------
 
 
 def stability_section(library: Any, act_ids: list[str], as_of: dt.date) -> dict[str, Any]:
-    """The figures of `ereje stability` for the acts (engine/stability.py), or why there are none.
+    """The figures of `ereje stability` for the acts (engine/tools/stability.py), or why there are none.
 
     Called, not copied: the lint shows what `ereje stability` computes, with windows of 12 and
     24 months ending on the lint's date, and per clause the number of changes recorded.
@@ -24,20 +24,20 @@ def stability_section(library: Any, act_ids: list[str], as_of: dt.date) -> dict[
     except ImportError:
         return {
             "available": False,
-            "note": "engine/stability.py is not present in this build: stability figures (amendments per "
+            "note": "engine/tools/stability.py is not present in this build: stability figures (amendments per "
             "act and per clause over time windows) are not shown.",
         }
     fn = getattr(module, "stability", None)
     if not callable(fn):
         return {
             "available": False,
-            "note": "engine/stability.py has no function stability(); figures not shown",
+            "note": "engine/tools/stability.py has no function stability(); figures not shown",
         }
     try:
         figures = fn([library.act(a) for a in act_ids], windows=["12m", "24m"], as_of=as_of)
         text = module.render_text(figures) if callable(getattr(module, "render_text", None)) else None
     except Exception as exc:  # another module's failure is reported, never hidden, never fatal
-        return {"available": False, "note": f"engine.stability.stability failed: {type(exc).__name__}: {exc}"}
+        return {"available": False, "note": f"engine.tools.stability.stability failed: {type(exc).__name__}: {exc}"}
     per_clause: dict[str, dict[str, int]] = {}
     changes_of = getattr(module, "changes_of", None)
     if callable(changes_of):
@@ -52,7 +52,7 @@ def stability_section(library: Any, act_ids: list[str], as_of: dt.date) -> dict[
             per_clause[a] = counts
     return {
         "available": True,
-        "source": "engine.stability.stability",
+        "source": "engine.tools.stability.stability",
         "figures": jsonable(figures),
         "text": text,
         "clause_changes": per_clause,
@@ -179,7 +179,7 @@ def _stability_text(section: dict[str, Any]) -> str:
     if not section.get("available"):
         return f"stability: {section.get('note')}"
     if section.get("text"):
-        return "stability (from `ereje stability`, engine/stability.py):\n" + section["text"]
+        return "stability (from `ereje stability`, engine/tools/stability.py):\n" + section["text"]
     return (
         "stability ("
         + section.get("source", "")

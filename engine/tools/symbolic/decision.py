@@ -26,8 +26,8 @@ from typing import Any
 
 import z3
 
-from ..dsl import ast
-from ..policy import DecisionSpec
+from ...dsl import ast
+from ...policy import DecisionSpec
 from .expressions import Encoder, _and, _or, choose
 from .values import FALSE, TRUE, Lst, Scalar, Unsupported
 

@@ -1,9 +1,9 @@
 """The `ereje` command line.
 
-Exit codes (the same for every command, engine/cliopts.py): 0 success (any decision is a
+Exit codes (the same for every command, engine/cli/cliopts.py): 0 success (any decision is a
 success), 1 policy errors (`check`), failing gates or findings, 2 bad arguments or bad input.
 Errors go to stderr as readable text, never a traceback. The act is named with `--act` in every
-command; the options shared by the commands are defined once, in engine/cliopts.py.
+command; the options shared by the commands are defined once, in engine/cli/cliopts.py.
 """
 
 from __future__ import annotations
@@ -16,7 +16,9 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from . import casecodec, jsonio
+from .. import casecodec, jsonio
+from ..errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
+from ..library import Library, check_library, load_library
 from .cliopts import (
     EXIT_FAILED,
     EXIT_OK,
@@ -29,8 +31,6 @@ from .cliopts import (
     choose_act,
     refuse_bare_act,
 )
-from .errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
-from .library import Library, check_library, load_library
 
 DEFAULT_POLICIES = Path(os.environ.get("EREJE_POLICIES", "policies"))
 
@@ -176,7 +176,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 def _tested_clauses(act_id: str) -> dict[str, int]:
     """Scenarios per clause, read from the features' tags (no test is run here)."""
     try:
-        from .trace import scenario_index
+        from ..tools.trace import scenario_index
     except ImportError:  # pragma: no cover - trace arrives with the features
         return {}
     counts: dict[str, int] = {}
@@ -188,7 +188,7 @@ def _tested_clauses(act_id: str) -> dict[str, int]:
 
 
 def cmd_trace(args: argparse.Namespace) -> int:
-    from . import trace
+    from ..tools import trace
 
     refuse_bare_act(args, "trace")
     library = _library(args.policies)
@@ -219,11 +219,11 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None, results: dict) -> int:
-    """`ereje trace --edition draft:<id>`: the gate of a draft (engine.trace.build_draft_trace)."""
-    from . import trace
-    from .diff import select_edition
+    """`ereje trace --edition draft:<id>`: the gate of a draft (engine.tools.trace.build_draft_trace)."""
+    from ..tools import trace
+    from ..tools.diff import select_edition
+    from ..tools.impact import Comparer, Side
     from .edition_cli import _act
-    from .impact import Comparer, Side
 
     act = _act(library, act_id, args.edition)
     draft = select_edition(library, act, args.edition)

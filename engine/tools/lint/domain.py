@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from .. import timecalc
+from ... import timecalc
 from .analysis import DDATE, Atom, Fact, Lit, Path, StatementFacts, Union, base_and_shifts
 
 

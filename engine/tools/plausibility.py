@@ -22,10 +22,10 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from .casecodec import parse_date
-from .errors import ErejeError
-from .timecalc import add_months
-from .yamlsafe import load_policy_yaml
+from ..casecodec import parse_date
+from ..errors import ErejeError
+from ..timecalc import add_months
+from ..yamlsafe import load_policy_yaml
 
 HIRED = "hired"
 FILE = Path("examples") / "generation.yaml"

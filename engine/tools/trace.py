@@ -27,8 +27,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .dsl.printer import written
-from .policy import Act, Clause, ClauseVersion
+from ..dsl.printer import written
+from ..policy import Act, Clause, ClauseVersion
 
 RESULTS_FORMAT = "ereje-scenario-results/1"
 DEFAULT_RESULTS = Path("test-output") / "trace-results.json"

@@ -3,7 +3,7 @@
 `Problem` puts together the symbolic case of the decision's case schema (both editions'
 schemas merged, so a new fact of a draft is part of it), the decision date, and the symbolic
 answer under each edition. `Problem.solve` asks z3 for a case satisfying a formula, with the
-working-day table consulted lazily (`engine.symbolic.workdays`) and, for a witness, the
+working-day table consulted lazily (`engine.tools.symbolic.workdays`) and, for a witness, the
 smallest case the solver finds quickly: optional facts absent and lists empty wherever the
 formula allows, numbers with two decimals at most.
 """
@@ -17,9 +17,9 @@ from typing import Any
 
 import z3
 
-from ..dsl import ast
-from ..edition import Edition
-from ..policy import Act, DecisionSpec
+from ...dsl import ast
+from ...edition import Edition
+from ...policy import Act, DecisionSpec
 from .dates import Gregorian, ordinal
 from .decision import REFUSED, SymbolicAnswer, encode_decision, statements_of
 from .expressions import Encoder
@@ -214,7 +214,7 @@ class Problem:
 
     def values_of(self, model: z3.ModelRef, side: int) -> dict[str, Any]:
         """The answer's values as the engine reports them (JSON values), absent ones left out."""
-        from ..decide import jsonable
+        from ...decide import jsonable
         from .values import Lst, scalar_to_python
 
         out: dict[str, Any] = {}

@@ -1,12 +1,12 @@
 """Semantic diff between two editions of an act: what a change to the law really changes.
 
 Clause by clause: added, removed and reworded text (a word-level diff per language, from
-`engine.worddiff`); changed rules described structurally from their syntax trees ("the period
+`engine.tools.worddiff`); changed rules described structurally from their syntax trees ("the period
 after spell.enrolled_on changed from 3 months to 6 months", "a new ground for 'exclude' in
 'exclusion': when …", "condition added: …"), never as a text diff of rule source; the decisions
 whose feeding clauses (or the definitions they use) changed, with how each decision's own file
 changed (outcomes, clauses, facts of the case schema). What each changed decision really
-decides differently is `engine.symbolic.exact.exact_diff`: every distinct change of the outcome
+decides differently is `engine.tools.symbolic.exact.exact_diff`: every distinct change of the outcome
 and of each computed value, each with a witness case the engine confirms, or a proof that
 nothing changes (within stated bounds), which fills the decisions' `witnesses` and `exact`.
 
@@ -26,13 +26,13 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from .casecodec import parse_date
-from .dsl import ast
-from .dsl.printer import COMPARISON_WORDS, duration_text, unparse
-from .edition import Edition, decision_specs
-from .errors import EditionError, ErejeError
-from .library import DRAFT_PREFIX, Library
-from .policy import Act, ClauseVersion, DecisionSpec
+from ..casecodec import parse_date
+from ..dsl import ast
+from ..dsl.printer import COMPARISON_WORDS, duration_text, unparse
+from ..edition import Edition, decision_specs
+from ..errors import EditionError, ErejeError
+from ..library import DRAFT_PREFIX, Library
+from ..policy import Act, ClauseVersion, DecisionSpec
 from .worddiff import Segment, changed, render_inline, word_diff
 
 
@@ -764,7 +764,7 @@ class DecisionChange:
     missing_from: list[str]
     missing_to: list[str]
     witnesses: list[Witness] = field(default_factory=list)
-    exact: dict[str, Any] | None = None  # engine.symbolic.exact.ExactResult.to_dict()
+    exact: dict[str, Any] | None = None  # engine.tools.symbolic.exact.ExactResult.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {

@@ -3,9 +3,9 @@
 A tool for translators and for the tests, not used when serving (the service reads the committed
 `.mo` files through `engine.i18n`). It needs Babel (a development dependency):
 
-    python -m engine.catalogues update    # add new messages (empty) to every .po, drop unused ones
-    python -m engine.catalogues compile   # .po -> .mo, after translating
-    python -m engine.catalogues check     # what `tests/test_catalogues.py` checks; exit 1 if any
+    python -m engine.cli.catalogues update    # add new messages (empty) to every .po, drop unused ones
+    python -m engine.cli.catalogues compile   # .po -> .mo, after translating
+    python -m engine.cli.catalogues check     # what `tests/test_catalogues.py` checks; exit 1 if any
 
 A message is "used" when the code or a page template names it: `t("key")`, `text("key", …)`,
 `translate("key")` or `N_("key")` (keys built at run time from data are listed with `N_` in
@@ -97,7 +97,7 @@ def problems(root: Path = REPO) -> list[str]:
             out.append(f"{lang}: {key!r} is in the catalogue but nothing uses it")
         if not mo_path(lang).exists() or mo_path(lang).read_bytes() != compiled(cat):
             out.append(f"{lang}: {mo_path(lang).relative_to(root)} is not compiled from its .po "
-                       "(python -m engine.catalogues compile)")
+                       "(python -m engine.cli.catalogues compile)")
     return out
 
 
@@ -140,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
             print(line)
         return 1 if found else 0
     else:
-        print("usage: python -m engine.catalogues update|compile|check", file=sys.stderr)
+        print("usage: python -m engine.cli.catalogues update|compile|check", file=sys.stderr)
         return 2
     return 0
 

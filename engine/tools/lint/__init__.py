@@ -2,15 +2,15 @@
 
 `lint_library(library, acts, as_of)` runs, for each act and the edition in force on `as_of`:
 
-- the decision checks of `engine.lint.checks` (conflicts, gaps, dead and constant conditions,
+- the decision checks of `engine.tools.lint.checks` (conflicts, gaps, dead and constant conditions,
   clauses that cannot influence a decision, unused facts) over every decision;
 - unused definitions (edition-wide);
-- wording risks over every clause text in force (`engine.lint.wording`, phrase lists in
-  `engine/data/wording-risks.yaml`);
-- the hierarchy of norms against the acts each act declares as parents (`engine.lint.hierarchy`);
+- wording risks over every clause text in force (`engine.tools.lint.wording`, phrase lists in
+  `engine/tools/data/wording-risks.yaml`);
+- the hierarchy of norms against the acts each act declares as parents (`engine.tools.lint.hierarchy`);
 
-and adds the figures of `ereje stability` when `engine/stability.py` is present
-(`engine.lint.report.stability_section`). Definitions and the witness method: docs/monitoring.md.
+and adds the figures of `ereje stability` when `engine/tools/stability.py` is present
+(`engine.tools.lint.report.stability_section`). Definitions and the witness method: docs/monitoring.md.
 """
 
 from __future__ import annotations
@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..edition import decision_specs
-from ..loader import rule_position
+from ...edition import decision_specs
+from ...loader import rule_position
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
 from .hierarchy import check_hierarchy

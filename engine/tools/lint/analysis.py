@@ -10,7 +10,7 @@ returns, per statement:
 - the definitions it uses, transitively;
 - the facts passed to calendar built-ins (month and quarter edges matter for them).
 
-`engine.lint.domain` turns the atoms into the finite value domains the witness search
+`engine.tools.lint.domain` turns the atoms into the finite value domains the witness search
 enumerates. Nothing here evaluates a rule: evaluation is always the engine's compiled function.
 """
 
@@ -20,7 +20,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..dsl import ast
+from ...dsl import ast
 
 CALENDAR_BUILTINS = frozenset(
     {

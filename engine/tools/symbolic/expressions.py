@@ -1,7 +1,7 @@
 """The expressions of the clause language as z3 terms, from the checked syntax tree.
 
 `Encoder.expr` gives every expression its `Scalar`/`Lst`/`Obj`/`SetV`/`Dur` value
-(`engine.symbolic.values`), following the compiled engine's semantics (docs/dsl.md): missing
+(`engine.tools.symbolic.values`), following the compiled engine's semantics (docs/dsl.md): missing
 values propagate through comparisons, arithmetic and calls; `and`, `or`, `not` and the
 quantifiers are Kleene's three-valued logic; `is missing`/`is present` are never missing;
 `if` with a missing condition is missing; a definition is its body with the arguments in place
@@ -16,7 +16,7 @@ from typing import Any
 
 import z3
 
-from ..dsl import ast
+from ...dsl import ast
 from .dates import Gregorian, ordinal
 from .values import TRUE, Dur, Lst, Obj, Scalar, SetV, StringTable, Unsupported, kind_of
 from .workdays import WorkdaySums

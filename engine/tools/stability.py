@@ -21,9 +21,9 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import ErejeError
-from .policy import Act
-from .timecalc import add_months
+from ..errors import ErejeError
+from ..policy import Act
+from ..timecalc import add_months
 
 DEFAULT_WINDOWS = ("24m",)
 

@@ -8,7 +8,7 @@ and what it is, as a z3 term of its type:
 | boolean | Bool |
 | integer | Int |
 | decimal | Real (exact rationals, as the engine's decimals are exact) |
-| date | Int, the day number (`engine.symbolic.dates`) |
+| date | Int, the day number (`engine.tools.symbolic.dates`) |
 | string | Int, a code: `StringTable` numbers every string a rule or schema names; any other code is a string no rule names (`other-<code>` in a witness) |
 | list | a length (0..K) and K element values; elements past the length are ignored |
 | object | its fields, each with its own presence |

@@ -36,15 +36,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import casecodec
-from .casecheck import CaseValidator
+from .. import casecodec
+from ..casecheck import CaseValidator
+from ..decide import jsonable
+from ..edition import Edition, decision_specs
+from ..errors import CaseError, EditionError, ErejeError
+from ..library import Library, load_library
+from ..policy import Act
 from .casegen import objects_at
-from .decide import jsonable
 from .diff import changed_clause_ids, missing_clauses, schema_facts
-from .edition import Edition, decision_specs
-from .errors import CaseError, EditionError, ErejeError
-from .library import Library, load_library
-from .policy import Act
 
 CHUNK = 1000
 SAMPLES = 3
@@ -168,7 +168,7 @@ class Comparer:
     def answer_under_old(self, question: str, case: Any, as_of: str) -> dict[str, Any]:
         """What the old edition answers on a case written for the new one (its outcome, each
         cited clause's role, its values), or why it refuses: what a draft's trace gate compares
-        a scenario's answer with (`engine.trace.build_draft_trace`)."""
+        a scenario's answer with (`engine.tools.trace.build_draft_trace`)."""
         side = self.old
         try:
             d = side.library.decide(

@@ -1,8 +1,8 @@
 """The edition commands of `ereje`: diff, impact, cases, review, stability, editions.
 
-`register(subparsers)` adds them to the engine's parser (web/cli.py composes it). Errors are
+`register(subparsers)` adds them to the engine's parser (engine/cli/__init__.py composes it). Errors are
 the engine's (`ErejeError` subclasses, `UsageError`): `ereje` prints them without a traceback
-and exits 2. Editions are named as `engine.diff.select_edition` reads them: an edition id, an
+and exits 2. Editions are named as `engine.tools.diff.select_edition` reads them: an edition id, an
 amending act id, a date YYYY-MM-DD (the edition in force on it) or draft:<id>.
 """
 
@@ -13,20 +13,14 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from . import jsonio, progress
+from .. import jsonio
+from ..edition import Edition
+from ..library import Library, load_library
+from ..tools.diff import DATE_LIKE, DRAFT_PREFIX, EditionDiff, diff_editions, parse_day, select_edition
+from ..tools.diff import render_text as render_diff
+from . import progress
 from .cli import DEFAULT_POLICIES, iso_date
 from .cliopts import UsageError, add_act, add_format, choose_act, refuse_bare_act
-from .diff import (
-    DATE_LIKE,
-    DRAFT_PREFIX,
-    EditionDiff,
-    diff_editions,
-    parse_day,
-    select_edition,
-)
-from .diff import render_text as render_diff
-from .edition import Edition
-from .library import Library, load_library
 
 
 def _act(library: Library, given: str | None, *editions: str | None) -> str:
@@ -83,12 +77,12 @@ def _diff_pair(
     new_label: str,
     witnesses: bool,
 ) -> EditionDiff:
-    from .impact import Comparer, Side
+    from ..tools.impact import Comparer, Side
 
     act_old, act_new = old_lib.act(old.act), new_lib.act(new.act)
     d = diff_editions(act_old, old, act_new, new, old_label, new_label)
     if witnesses:
-        from .symbolic.exact import exact_diff
+        from ..tools.symbolic.exact import exact_diff
 
         exact_diff(d, Comparer(Side(old_root, old_lib, act_old, old), Side(new_root, new_lib, act_new, new)))
     return d
@@ -125,8 +119,8 @@ def _base_pairs(
 
 
 def cmd_diff(args: argparse.Namespace) -> int:
-    from .htmlreport import diff_page, esc, page
-    from .review import BaseTree
+    from ..tools.htmlreport import diff_page, esc, page
+    from ..tools.review import BaseTree
 
     refuse_bare_act(args, "diff")
     library = load_library(args.policies)
@@ -163,7 +157,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
         if args.format == "json":
             _write(jsonio.dumps(data), args.output)
         elif args.format == "html":
-            from .htmlreport import diff_sections
+            from ..tools.htmlreport import diff_sections
 
             body = [f"<h1>Policies at {esc(args.base_ref)} → working tree</h1>"]
             body.extend(f'<div class="note">{esc(n)}</div>' for n in notes)
@@ -203,7 +197,7 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
-    from .impact import Comparer, Setup, Side, render_text, run_impact
+    from ..tools.impact import Comparer, Setup, Side, render_text, run_impact
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs is a number of processes, 1 or more")
@@ -232,7 +226,7 @@ def cmd_impact(args: argparse.Namespace) -> int:
 
 
 def cmd_cases_generate(args: argparse.Namespace) -> int:
-    from .casegen import corpus_for, write_corpus
+    from ..tools.casegen import corpus_for, write_corpus
 
     if args.n < 0:
         raise UsageError("--n is a number of cases, 0 or more")
@@ -274,7 +268,7 @@ def cmd_cases_generate(args: argparse.Namespace) -> int:
 
 
 def cmd_review(args: argparse.Namespace) -> int:
-    from .review import BaseTree, build_review
+    from ..tools.review import BaseTree, build_review
 
     library = load_library(args.policies)
     act = _act(library, args.act, args.to, args.frm if not args.base_ref else None)
@@ -324,7 +318,7 @@ def cmd_review(args: argparse.Namespace) -> int:
 
 
 def cmd_stability(args: argparse.Namespace) -> int:
-    from .stability import render_text, stability
+    from ..tools.stability import render_text, stability
 
     refuse_bare_act(args, "stability")
     library = load_library(args.policies)
@@ -338,8 +332,8 @@ def cmd_stability(args: argparse.Namespace) -> int:
 
 
 def editions_report(library: Library, act_id: str) -> dict[str, Any]:
-    from .diff import missing_clauses
-    from .edition import decision_specs
+    from ..edition import decision_specs
+    from ..tools.diff import missing_clauses
 
     act = library.act(act_id)
     rows = []
@@ -562,7 +556,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_editions)
 
 
-if __name__ == "__main__":  # pragma: no cover - `python -m engine.edition_cli …`
+if __name__ == "__main__":  # pragma: no cover - `python -m engine.cli.edition_cli …`
     from .cli import main
 
     sys.exit(main(extra=[register]))

@@ -7,7 +7,7 @@ DIR/review.json with, in order:
    and what it gives, draft or in force) and a check of what the amendment file says it changed
    against the clause versions that name it;
 2. the semantic diff: text (word level, per language) and rules (structural), the decisions
-   whose feeding clauses changed, and the exact diff of each (`engine.symbolic.exact`): every
+   whose feeding clauses changed, and the exact diff of each (`engine.tools.symbolic.exact`): every
    distinct change of its outcome and computed values with a witness case the engine confirms,
    or "equivalent (proved, lists ≤ K)", or what stayed unknown within the time budget;
 3. the scenarios added or changed: with `--base-ref REV`, the feature files compared with the
@@ -34,14 +34,14 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .casecodec import case_text
+from ..casecodec import case_text
+from ..edition import Edition
+from ..errors import ErejeError
+from ..library import Library
+from ..policy import Act, Amendment
 from .diff import EditionDiff, diff_editions
-from .edition import Edition
-from .errors import ErejeError
 from .htmlreport import diff_sections, esc, impact_sections, json_block, page, tag
 from .impact import Comparer, Setup, Side, run_impact
-from .library import Library
-from .policy import Act, Amendment
 from .symbolic.exact import exact_diff
 
 

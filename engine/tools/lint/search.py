@@ -17,9 +17,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from ..casecheck import CaseValidator
-from ..decide import Resolution, resolve
-from ..errors import CalendarError, CaseError, EvaluationLimit
+from ...casecheck import CaseValidator
+from ...decide import Resolution, resolve
+from ...errors import CalendarError, CaseError, EvaluationLimit
 from .analysis import DDATE, Path
 from .domain import ABSENT, Domains, SchemaNode, Unit, build_case, unit_values
 

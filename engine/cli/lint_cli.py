@@ -1,6 +1,6 @@
 """`ereje lint`: the legal-monitoring report of the encoded acts.
 
-Registered on the `ereje` parser through `register(subparsers)` (web/cli.py lists it in `extra`).
+Registered on the `ereje` parser through `register(subparsers)` (engine/cli/__init__.py lists it in `extra`).
 Exit codes: 0 — report written and no finding at or above `--fail-on` (errors by default: a lint
 that reports an error and exits 0 lets CI pass a broken act); 1 — such a finding exists, or the
 policies do not load; 2 — bad arguments (unknown act, bad date, bad budget).
@@ -13,9 +13,9 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+from ..library import load_library
 from .cli import DEFAULT_POLICIES, iso_date
 from .cliopts import EXIT_FAILED, EXIT_OK, UsageError, add_act, add_format, refuse_bare_act
-from .library import load_library
 
 FORMATS = ("text", "json", "html")
 
@@ -31,10 +31,10 @@ def _budget(text: str) -> int:
 
 
 def cmd_lint(args: argparse.Namespace) -> int:
-    from .lint import lint_library
-    from .lint.model import RANK
-    from .lint.report import render_html, render_json, render_text
-    from .lint.wording import WordingDataError
+    from ..tools.lint import lint_library
+    from ..tools.lint.model import RANK
+    from ..tools.lint.report import render_html, render_json, render_text
+    from ..tools.lint.wording import WordingDataError
 
     refuse_bare_act(args, "lint")
     library = load_library(args.policies)
@@ -52,7 +52,7 @@ def cmd_lint(args: argparse.Namespace) -> int:
             show_settled=args.show_settled,
         )
     except WordingDataError as exc:
-        raise UsageError(f"engine/data/wording-risks.yaml: {exc}") from None
+        raise UsageError(f"engine/tools/data/wording-risks.yaml: {exc}") from None
     text = {"text": render_text, "json": render_json, "html": render_html}[args.format](report)
     if args.output:
         Path(args.output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")
@@ -81,7 +81,7 @@ def _editions(library: object, acts: list[str], spec: str | None) -> dict[str, s
     """{act: edition id} for `--edition` (an edition id, amending act, date or draft:<id>)."""
     if spec is None:
         return {}
-    from .diff import select_edition
+    from ..tools.diff import select_edition
     from .edition_cli import _act
 
     act = _act(library, acts[0] if len(acts) == 1 else None, spec)  # type: ignore[arg-type]
@@ -97,7 +97,7 @@ def register(sub: argparse._SubParsersAction) -> None:
         description="Check every encoded act (or the ACTs named) under the edition in force on --as-of: "
         "conflicts between clauses of a decision, cases no clause decides, dead or constant conditions, "
         "unused definitions and facts, cited clauses that cannot influence their decision, wording risks "
-        "of the clause texts (engine/data/wording-risks.yaml), and lower acts that deny what a higher act "
+        "of the clause texts (engine/tools/data/wording-risks.yaml), and lower acts that deny what a higher act "
         "grants. Witness cases are exact: found by enumerating the finite domain the rules' own literals "
         "and boundaries define and running the compiled decisions (docs/monitoring.md). The stability "
         "figures of `ereje stability` are shown beside the findings.",

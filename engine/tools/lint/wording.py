@@ -1,6 +1,6 @@
 """Wording risks: phrases of the clause texts that anti-corruption expertise flags.
 
-The phrase lists are data (`engine/data/wording-risks.yaml`, one list per language, each entry
+The phrase lists are data (`engine/tools/data/wording-risks.yaml`, one list per language, each entry
 with its category, factor family and suggested fix); this module only matches them against the
 text of every clause version in force, in every language the version has.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..yamlsafe import load_policy_yaml
+from ...yamlsafe import load_policy_yaml
 from .model import SEVERITIES, Finding
 
 DATA = Path(__file__).resolve().parent.parent / "data" / "wording-risks.yaml"

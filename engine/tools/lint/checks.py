@@ -3,7 +3,7 @@
 Two modes, chosen per decision:
 
 - *whole*: when the product of the domains of every fact the decision's statements read (see
-  `engine.lint.domain`) is within the budget, one enumeration of all of it, traced, gives every
+  `engine.tools.lint.domain`) is within the budget, one enumeration of all of it, traced, gives every
   check at once and the results are complete for that domain;
 - *per statement*: otherwise each statement is enumerated over the domain of the facts it reads
   (everything else at a quiet baseline), and each candidate pair of a conflict over the facts of
@@ -36,10 +36,10 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ..decide import jsonable
-from ..dsl import ast
-from ..errors import CaseError, EditionError
-from ..loader import rule_position
+from ...decide import jsonable
+from ...dsl import ast
+from ...errors import CaseError, EditionError
+from ...loader import rule_position
 from .analysis import DDATE, Analyser, StatementFacts, definitions_of, used_definitions
 from .domain import Domains, index_schema, profile, units_of, walk_schema
 from .model import Finding, Witness
@@ -929,7 +929,7 @@ def decision_positions(file: str, root: Any) -> dict[str, int]:
         return _POSITIONS[file]
     from pathlib import Path as _P
 
-    from ..yamlsafe import load_policy_yaml
+    from ...yamlsafe import load_policy_yaml
 
     out: dict[str, int] = {}
     path = _P(file)
