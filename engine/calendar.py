@@ -325,7 +325,7 @@ class _Reader:
                 )
             return original(parent, index)
 
-        loader.compose_node = compose_node  # type: ignore[method-assign]
+        loader.compose_node = compose_node  # type: ignore[method-assign]  # this one loader's composer, wrapped
         return loader.get_single_node()
 
     def _build(self, loader: _Loader, node: yaml.Node) -> _Node:

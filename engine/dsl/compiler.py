@@ -382,9 +382,9 @@ class FunctionCompiler:
         if any(i.ty.nullable for i in items):
             self.fail(node, "a set's elements cannot be missing", scope=scope)
         elem = items[0].ty if items else Ty(STRING)
-        if all(isinstance(i, ast.Literal) for i in node.items):
-            values = frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
-            return Typed(self.const(values), Ty(SET, elem=elem))
+        literals = [i for i in node.items if isinstance(i, ast.Literal)]
+        if len(literals) == len(node.items):
+            return Typed(self.const(frozenset(i.value for i in literals)), Ty(SET, elem=elem))
         return Typed("frozenset((" + "".join(i.code + ", " for i in items) + "))", Ty(SET, elem=elem))
 
     def _unary(self, node: ast.Unary, scope: Scope) -> Typed:
