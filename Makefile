@@ -25,16 +25,18 @@ run: install
 	EREJE_TOKENS="$${EREJE_TOKENS:-local-dev:$$($(BIN)/ereje token hash < instance/dev-token)}" \
 	  $(BIN)/ereje serve --host 127.0.0.1 --port $(PORT)
 
-## Every test: lint, policy check, unit, BDD features, HTTP, browser; then the traceability gate.
+## Every test: lint, types, policy check, unit, BDD features, HTTP, browser; then the traceability gate.
 test: install
 	bash .ci/system-deps
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/ereje check policies
 	$(BIN)/pytest
 	$(BIN)/ereje trace
 
 lint: install
 	$(BIN)/ruff check .
+	$(BIN)/mypy
 	$(BIN)/ereje check policies
 
 check: lint
@@ -43,4 +45,4 @@ bench: install
 	$(BIN)/python -m bench
 
 clean:
-	rm -rf $(VENV) .pytest_cache .ruff_cache
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache

@@ -91,6 +91,7 @@ def main() -> int:
 
     runtime = library._runtimes["U1300000624"]
     compiled_edition = library.edition_on("U1300000624", AS_OF)
+    assert compiled_edition is not None, "the corpus's date lies in an edition of the act"
     compiled = compiled_edition.decisions["enrollment"]
     quick = runtime.quick[(compiled_edition.edition.id, "enrollment")]
 

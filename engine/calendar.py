@@ -313,7 +313,7 @@ class _Reader:
         original = loader.compose_node
 
         def compose_node(parent: Any, index: Any) -> Any:
-            event = loader.peek_event()
+            event = loader.peek_event()  # type: ignore[no-untyped-call]  # PyYAML's stubs leave peek_event unannotated
             if isinstance(event, yaml.AliasEvent) or getattr(event, "anchor", None):
                 raise CalendarError(
                     "YAML anchors and aliases are not allowed in the overrides file",
@@ -324,7 +324,7 @@ class _Reader:
                 )
             return original(parent, index)
 
-        loader.compose_node = compose_node  # type: ignore[method-assign]
+        loader.compose_node = compose_node  # type: ignore[method-assign]  # this one loader's composer, wrapped
         return loader.get_single_node()
 
     def _build(self, loader: _Loader, node: yaml.Node) -> _Node:
@@ -439,8 +439,11 @@ class _Validator:
         )
 
 
+_KINDS: dict[type[Any], str] = {dict: "a mapping", list: "a list", str: "a string"}
+
+
 def _kind(value: Any) -> str:
-    return {dict: "a mapping", list: "a list", str: "a string"}.get(type(value), repr(value))
+    return _KINDS.get(type(value), repr(value))
 
 
 def _read_overrides(path: Path) -> tuple[_Data, bytes]:

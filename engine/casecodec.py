@@ -32,8 +32,10 @@ from .errors import CaseError, CaseProblem
 
 try:  # a declared dependency; the codec stays correct (only slower) without it
     import orjson as _orjson
+
+    _FAST = True
 except ImportError:  # pragma: no cover
-    _orjson = None  # type: ignore[assignment]
+    _FAST = False
 
 # -- the limits (one set, documented in docs/service.md) ------------------------------------
 MAX_CASE_BYTES = 1_000_000
@@ -114,7 +116,7 @@ def _constant(name: str) -> Any:
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
-def parse_date(text: str) -> dt.date:
+def parse_date(text: object) -> dt.date:
     """A date as cases, decision dates and `as_of` are written: `YYYY-MM-DD`, a day that exists
     (raises ValueError). Not the other forms `date.fromisoformat` takes (`20250517`,
     `2025-W01-1`): one spelling on every path."""
@@ -173,7 +175,7 @@ def _fast_decode(data: bytes, max_depth: int | None) -> Any:
     again and refuses with its own message. A document cannot be deeper than its count of
     opening brackets, so the depth walk runs only when that count exceeds the limit.
     """
-    if _orjson is None or _NOT_FAST.search(data):
+    if not _FAST or _NOT_FAST.search(data):
         return _SLOW
     try:
         value = _orjson.loads(data)
@@ -266,8 +268,8 @@ def number_text(value: Decimal) -> str:
         return "0"
     stripped = text.rstrip("0")  # exactly: `normalize()` would round to the context's precision
     exponent += len(text) - len(stripped)
-    text, digits = stripped, tuple(stripped)
-    magnitude = len(digits) + exponent - 1  # the power of ten of the first digit
+    text = stripped
+    magnitude = len(text) + exponent - 1  # the power of ten of the first digit
     if -4 <= magnitude < 16:
         if exponent >= 0:
             body = text + "0" * exponent
@@ -340,7 +342,7 @@ def _encode(value: Any, out: list[str], style: _Style, depth: int) -> None:
             outer = "\n" + " " * (style.indent * depth)
             comma, colon = "," + inner, ": "
         out.append(("{" if is_dict else "[") + inner)
-        if is_dict:
+        if isinstance(value, dict):
             items = sorted(value.items()) if style.sort_keys else value.items()
             for i, (key, item) in enumerate(items):
                 if not isinstance(key, str):
@@ -385,7 +387,7 @@ def canonical_bytes(value: Any) -> bytes:
     other character) and holds none of `_MAY_DIFFER`; integers beyond 64 bits make orjson
     refuse. Checked against the reference by a property test.
     """
-    if _orjson is not None:
+    if _FAST:
         try:
             out = _orjson.dumps(value, default=_fragment, option=_orjson.OPT_SORT_KEYS)
         except (_orjson.JSONEncodeError, TypeError):

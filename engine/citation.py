@@ -46,7 +46,7 @@ _RU_ORDINAL_M = (
 _DOCUMENT = {
     "decree": {"kk": "Жарлықтың", "ru": "Указа", "en": "Decree"},
 }
-_TITLE = {
+_TITLE: dict[str | None, dict[str, str]] = {
     "decree": {"kk": "Жарлықтың атауы", "ru": "наименование Указа", "en": "title of the Decree"},
     "rules": {"kk": "Қағидалардың атауы", "ru": "наименование Правил", "en": "title of the Rules"},
 }
@@ -81,8 +81,9 @@ def parse(clause_id: str) -> Reference | None:
     if rest == ["title"] and document in _TITLE:
         return Reference(document, title=True)
     part = None
-    if rest and _PART.match(rest[-1]):
-        part = int(_PART.match(rest[-1]).group(1))  # type: ignore[union-attr]
+    part_match = _PART.match(rest[-1]) if rest else None
+    if part_match:
+        part = int(part_match.group(1))
         rest = rest[:-1]
     if not all(_NUMBER.match(n) for n in rest) or len(rest) > 2:
         return None
@@ -104,7 +105,7 @@ def cite(clause_id: str, lang: str) -> str | None:
     if ref is None or lang not in LANGS:
         return None
     if ref.title:
-        return _TITLE[ref.document][lang]  # type: ignore[index]
+        return _TITLE[ref.document][lang]
     return {"kk": _kk, "ru": _ru, "en": _en}[lang](ref)
 
 

@@ -13,13 +13,20 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any
+from typing import Any, cast
 
 from .citation import LANGS as CITATION_LANGS
 from .citation import cite_or_id
 from .dsl.codegen import CompiledDecision, StatementRef
 from .errors import CaseError, CaseProblem
 from .policy import Act, DecisionSpec
+
+# What a compiled decision function returns (engine/dsl/codegen.py): the indexes of the statements
+# that fired, could not be decided for want of a fact, were excepted and overrode, and the values
+# computed as (statement index, value).
+RawResults = tuple[Sequence[int], Sequence[int], Sequence[int], Sequence[int], Sequence[tuple[int, Any]]]
+# A fact plan: (JSON pointer, path up to any list) for each fact some statements read.
+FactPlan = tuple[tuple[str, tuple[str, ...]], ...]
 
 ROLE_FOR_KIND = {"require": "requirement_not_met", "ground": "ground"}
 
@@ -140,12 +147,12 @@ class QuickResolver:
         self.order = order
         self.memo: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
 
-    def _answer(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
+    def _answer(self, raw: RawResults) -> tuple[str, tuple[str, ...]]:
         resolution = resolve(self.spec, self.compiled, raw)
         cited = {s.clause for s in (*resolution.decisive, *resolution.excepted, *resolution.overrides)}
         return resolution.outcome, tuple(sorted(cited, key=self.order.__getitem__))
 
-    def __call__(self, raw: tuple) -> tuple[str, tuple[str, ...]]:
+    def __call__(self, raw: RawResults) -> tuple[str, tuple[str, ...]]:
         fired, undetermined, excepted, overrides, _ = raw
         if overrides or undetermined:
             return self._answer(raw)
@@ -158,7 +165,7 @@ class QuickResolver:
         return known
 
 
-def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: Any = None) -> Resolution:
+def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: RawResults, case: Any = None) -> Resolution:
     """Choose the outcome from the statements' results; raise CaseError when facts are lacking.
 
     A statement that cannot be evaluated for want of a fact refuses the case only if its
@@ -171,8 +178,10 @@ def resolve(spec: DecisionSpec, compiled: CompiledDecision, raw: tuple, case: An
     applied = [stmts[i] for i in fired if stmts[i].kind == "applies" and stmts[i].clause not in overridden]
     live = [i for i in fired if stmts[i].clause not in overridden and stmts[i].kind != "applies"]
     undetermined = [i for i in undetermined if stmts[i].clause not in overridden]
-    rank = {o: k for k, o in enumerate(spec.outcome_ids)}
-    outcome = min((stmts[i].outcome for i in live), key=rank.__getitem__, default=spec.default)
+    # Keyed by what a statement names: the statements read here (requires, grounds, exceptions)
+    # each name an outcome, so a `None` key is never looked up.
+    rank: dict[str | None, int] = {o: k for k, o in enumerate(spec.outcome_ids)}
+    outcome = cast(str, min((stmts[i].outcome for i in live), key=rank.__getitem__, default=spec.default))
     blocking = [
         stmts[i]
         for i in undetermined
@@ -293,7 +302,7 @@ def _pointer_of(path: tuple[str, ...]) -> str:
     return "/" + "/".join(parts)
 
 
-def _fact_plan(statements: Sequence[StatementRef]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def _fact_plan(statements: Sequence[StatementRef]) -> FactPlan:
     """(pointer, path up to any list) for each fact the statements read."""
     plan: dict[str, tuple[str, ...]] = {}
     for s in statements:
@@ -306,7 +315,7 @@ def _fact_plan(statements: Sequence[StatementRef]) -> tuple[tuple[str, tuple[str
 
 
 def facts_used(
-    case: dict[str, Any], statements: Sequence[StatementRef], plans: dict[tuple[int, ...], Any] | None = None
+    case: dict[str, Any], statements: Sequence[StatementRef], plans: dict[tuple[int, ...], FactPlan] | None = None
 ) -> list[dict[str, Any]]:
     """The facts the cited statements read, with their values as given in the case.
 
@@ -317,9 +326,10 @@ def facts_used(
         plan = _fact_plan(statements)
     else:
         key = tuple(s.index for s in statements)
-        plan = plans.get(key)
-        if plan is None:
-            plan = plans[key] = _fact_plan(statements)
+        cached = plans.get(key)
+        if cached is None:
+            cached = plans[key] = _fact_plan(statements)
+        plan = cached
     out = []
     for pointer, path in plan:
         value: Any = case

@@ -63,7 +63,7 @@ def catalogue(lang: str) -> gettext.GNUTranslations:
 
 def has(key: str, lang: str) -> bool:
     """Whether `lang`'s catalogue translates `key` (for keys built from data, e.g. a level)."""
-    return key in catalogue(lang)._catalog  # type: ignore[attr-defined]
+    return key in catalogue(lang)._catalog  # type: ignore[attr-defined]  # gettext's own table; typeshed omits it
 
 
 def text(key: str, lang: str | None = None, **fields: Any) -> str:

@@ -14,11 +14,22 @@ import functools
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .casecheck import CaseValidator
 from .casecodec import parse_date
-from .decide import Citation, Decision, QuickResolver, citation, facts_used, jsonable, missing_facts, resolve
+from .decide import (
+    Citation,
+    Decision,
+    FactPlan,
+    QuickResolver,
+    RawResults,
+    citation,
+    facts_used,
+    jsonable,
+    missing_facts,
+    resolve,
+)
 from .dsl import ast
 from .dsl.codegen import CompiledDecision, StatementRef, compile_decision
 from .dsl.compiler import Definitions
@@ -48,6 +59,9 @@ from .i18n import pick
 from .i18n import text as translate
 from .loader import load_act, rule_position
 from .policy import Act, ClauseVersion, DecisionSpec
+
+if TYPE_CHECKING:  # imported where first needed: building the calendar loads holidays' data
+    from .calendar import WorkingCalendar
 
 MAX_ACTS = 200
 DRAFT_PREFIX = "draft:"  # how every tool names a draft edition: draft:<draft id>
@@ -118,8 +132,8 @@ class ActRuntime:
         self.in_force = [c for c in self.editions if not c.edition.draft]
         self.in_force_starts = tuple(c.edition.start for c in self.in_force)
         self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
-        self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], Any]] = {}
-        self.explained: dict[tuple, _Explained] = {}  # see Library._explain
+        self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], FactPlan]] = {}
+        self.explained: dict[_ExplainedKey, _Explained] = {}  # see Library._explain
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -141,10 +155,15 @@ class _Explained:
     warnings: tuple[str, ...]
 
 
+# What an explanation is remembered by (Library._explain): edition, question, language and the
+# statements that fired, were excepted and overrode.
+_ExplainedKey = tuple[str, str, str | None, tuple[int, ...], tuple[int, ...], tuple[int, ...]]
+
+
 class _CalendarRecorder:
     """Per-decision wrapper: adds working days and remembers the spans, for the notes."""
 
-    def __init__(self, calendar: Any) -> None:
+    def __init__(self, calendar: WorkingCalendar) -> None:
         self.calendar = calendar
         self.spans: list[tuple[dt.date, dt.date]] = []
 
@@ -169,13 +188,13 @@ class Library:
         root: Path,
         runtimes: dict[str, ActRuntime],
         warnings: list[PolicyIssue],
-        calendar_factory: Callable[[], Any],
+        calendar_factory: Callable[[], WorkingCalendar],
     ) -> None:
         self.root = root
         self._runtimes = runtimes
         self.warnings = warnings
         self._calendar_factory = calendar_factory
-        self._calendar: Any = None
+        self._calendar: WorkingCalendar | None = None
         self._questions = self.questions()
         self._routes: dict[tuple[str, str | None], _Route] = {}
 
@@ -211,7 +230,7 @@ class Library:
     def policy_hashes(self) -> dict[str, tuple[str, str]]:
         """Every loadable policy hash -> (act id, edition id); the current hash of each edition,
         and the older forms it is still recognised by (`CompiledEdition.legacy_hashes`)."""
-        out = {}
+        out: dict[str, tuple[str, str]] = {}
         for r in self._runtimes.values():
             for c in r.editions:
                 for h in c.legacy_hashes:
@@ -226,7 +245,7 @@ class Library:
                 out.setdefault(name, []).append(runtime.act.id)
         return out
 
-    def calendar(self) -> Any:
+    def calendar(self) -> WorkingCalendar:
         if self._calendar is None:
             self._calendar = self._calendar_factory()
         return self._calendar
@@ -262,9 +281,10 @@ class Library:
         warnings.extend(explained.warnings)
         stmts = compiled.statements
         values = {
-            stmts[i].name: {"value": jsonable(v), "clause": stmts[i].clause}
+            name: {"value": jsonable(v), "clause": stmts[i].clause}
             for i, v in raw[4]
-            if stmts[i].clause not in explained.overridden
+            if (name := stmts[i].name) is not None  # values come from compute statements, all named
+            and stmts[i].clause not in explained.overridden
             and (not stmts[i].only or explained.outcome in stmts[i].only)
         }
         if recorder is not None and recorder.spans:
@@ -298,7 +318,7 @@ class Library:
         edition: Edition,
         spec: DecisionSpec,
         compiled: CompiledDecision,
-        raw: tuple,
+        raw: RawResults,
         case: Any,
         lang: str | None,
         question: str,
@@ -344,7 +364,7 @@ class Library:
             outcome_title=outcome_title,
             clauses=tuple(clauses),
             statements=tuple(statements),
-            overridden=frozenset(compiled.statements[i].target for i in overrides),
+            overridden=frozenset(t for i in overrides if (t := compiled.statements[i].target) is not None),
             warnings=tuple(warnings),
         )
         if key is not None and len(runtime.explained) < 4096:
@@ -372,9 +392,8 @@ class Library:
                 if validate:
                     route.validator.check(case)
                 k = in_force_index(route.starts, as_of)
-                chosen = route.editions[k] if k is not None else None
-                if chosen is not None and chosen[0] is not None and chosen[1] is not None:
-                    fn, quick_resolve = chosen
+                fn, quick_resolve = route.editions[k] if k is not None else (None, None)
+                if fn is not None and quick_resolve is not None:
                     recorder = _CalendarRecorder(self.calendar()) if fn.uses_calendar else None
                     return quick_resolve(self._run(fn, case, as_of, recorder, None))
         runtime, compiled_edition, _, compiled, _ = self._prepare(
@@ -409,7 +428,11 @@ class Library:
         if not raw[4]:
             return outcome, cited, {}
         overridden = {stmts[i].target for i in raw[3]}
-        values = {stmts[i].name: v for i, v in raw[4] if stmts[i].clause not in overridden}
+        values = {
+            name: v
+            for i, v in raw[4]
+            if (name := stmts[i].name) is not None and stmts[i].clause not in overridden
+        }
         return outcome, cited, values
 
     def _route(self, question: str, act_id: str | None) -> _Route | None:
@@ -470,16 +493,19 @@ class Library:
         as_of: dt.date,
         recorder: Any,
         trace: list[tuple[int, Any]] | None,
-    ) -> tuple:
+    ) -> RawResults:
+        raw: RawResults
         try:
             if trace is None:
-                return compiled.plain(case, as_of, recorder, None)
+                raw = compiled.plain(case, as_of, recorder, None)
+                return raw
 
             def record(nid: int, value: Any) -> Any:
                 trace.append((nid, value))
                 return value
 
-            return compiled.traced(case, as_of, recorder, record)
+            raw = compiled.traced(case, as_of, recorder, record)
+            return raw
         except CalendarError as exc:
             raise CaseError(
                 [CaseProblem("", str(exc), kind="calendar")], title="A date lies outside the working-day calendar"
@@ -607,14 +633,14 @@ def _close(name: str, known: list[str]) -> str | None:
 # ---- loading, checking, compiling ----------------------------------------------------------
 
 
-def _calendar_factory() -> Any:
-    from .calendar import WorkingCalendar
+def _calendar_factory() -> WorkingCalendar:
+    from .calendar import WorkingCalendar  # holidays' data loads on the first working-day rule
 
     return WorkingCalendar()
 
 
 def check_library(
-    root: Path, calendar_factory: Callable[[], Any] = _calendar_factory
+    root: Path, calendar_factory: Callable[[], WorkingCalendar] = _calendar_factory
 ) -> tuple[Library | None, list[PolicyIssue]]:
     """Load, check and compile every act under `root`; return the library and every issue."""
     issues: list[PolicyIssue] = []
@@ -670,10 +696,10 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
     issues.extend(_structural_checks(act))
     in_force = editions_of(act)
     editions = in_force + draft_editions(act, in_force)
-    for severity, file, line, clause, message in history_issues(act):
+    for severity, file, line, clause_id, message in history_issues(act):
         issues.append(
             PolicyIssue(
-                file=file, line=line, clause=clause, message=message, severity=severity, code="history"
+                file=file, line=line, clause=clause_id, message=message, severity=severity, code="history"
             )
         )
     calendar_version = _calendar_version(Path(__file__).with_name("data") / "kz-calendar.yaml")
@@ -692,22 +718,22 @@ def compile_act(act: Act) -> tuple[ActRuntime | None, list[PolicyIssue]]:
                 missing[name] = lacking
                 if all(c not in edition.versions for c in spec.clauses):
                     continue  # an edition that encodes none of it: nothing to check
-            blocks = []
+            blocks: list[tuple[str, ast.Block]] = []
             for cid in spec.clauses:
-                version = edition.versions.get(cid)
-                if version is None or version.program is None:
+                encoded = edition.versions.get(cid)
+                if encoded is None or encoded.program is None:
                     continue
-                blocks.extend((cid, b) for b in version.program.blocks if b.decision == name)
+                blocks.extend((cid, b) for b in encoded.program.blocks if b.decision == name)
             compiled, problems = compile_decision(
                 name, set(spec.outcome_ids) - {spec.default}, spec.root, definitions, blocks, spec.default
             )
             for cid, problem in problems:
-                version = (
+                definer = (
                     edition.versions.get(cid)
                     if problem.origin is None
                     else _definer(definitions, problem.origin, edition)
                 )
-                version = version or edition.versions[cid]
+                version = definer or edition.versions[cid]
                 line, column = rule_position(version, problem.span)
                 message = problem.message
                 if problem.origin:
@@ -757,7 +783,7 @@ def _calendar_version(path: Path) -> str:
     return f"holidays {version('holidays')} + {path.name} sha256:{digest}"
 
 
-def _first(seen: set, issue: PolicyIssue) -> bool:
+def _first(seen: set[tuple[str, int | None, int | None, str]], issue: PolicyIssue) -> bool:
     key = (issue.file, issue.line, issue.column, issue.message)
     if key in seen:
         return False

@@ -58,8 +58,8 @@ def _fast_validators() -> dict[str, Any]:
     jsonschema stays the reference: it is asked only when the fast check fails, for the
     messages, and a file it accepts is accepted.
     """
-    schemas = {}
-    by_id = {}
+    schemas: dict[str, dict[str, Any]] = {}
+    by_id: dict[str, dict[str, Any]] = {}
     for path in SCHEMA_DIR.glob("*.schema.json"):
         schema = json.loads(path.read_text(encoding="utf-8"))
         schemas[path.name.split(".")[0]] = schema
@@ -218,6 +218,11 @@ def _date(value: str | None) -> dt.date | None:
     return dt.date.fromisoformat(value) if value else None
 
 
+def _day(value: str) -> dt.date:
+    """A date the schema requires (validated as YYYY-MM-DD before the file gets here)."""
+    return dt.date.fromisoformat(value)
+
+
 def load_act(directory: Path, root: Path) -> tuple[Act | None, list[PolicyIssue]]:
     """Load one act directory: act.yaml, amendments/, clauses/, decisions/."""
     sink = ActFiles()
@@ -320,7 +325,7 @@ def load_act(directory: Path, root: Path) -> tuple[Act | None, list[PolicyIssue]
         id=data["id"],
         title=data["title"],
         level=data["level"],
-        adopted=_date(data["adopted"]),
+        adopted=_day(data["adopted"]),
         languages=languages,
         parents=data.get("parents", []),
         clauses=clauses,
@@ -355,7 +360,7 @@ def _load_amendments(paths: list[Path], root: Path, sink: ActFiles, act_id: str)
             id=d["id"],
             act=d["act"],
             number=d.get("number"),
-            signed=_date(d.get("signed") or d["prepared"]),
+            signed=_day(d.get("signed") or d["prepared"]),
             status=d.get("status", "in_force"),
             publication=_date(pub.get("date")),
             rule=eif["rule"],

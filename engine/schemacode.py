@@ -213,7 +213,8 @@ class _Compiler:
         if declared is None:
             return None
         names = declared if isinstance(declared, list) else [declared]
-        tests, kinds = [], set()
+        tests: list[str] = []
+        kinds: set[str] = set()
         for name in names:
             test = {
                 "object": f"({var}.__class__ is dict or isinstance({var}, dict))",
@@ -224,7 +225,7 @@ class _Compiler:
                 "number": f"(type({var}) in _NUMBERS or _is_number({var}))",
                 "integer": f"(type({var}) is int or _is_integer({var}))",
             }.get(name) if isinstance(name, str) else None
-            if test is None:
+            if test is None or not isinstance(name, str):
                 raise Unsupported(f"type {name!r}")
             tests.append(test)
             kinds.add({"integer": "number", "boolean": "other", "null": "other"}.get(name, name))

@@ -133,7 +133,7 @@ class _Builder:
             return result
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, f"{pointer}/{i}") for i, item in enumerate(node.value)]
-        if node.style == "|":  # a folded ">" block would join a comment line with the next
+        if isinstance(node, yaml.ScalarNode) and node.style == "|":  # a folded ">" block would join a comment line with the next
             self.blocks[pointer] = self._block(node)
         return self.loader.construct_object(node)
 
@@ -238,10 +238,11 @@ def _alias_where_used(text: str, path: Path) -> PolicyIssue | None:
     try:
         for event in yaml.parse(text, Loader=_LOADER):
             if isinstance(event, yaml.AliasEvent):
+                mark = event.start_mark
                 return PolicyIssue(
                     file=str(path),
-                    line=event.start_mark.line + 1,
-                    column=event.start_mark.column + 1,
+                    line=mark.line + 1 if mark else None,
+                    column=mark.column + 1 if mark else None,
                     message="YAML aliases (*name) are not allowed in policy files",
                     hint="write the value out in full",
                     code="yaml",

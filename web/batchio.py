@@ -64,17 +64,24 @@ def decode(data: bytes) -> str:
         ) from None
 
 
+
+def _skip_ws(text: str, i: int) -> int:
+    """The index after the JSON whitespace starting at `i` (the pattern also matches none)."""
+    match = _WS.match(text, i)
+    return match.end() if match else i
+
+
 def array_items(text: str, max_cases: int, too_many: Problem) -> list[tuple[int, int]]:
     """(start, end) of each element of the JSON array `text`, checked strictly (as
     `web.jsonio.parse`: no NaN, no trailing garbage) without keeping any element's value."""
     n = len(text)
-    i = _WS.match(text, 0).end()
+    i = _skip_ws(text, 0)
     if i >= n or text[i] != "[":
         raise Problem(
             "malformed-request",
             say("problem.detail.batch_shape"),
         )
-    i = _WS.match(text, i + 1).end()
+    i = _skip_ws(text, i + 1)
     spans: list[tuple[int, int]] = []
     if i < n and text[i] == "]":
         i += 1
@@ -94,9 +101,9 @@ def array_items(text: str, max_cases: int, too_many: Problem) -> list[tuple[int,
             spans.append((start, i))
             if len(spans) > max_cases:
                 raise too_many
-            i = _WS.match(text, i).end()
+            i = _skip_ws(text, i)
             if i < n and text[i] == ",":
-                i = _WS.match(text, i + 1).end()
+                i = _skip_ws(text, i + 1)
                 continue
             if i < n and text[i] == "]":
                 i += 1
@@ -104,7 +111,7 @@ def array_items(text: str, max_cases: int, too_many: Problem) -> list[tuple[int,
             raise Problem(
                 "malformed-json", say("problem.detail.json_syntax", **_position(text, i))
             )
-    if _WS.match(text, i).end() != n:
+    if _skip_ws(text, i) != n:
         raise Problem("malformed-json", say("problem.detail.json_extra", **_position(text, i)))
     return spans
 

@@ -90,7 +90,7 @@ def run(
     runs in the master once gunicorn handles its signals, `on_reload(app)` at each SIGHUP."""
     from gunicorn.app.base import BaseApplication
 
-    class Server(BaseApplication):  # type: ignore[misc]
+    class Server(BaseApplication):
         def load_config(self) -> None:
             settings: dict[str, Any] = {
                 "bind": f"{options.host}:{options.port}",

@@ -22,7 +22,7 @@ from gunicorn.workers.gthread import ThreadWorker
 ACCEPT_PAUSE_S = 0.002
 
 
-class FairThreadWorker(ThreadWorker):  # type: ignore[misc]
+class FairThreadWorker(ThreadWorker):
     def accept(self, listener: Any) -> None:
         if self.nr_conns >= self.cfg.threads:
             time.sleep(ACCEPT_PAUSE_S)  # a sibling with an idle thread takes it meanwhile

@@ -40,6 +40,7 @@ import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
@@ -103,7 +104,7 @@ def stop(proc: subprocess.Popen) -> None:
 
 
 def run_wrk(wrk: str, url: str, body_file: Path, token: str, connections: int, threads: int,
-            duration: int) -> dict[str, float]:
+            duration: int) -> dict[str, Any]:
     env = {**os.environ, "EREJE_BENCH_BODY": str(body_file), "EREJE_BENCH_TOKEN": token}
     cmd = [wrk, f"-t{threads}", f"-c{connections}", f"-d{duration}s", "--timeout", "10s",
            "-s", str(HERE / "post.lua"), url]
@@ -204,7 +205,7 @@ def connections_by_worker(workers: list[int], port: int) -> dict[int, int]:
     return out
 
 
-def combine(runs: list[dict[str, float]]) -> dict[str, float]:
+def combine(runs: list[dict[str, Any]]) -> dict[str, Any]:
     """Several wrk runs as one: requests/s over all, median p50 and p99, summed errors."""
     seconds = sum(r["requests"] / r["rps"] for r in runs if r["rps"])
     requests = sum(r["requests"] for r in runs)
@@ -323,7 +324,7 @@ def measure(args: argparse.Namespace, wrk: str, token: str, body_file: Path, wor
         # Alternate short runs so both endpoints see the same background load (a shared
         # machine drifts over seconds); each gets `duration` seconds in total.
         slice_s = max(1, args.duration // args.rounds)
-        runs: dict[str, list[dict[str, float]]] = {"minimal": [], "decision": []}
+        runs: dict[str, list[dict[str, Any]]] = {"minimal": [], "decision": []}
 
         def measured(name: str, proc: subprocess.Popen, url: str, port: int) -> None:
             """One wrk round, with the CPU the server's processes used meanwhile and how the

@@ -13,6 +13,7 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from .. import casecodec, jsonio
 from ..errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
@@ -117,17 +118,17 @@ def cmd_decide(args: argparse.Namespace) -> int:
     print(_decision_text(answer) if args.format == "text" else jsonio.dumps(answer))
     return EXIT_OK
 
-def _decision_text(d: dict[str, object]) -> str:
+def _decision_text(d: dict[str, Any]) -> str:
     """A decision for a person at a terminal: outcome, the clauses cited as the law cites them."""
     edition = d.get("edition") or {}
     lines = [
         f"{d['question']} ({d['act']}, {d['as_of']}): {d['outcome']}"
         + (f" — {d['outcome_title']}" if d.get("outcome_title") else ""),
-        f"edition {edition.get('id')}; policy {d['policy_hash']}",  # type: ignore[union-attr]
+        f"edition {edition.get('id')}; policy {d['policy_hash']}",
     ]
-    for c in d.get("clauses") or []:  # type: ignore[union-attr]
+    for c in d.get("clauses") or []:
         lines.append(f"  {c['role']:<20} {c['citation']}  [{c['clause']}]")
-    lines.extend(f"warning: {w}" for w in d.get("warnings") or [])  # type: ignore[union-attr]
+    lines.extend(f"warning: {w}" for w in d.get("warnings") or [])
     return "\n".join(lines)
 
 

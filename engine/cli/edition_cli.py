@@ -102,11 +102,12 @@ def cmd_diff(args: argparse.Namespace) -> int:
         acts = [which_act(library, args.act)] if args.act else sorted(library.acts)
         with BaseTree(args.base_ref, args.policies) as tree:
             base = load_library(tree.path)
+            notes: list[str] = []
             if args.frm or args.to:
                 act = which_act(library, args.act, args.to)
                 old = select_edition(base, act, args.frm or args.to)
                 new = select_edition(library, act, args.to or args.frm)
-                pairs, notes = [(old, new)], []
+                pairs = [(old, new)]
             else:
                 acts = sorted(set(acts) | ({args.act} if args.act else set(base.acts)))
                 pairs, notes = _base_pairs(base, library, acts)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from ..i18n import DEFAULT_LANG, LANGS
@@ -63,7 +64,8 @@ def cmd_lint(args: argparse.Namespace) -> int:
         )
     except WordingDataError as exc:
         raise UsageError(f"engine/tools/data/wording-risks.yaml: {exc}") from None
-    renderer = {"text": render_text, "json": render_json, "html": render_html}[args.format]
+    renderers: dict[str, Callable[..., str]] = {"text": render_text, "json": render_json, "html": render_html}
+    renderer = renderers[args.format]
     text = renderer(report, lang=args.lang)
     if args.output:
         Path(args.output).write_text(text + ("\n" if not text.endswith("\n") else ""), encoding="utf-8")

@@ -8,6 +8,7 @@ trace can say which condition had which value.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -238,7 +239,7 @@ def children(node: Node) -> list[Node]:
     return []
 
 
-def walk(node: Node):
+def walk(node: Node) -> Iterator[Node]:
     """Every node below and including `node`, depth first."""
     stack = [node]
     while stack:

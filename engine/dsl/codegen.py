@@ -157,7 +157,8 @@ def _load(name: str, source: str, fc: FunctionCompiler) -> Callable[..., Any]:
     namespace = dict(RUNTIME)
     namespace.update(fc.namespace)
     exec(compile(source, f"<ereje decision {name}>", "exec"), namespace)
-    return namespace["decide"]
+    decide: Callable[..., Any] = namespace["decide"]
+    return decide
 
 
 def _ref(stmt: ast.Node, index: int, clause: str, facts: set[tuple[str, ...]]) -> StatementRef:

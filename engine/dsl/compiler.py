@@ -13,7 +13,8 @@ from __future__ import annotations
 import difflib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from functools import partial
+from typing import Any, NoReturn
 
 from . import ast
 from .builtins import BUILTINS
@@ -153,7 +154,7 @@ class FunctionCompiler:
         expected: str | None = None,
         hint: str | None = None,
         scope: Scope | None = None,
-    ) -> None:
+    ) -> NoReturn:
         origin = scope.origin if scope else None
         self.problems.append(TypeProblem(node.span, message, expected, hint, origin))
         raise CompileFailed
@@ -334,7 +335,7 @@ class FunctionCompiler:
     def _call(self, node: ast.Call, scope: Scope) -> Typed:
         args = []
         for a in node.args:
-            typed, names = self.recorded(lambda a=a: self.expr(a, scope))
+            typed, names = self.recorded(partial(self.expr, a, scope))
             args.append(Typed(typed.code, typed.ty, names, typed.element))
         if node.name in self.definitions.by_name:
             # Definitions are inlined: arguments are pure, so substituting them is exact.
@@ -381,9 +382,9 @@ class FunctionCompiler:
         if any(i.ty.nullable for i in items):
             self.fail(node, "a set's elements cannot be missing", scope=scope)
         elem = items[0].ty if items else Ty(STRING)
-        if all(isinstance(i, ast.Literal) for i in node.items):
-            values = frozenset(i.value for i in node.items)  # type: ignore[attr-defined]
-            return Typed(self.const(values), Ty(SET, elem=elem))
+        literals = [i for i in node.items if isinstance(i, ast.Literal)]
+        if len(literals) == len(node.items):
+            return Typed(self.const(frozenset(i.value for i in literals)), Ty(SET, elem=elem))
         return Typed("frozenset((" + "".join(i.code + ", " for i in items) + "))", Ty(SET, elem=elem))
 
     def _unary(self, node: ast.Unary, scope: Scope) -> Typed:

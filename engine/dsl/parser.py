@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path as FsPath
+from typing import Any
 
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken
+from lark.tree import Meta
 
 from . import ast
 
@@ -54,12 +56,13 @@ def _parser() -> Lark:
     )
 
 
-def _span(meta) -> ast.Span:
+def _span(meta: Meta) -> ast.Span:
     return ast.Span(meta.line, meta.column, meta.end_line, meta.end_column)
 
 
-def _tok_span(tok: Token) -> ast.Span:
-    return ast.Span(tok.line, tok.column, tok.end_line or tok.line, tok.end_column or tok.column)
+# A rule's children as the transformer receives them: tokens and the nodes already built below,
+# told apart by the grammar's shape, not by their types.
+_Items = list[Any]
 
 
 _BINARY = {
@@ -78,16 +81,16 @@ _BINARY = {
 
 
 @v_args(meta=True)
-class _ToAst(Transformer):
+class _ToAst(Transformer[Token, ast.Program]):
     """Lark tree → `ast` nodes. Literal values are validated here (a date must exist)."""
 
-    def program(self, meta, items):
+    def program(self, meta: Meta, items: _Items) -> ast.Program:
         defs = [i for i in items if isinstance(i, ast.Definition)]
         blocks = [i for i in items if isinstance(i, ast.Block)]
         span = _span(meta) if not meta.empty else ast.Span(1, 1, 1, 1)
         return ast.Program(defs, blocks, span=span)
 
-    def definition(self, meta, items):
+    def definition(self, meta: Meta, items: _Items) -> ast.Definition:
         name = str(items[0])
         params: tuple[str, ...] = ()
         body = items[-1]
@@ -95,159 +98,161 @@ class _ToAst(Transformer):
             params = items[1]
         return ast.Definition(name, params, body, span=_span(meta))
 
-    def params(self, meta, items):
+    def params(self, meta: Meta, items: _Items) -> tuple[str, ...]:
         return tuple(str(t) for t in items)
 
-    def block(self, meta, items):
+    def block(self, meta: Meta, items: _Items) -> ast.Block:
         return ast.Block(str(items[0]), list(items[1:]), span=_span(meta))
 
-    def unless(self, meta, items):
-        return items[0]
+    def unless(self, meta: Meta, items: _Items) -> ast.Node:
+        exception: ast.Node = items[0]
+        return exception
 
-    def require(self, meta, items):
+    def require(self, meta: Meta, items: _Items) -> ast.Require:
         cond, *rest = items
         exception = rest[0] if len(rest) == 2 else None
         return ast.Require(cond, exception, str(rest[-1]), span=_span(meta))
 
-    def ground(self, meta, items):
+    def ground(self, meta: Meta, items: _Items) -> ast.Ground:
         cond, *rest = items
         exception = rest[0] if len(rest) == 2 else None
         return ast.Ground(cond, exception, str(rest[-1]), span=_span(meta))
 
-    def compute(self, meta, items):
+    def compute(self, meta: Meta, items: _Items) -> ast.Compute:
         outcomes = items[2] if len(items) == 3 else ()
         return ast.Compute(str(items[0]), items[1], outcomes, span=_span(meta))
 
-    def only(self, meta, items):
-        return items[0]
+    def only(self, meta: Meta, items: _Items) -> tuple[str, ...]:
+        outcomes: tuple[str, ...] = items[0]
+        return outcomes
 
-    def outcome_names(self, meta, items):
+    def outcome_names(self, meta: Meta, items: _Items) -> tuple[str, ...]:
         return (*items[0], str(items[1])) if len(items) == 2 else (str(items[0]),)
 
-    def applies(self, meta, items):
+    def applies(self, meta: Meta, items: _Items) -> ast.Applies:
         return ast.Applies(items[0], span=_span(meta))
 
-    def override(self, meta, items):
+    def override(self, meta: Meta, items: _Items) -> ast.Override:
         return ast.Override(_unquote(items[0]), items[1], span=_span(meta))
 
-    def _quant(self, kind, meta, items):
+    def _quant(self, kind: str, meta: Meta, items: _Items) -> ast.Quantifier:
         return ast.Quantifier(kind, str(items[0]), items[1], items[2], span=_span(meta))
 
-    def any_of(self, meta, items):
+    def any_of(self, meta: Meta, items: _Items) -> ast.Quantifier:
         return self._quant("any", meta, items)
 
-    def all_of(self, meta, items):
+    def all_of(self, meta: Meta, items: _Items) -> ast.Quantifier:
         return self._quant("all", meta, items)
 
-    def count_of(self, meta, items):
+    def count_of(self, meta: Meta, items: _Items) -> ast.Quantifier:
         return self._quant("count", meta, items)
 
-    def if_then_else(self, meta, items):
+    def if_then_else(self, meta: Meta, items: _Items) -> ast.Conditional:
         return ast.Conditional(*items, span=_span(meta))
 
-    def _binary(self, rule, meta, items):
+    def _binary(self, rule: str, meta: Meta, items: _Items) -> ast.Binary:
         return ast.Binary(_BINARY[rule], items[0], items[1], span=_span(meta))
 
-    def or_(self, meta, items):
+    def or_(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("or_", meta, items)
 
-    def and_(self, meta, items):
+    def and_(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("and_", meta, items)
 
-    def add(self, meta, items):
+    def add(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("add", meta, items)
 
-    def sub(self, meta, items):
+    def sub(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("sub", meta, items)
 
-    def mul(self, meta, items):
+    def mul(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("mul", meta, items)
 
-    def member(self, meta, items):
+    def member(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("member", meta, items)
 
-    def not_member(self, meta, items):
+    def not_member(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("not_member", meta, items)
 
-    def before(self, meta, items):
+    def before(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("before", meta, items)
 
-    def after(self, meta, items):
+    def after(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("after", meta, items)
 
-    def on_or_before(self, meta, items):
+    def on_or_before(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("on_or_before", meta, items)
 
-    def on_or_after(self, meta, items):
+    def on_or_after(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._binary("on_or_after", meta, items)
 
-    def not_(self, meta, items):
+    def not_(self, meta: Meta, items: _Items) -> ast.Unary:
         return ast.Unary("not", items[0], span=_span(meta))
 
-    def neg(self, meta, items):
+    def neg(self, meta: Meta, items: _Items) -> ast.Unary:
         return ast.Unary("neg", items[0], span=_span(meta))
 
-    def _compare(self, op, meta, items):
+    def _compare(self, op: str, meta: Meta, items: _Items) -> ast.Binary:
         return ast.Binary(op, items[0], items[1], span=_span(meta))
 
-    def eq(self, meta, items):
+    def eq(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._compare("=", meta, items)
 
-    def ne(self, meta, items):
+    def ne(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._compare("!=", meta, items)
 
-    def lt(self, meta, items):
+    def lt(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._compare("<", meta, items)
 
-    def le(self, meta, items):
+    def le(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._compare("<=", meta, items)
 
-    def gt(self, meta, items):
+    def gt(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._compare(">", meta, items)
 
-    def ge(self, meta, items):
+    def ge(self, meta: Meta, items: _Items) -> ast.Binary:
         return self._compare(">=", meta, items)
 
-    def is_missing(self, meta, items):
+    def is_missing(self, meta: Meta, items: _Items) -> ast.Presence:
         return ast.Presence(items[0], False, span=_span(meta))
 
-    def is_present(self, meta, items):
+    def is_present(self, meta: Meta, items: _Items) -> ast.Presence:
         return ast.Presence(items[0], True, span=_span(meta))
 
-    def between(self, meta, items):
+    def between(self, meta: Meta, items: _Items) -> ast.Between:
         return ast.Between(*items, span=_span(meta))
 
-    def within_after(self, meta, items):
+    def within_after(self, meta: Meta, items: _Items) -> ast.Within:
         return ast.Within(items[0], items[1], items[2], "after", span=_span(meta))
 
-    def within_before(self, meta, items):
+    def within_before(self, meta: Meta, items: _Items) -> ast.Within:
         return ast.Within(items[0], items[1], items[2], "before", span=_span(meta))
 
-    def path(self, meta, items):
+    def path(self, meta: Meta, items: _Items) -> ast.Path:
         return ast.Path(tuple(str(t) for t in items), span=_span(meta))
 
-    def call(self, meta, items):
+    def call(self, meta: Meta, items: _Items) -> ast.Call:
         return ast.Call(str(items[0]), list(items[1:]), span=_span(meta))
 
-    def set_literal(self, meta, items):
+    def set_literal(self, meta: Meta, items: _Items) -> ast.SetLiteral:
         return ast.SetLiteral(list(items), span=_span(meta))
 
-    def true(self, meta, items):
+    def true(self, meta: Meta, items: _Items) -> ast.Literal:
         return ast.Literal(True, "bool", span=_span(meta))
 
-    def false(self, meta, items):
+    def false(self, meta: Meta, items: _Items) -> ast.Literal:
         return ast.Literal(False, "bool", span=_span(meta))
 
-    def integer(self, meta, items):
+    def integer(self, meta: Meta, items: _Items) -> ast.Literal:
         return ast.Literal(_int(items[0]), "int", span=_span(meta))
 
-    def decimal(self, meta, items):
+    def decimal(self, meta: Meta, items: _Items) -> ast.Literal:
         return ast.Literal(Decimal(str(items[0])), "decimal", span=_span(meta))
 
-    def string(self, meta, items):
+    def string(self, meta: Meta, items: _Items) -> ast.Literal:
         return ast.Literal(_unquote(items[0]), "string", span=_span(meta))
 
-    def date(self, meta, items):
+    def date(self, meta: Meta, items: _Items) -> ast.Literal:
         tok = items[0]
         try:
             value = _dt.date.fromisoformat(str(tok))
@@ -262,15 +267,15 @@ class _ToAst(Transformer):
             ) from None
         return ast.Literal(value, "date", span=_span(meta))
 
-    def duration(self, meta, items):
+    def duration(self, meta: Meta, items: _Items) -> ast.Duration:
         amount, unit = _int(items[0]), str(items[1])
         unit = {"year": "years", "month": "months", "week": "weeks"}.get(unit, unit)
         return ast.Duration(amount, unit, span=_span(meta))
 
-    def calendar_days(self, meta, items):
+    def calendar_days(self, meta: Meta, items: _Items) -> ast.Duration:
         return ast.Duration(_int(items[0]), "days", span=_span(meta))
 
-    def working_days(self, meta, items):
+    def working_days(self, meta: Meta, items: _Items) -> ast.Duration:
         return ast.Duration(_int(items[0]), "working_days", span=_span(meta))
 
 
@@ -282,8 +287,8 @@ def _int(tok: Token) -> int:
     if len(text) > MAX_INT_DIGITS:
         raise _LiteralError(
             SyntaxProblem(
-                tok.line,
-                tok.column,
+                tok.line or 1,
+                tok.column or 1,
                 f"the number {text[:16]}… is too large",
                 expected=f"an integer of at most {MAX_INT_DIGITS} digits",
             )
@@ -382,7 +387,7 @@ def _hint_for(text: str, line: int, column: int) -> str | None:
     return None
 
 
-def _expected_at(text: str, offset: int) -> str | None:
+def _expected_at(text: str, offset: int | None) -> str | None:
     """What the parser would accept where the lexer met a character it cannot read.
 
     The lexer's own `allowed` set lists every terminal; replaying the text before the bad
@@ -391,7 +396,7 @@ def _expected_at(text: str, offset: int) -> str | None:
     try:
         interactive = _parser().parse_interactive(text[:offset])
         interactive.exhaust_lexer()
-        return _describe(set(interactive.accepts())) or None
+        return _describe(set(interactive.accepts())) or None  # type: ignore[no-untyped-call]  # lark leaves accepts() unannotated
     except Exception:  # the prefix has its own error; the first one is what we report
         return None
 
@@ -438,14 +443,14 @@ def parse_rule(text: str) -> ast.Program:
         raise
 
 
-def _check_nesting(tree: Tree) -> None:
+def _check_nesting(tree: Tree[Token]) -> None:
     """Refuse a rule whose syntax tree is deeper than `MAX_NESTING`, at its deepest point.
 
     Walked without recursion, before anything recursive (the tree's transformation, type
     checking, code generation, Python's own compiler) sees the tree: so what `check` accepts
     compiles, traced too, and what it refuses is a positioned error, never a crash.
     """
-    stack: list[tuple[Tree, int]] = [(tree, 1)]
+    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
     while stack:
         node, depth = stack.pop()
         if depth > MAX_NESTING:

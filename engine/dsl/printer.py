@@ -7,6 +7,8 @@ rule as the drafter wrote it (what explanations and the trace gate quote).
 
 from __future__ import annotations
 
+import datetime as _dt
+
 from . import ast
 
 # How each comparison and membership operator is written: its name with spaces for underscores.
@@ -31,7 +33,8 @@ def _literal_text(node: ast.Literal) -> str:
     if node.kind == "string":
         return '"' + str(node.value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
     if node.kind == "date":
-        return node.value.isoformat()
+        day: _dt.date = node.value
+        return day.isoformat()
     return str(node.value)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as _dt
 import operator as _op
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, Protocol
 
 from ..timecalc import add_days, add_months
 
@@ -21,7 +21,7 @@ def _date3(value: str | None) -> _dt.date | None:
     return None if value is None else _date(value)
 
 
-def _get(obj: dict | None, key: str) -> Any:
+def _get(obj: dict[str, Any] | None, key: str) -> Any:
     return None if obj is None else obj.get(key)
 
 
@@ -49,7 +49,7 @@ def _neg3(a: Any) -> Any:
     return None if a is None else -a
 
 
-_CMP = {"==": _op.eq, "!=": _op.ne, "<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge}
+_CMP: dict[str, Callable[[Any, Any], bool]] = {"==": _op.eq, "!=": _op.ne, "<": _op.lt, "<=": _op.le, ">": _op.gt, ">=": _op.ge}
 
 
 def _cmp3(op: str, a: Any, b: Any) -> bool | None:
@@ -74,7 +74,13 @@ def _in3(value: Any, collection: Iterable[Any] | None, negate: bool) -> bool | N
     return (value in collection) != negate
 
 
-def _between3(value: Any, low: Any, high: Any) -> bool | None:
+class _Ordered(Protocol):
+    """What `between` compares: numbers with numbers, dates with dates, strings with strings."""
+
+    def __le__(self, other: Any, /) -> bool: ...
+
+
+def _between3(value: _Ordered | None, low: _Ordered | None, high: _Ordered | None) -> bool | None:
     if value is None or low is None or high is None:
         return None
     return low <= value <= high
@@ -92,7 +98,7 @@ def _call3(fn: Callable[..., Any], *args: Any) -> Any:
     return fn(*args)
 
 
-def _q3(kind: str, items: Iterable[Any] | None, body: Callable[[Any], bool | None]) -> Any:
+def _q3(kind: str, items: Iterable[Any] | None, body: Callable[[Any], bool | None]) -> int | None:
     """any / all / count over a list, where the list or a condition may be missing."""
     if items is None:
         return None

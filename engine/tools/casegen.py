@@ -448,7 +448,7 @@ class DecisionGenerator:
         if path == "decision_date" or not isinstance(case, dict):
             return
         parts = path.split(".")
-        node = case
+        node: Any = case
         for part in parts[:-1]:
             node = node.get(part) if isinstance(node, dict) else None
         if isinstance(node, dict):

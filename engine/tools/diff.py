@@ -162,20 +162,20 @@ def _flatten(node: ast.Node, op: str) -> list[ast.Node]:
 def _same_shape(a: ast.Node, b: ast.Node) -> bool:
     if type(a) is not type(b):
         return False
-    match a:
-        case ast.Binary():
+    match a, b:
+        case ast.Binary(), ast.Binary():
             return a.op == b.op
-        case ast.Unary():
+        case ast.Unary(), ast.Unary():
             return a.op == b.op
-        case ast.Call():
+        case ast.Call(), ast.Call():
             return a.name == b.name and len(a.args) == len(b.args)
-        case ast.Quantifier():
+        case ast.Quantifier(), ast.Quantifier():
             return a.kind == b.kind and a.var == b.var
-        case ast.Presence():
+        case ast.Presence(), ast.Presence():
             return a.present == b.present
-        case ast.Within():
+        case ast.Within(), ast.Within():
             return a.direction == b.direction
-        case ast.Between() | ast.Conditional():
+        case ast.Between() | ast.Conditional(), _:
             return True
     return False
 
@@ -276,12 +276,12 @@ def expr_changes(old: ast.Node, new: ast.Node, where: str, anchor: str | None = 
         and not isinstance(old, ast.Binary | ast.Quantifier)
     ):
         # `C` became `C and D` (or `C or D`): a condition or alternative was added around it.
-        parts = _flatten(new, new.op)
-        if any(unparse(p) == old_s for p in parts):
+        operands = _flatten(new, new.op)
+        if any(unparse(p) == old_s for p in operands):
             noun = "condition" if new.op == "and" else "alternative"
             return [
                 RuleChange(where, f"{noun}_added", f"{noun} added: {unparse(p)}", None, unparse(p))
-                for p in parts
+                for p in operands
                 if unparse(p) != old_s
             ]
     if (
@@ -289,12 +289,12 @@ def expr_changes(old: ast.Node, new: ast.Node, where: str, anchor: str | None = 
         and old.op in ("and", "or")
         and not isinstance(new, ast.Binary | ast.Quantifier)
     ):
-        parts = _flatten(old, old.op)
-        if any(unparse(p) == new_s for p in parts):
+        operands = _flatten(old, old.op)
+        if any(unparse(p) == new_s for p in operands):
             noun = "condition" if old.op == "and" else "alternative"
             return [
                 RuleChange(where, f"{noun}_removed", f"{noun} removed: {unparse(p)}", unparse(p), None)
-                for p in parts
+                for p in operands
                 if unparse(p) != new_s
             ]
     if _same_shape(old, new):
@@ -875,8 +875,8 @@ def _same_content(a: ClauseVersion, b: ClauseVersion) -> bool:
     )
 
 
-def _program_text(v: ClauseVersion) -> str | None:
-    if v.program is None:
+def _program_text(v: ClauseVersion | None) -> str | None:
+    if v is None or v.program is None:
         return None
     return "\n".join(
         [unparse(d) for d in v.program.definitions]
@@ -1164,8 +1164,8 @@ def render_text(d: EditionDiff, witnesses: bool = True) -> str:
     for dc in d.decisions:
         out.append("")
         out.append(f"{dc.decision}  {'LOGIC CHANGED' if dc.logic_changed else 'text only'}")
-        for r in dc.reasons:
-            out.append(f"  - {r}")
+        for reason in dc.reasons:
+            out.append(f"  - {reason}")
         for s in dc.spec:
             out.append(f"  - decision file: {s}")
         if dc.missing_from:

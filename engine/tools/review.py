@@ -217,7 +217,7 @@ def scenarios_tagged(features: Path, act: str, clauses: set[str]) -> dict[str, A
     from .trace import read_features
 
     index = read_features(features)
-    found = [
+    found: list[dict[str, Any]] = [
         {
             "feature": s.feature,
             "line": s.line,

@@ -69,7 +69,7 @@ class Change:
 
 def changes_of(act: Act) -> tuple[list[dict[str, Any]], list[Change]]:
     """The amending acts (in force, not the original adoption) and the clause changes they made."""
-    amendments = []
+    amendments: list[dict[str, Any]] = []
     originals = {a.id for a in act.amendments.values() if a.id == act.id or a.signed == act.adopted}
     for a in sorted(act.amendments.values(), key=lambda a: (a.signed, a.id)):
         if a.status != "in_force" or a.id in originals:
@@ -89,13 +89,21 @@ def changes_of(act: Act) -> tuple[list[dict[str, Any]], list[Change]]:
     changes: list[Change] = []
     for cid, clause in act.clauses.items():
         for version in clause.versions:
-            a = act.amendments.get(version.amendment)
-            if a is None or a.id not in by_id or version.change == "original":
+            made_by = act.amendments.get(version.amendment)
+            if made_by is None or made_by.id not in by_id or version.change == "original":
                 continue
             changes.append(
-                Change(act.id, cid, a.id, a.number, a.signed, version.change, a.entry_into_force().certain)
+                Change(
+                    act.id,
+                    cid,
+                    made_by.id,
+                    made_by.number,
+                    made_by.signed,
+                    version.change,
+                    made_by.entry_into_force().certain,
+                )
             )
-            by_id[a.id]["clauses_changed"] += 1
+            by_id[made_by.id]["clauses_changed"] += 1
     return amendments, changes
 
 
@@ -121,7 +129,7 @@ def stability(
     """The stability report of `acts` as JSON-ready data."""
     months = [(w, parse_window(w)) for w in (windows or DEFAULT_WINDOWS)]
     per_act = []
-    all_dates = []
+    all_dates: list[dt.date] = []
     prepared = []
     for act in acts:
         amendments, changes = changes_of(act)

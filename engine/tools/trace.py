@@ -511,7 +511,7 @@ def build_trace(
                     role = _role_in(d, cid)
                     question = d.get("question")
                     deciding = role in DECIDING_ROLES or (compute_only and role == "computed")
-                    if deciding:
+                    if deciding and role is not None:
                         if trace.decides is None:
                             trace.decides = Evidence(s.feature, s.line, s.name, question, role)
                     elif role is not None and question in decisions and trace.does_not_decide is None:

@@ -183,10 +183,11 @@ def structure(act: Any) -> list[Section]:
     placed: set[str] = set()
     for s in raw_sections:
         sid = str(s["id"])
+        title, stamp = s.get("title"), s.get("approval_stamp")
         section = Section(
             sid,
-            s.get("title") if isinstance(s.get("title"), dict) else {},
-            s.get("approval_stamp") if isinstance(s.get("approval_stamp"), dict) else None,
+            title if isinstance(title, dict) else {},
+            stamp if isinstance(stamp, dict) else None,
             len(_ancestors(sid, section_parent)),
         )
         shown_groups: set[str] = set()

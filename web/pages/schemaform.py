@@ -60,7 +60,7 @@ class Field:
     template: Field | None = None  # rows: an empty row with the index placeholder
     placeholder: str = ""  # rows: the index placeholder of `template`
     value: Any = None  # the value to show (string for inputs, list for checkboxes)
-    errors: list[dict[str, Any]] = field(default_factory=list)  # problems, shown by err_text
+    errors: list[str] = field(default_factory=list)  # the messages of the problems at this field
     minimum: Any = None
     maximum: Any = None
     max_length: int | None = None

@@ -111,7 +111,7 @@ def act(act_id: str) -> str:
     )
 
 
-def _keep() -> dict[str, str]:
+def _keep() -> dict[str, Any]:
     """The view's date or edition, carried along links to other clauses of the act."""
     return {k: request.args[k] for k in ("as_of", "edition") if request.args.get(k)}
 

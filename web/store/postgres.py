@@ -154,7 +154,8 @@ class PostgresStore:
         return None if row is None else _record(row)
 
     def list_decisions(self, query: DecisionQuery) -> list[DecisionRecord]:
-        where, args = ["caller = %s"], [query.caller]
+        where: list[str] = ["caller = %s"]
+        args: list[object] = [query.caller]
         if query.since is not None:
             where.append("recorded_at >= %s")
             args.append(query.since)

@@ -57,7 +57,7 @@ class Observed:
     excepted: int = 0
     undetermined: int = 0
     quiet: int = 0  # evaluated, did not fire, not excepted
-    first: dict[str, Run] = field(
+    first: dict[str, Run | None] = field(
         default_factory=dict
     )  # fired / excepted / undetermined / quiet / decisive / blocking
     complete: bool = False  # its whole domain was enumerated
@@ -373,12 +373,12 @@ class DecisionCheck:
                 merged = dict(self.baseline)
                 for k, o in ((i, oi), (j, oj)):
                     fired_run = _live_run(o, k, statements)
-                    if fired_run is None:
+                    if fired_run is None or fired_run.assignment is None:
                         break
                     for path in ui if k == i else uj:
                         merged[path] = fired_run.assignment.get(path, merged.get(path))
                 else:
-                    run = self._run_assignment(merged, oi.first["fired"].day)
+                    run = self._run_assignment(merged, _first_run(oi, "fired").day)
                     if run is not None and i in run.live(statements) and j in run.live(statements):
                         self.pair_runs[(i, j)] = run
                         self.pair_status[(i, j)] = "found"
@@ -480,7 +480,7 @@ class DecisionCheck:
                     clauses=[s.clause],
                     file=file,
                     line=line,
-                    witness=self.witness(o.first["fired"]),
+                    witness=self.witness(_first_run(o, "fired")),
                     details={"statement": _source(self, s)},
                 )
             elif s.kind == "override" and o.quiet == 0 and o.fired > 0:
@@ -529,15 +529,15 @@ class DecisionCheck:
         nodes: dict[int, ast.Node] = {}
         parents: dict[int, ast.Node] = {}
         def_roots: dict[int, str] = {}
-        for name, (definition, _) in self.defs.items():
-            def_roots[definition.body.nid] = name
+        for def_name, (definition, _) in self.defs.items():
+            def_roots[definition.body.nid] = def_name
         for version in self.edition.versions.values():
             if version.program is None:
                 continue
-            for node in ast.walk(version.program):
-                nodes[node.nid] = node
-                for child in ast.children(node):
-                    parents[child.nid] = node
+            for walked in ast.walk(version.program):
+                nodes[walked.nid] = walked
+                for child in ast.children(walked):
+                    parents[child.nid] = walked
         statement_tops: set[int] = set()
         checked: set[int] = set()
         for i, s in enumerate(self.compiled.statements):
@@ -891,6 +891,14 @@ _LABELS = {
 _STATEMENT = N_("lint.stmt.other")
 
 
+def _first_run(o: Observed, key: str) -> Run:
+    """The first run seen with `key`: always kept, except for "decisive", where the solver records
+    only that one exists."""
+    run = o.first[key]
+    assert run is not None, key
+    return run
+
+
 def statement_label(s: Any) -> Message:
     """What a statement is called in a finding ("the requirement", "the override", …), to be said
     in the reader's language."""
@@ -936,7 +944,7 @@ def decision_positions(file: str, root: Any) -> dict[str, int]:
     if path.is_file():
         doc, _ = load_policy_yaml(path, file)
         if doc is not None:
-            out = _PositionMap(doc)  # type: ignore[assignment]
+            out = _PositionMap(doc)
     _POSITIONS[file] = out
     return out
 
@@ -946,7 +954,7 @@ class _PositionMap(dict):
         super().__init__()
         self.doc = doc
 
-    def get(self, pointer: str, default: Any = None) -> Any:  # type: ignore[override]
+    def get(self, pointer: str, default: Any = None) -> Any:
         pos = self.doc.position(pointer)
         return pos.line if pos else default
 

@@ -430,11 +430,11 @@ class Domains:
                     f"{max(lo, 1)} element(s) searched instead of {hi}"
                 )
                 hi = max(lo, 1)
-            out = []
+            lists = []
             for n in range(lo, hi + 1):
-                for combo in itertools.combinations_with_replacement(range(len(element)), n):
-                    out.append([element[i] for i in combo])
-            return out
+                for chosen in itertools.combinations_with_replacement(range(len(element)), n):
+                    lists.append([element[i] for i in chosen])
+            return lists
         return [_jsonish(v) for v in self.scalar(node)]
 
     def baseline(self, node: SchemaNode) -> Any:

@@ -175,13 +175,13 @@ def check_hierarchy(
     for low_id in act_ids:
         low = acts[low_id]
         highs, missing = ancestors(library, low_id)
-        for m in missing:
+        for parent_id in missing:
             findings.append(
                 Finding(
                     "hierarchy_note",
                     "info",
                     low_id,
-                    say("lint.msg.parent_not_encoded", act=low_id, parent=m),
+                    say("lint.msg.parent_not_encoded", act=low_id, parent=parent_id),
                     file=str(Path(low.directory) / "act.yaml"),
                 )
             )
@@ -342,20 +342,22 @@ def _compare(
         notes.append(f"hierarchy: {low.id} vs {high.id} on '{lm.decision}' ({size:,} cases): no conflict")
         return [], notes
     lr, hr = found
-    deciding = lr.resolution.decisive[0]
+    lres, hres = lr.resolution, hr.resolution
+    assert lres is not None and hres is not None  # the search kept resolved runs only
+    deciding = lres.decisive[0]
     lversion = lce.edition.versions[deciding.clause]
     line, _ = rule_position(lversion, deciding.node.span)
     lanswer = answer(library, low.id, lce.edition.id, lspec.name, jsonable(lr.case), as_of)
     hanswer = answer(library, high.id, hce.edition.id, hspec.name, jsonable(hr.case), as_of)
     hcited = [f"{high.id}:{c['clause']}" for c in hanswer.get("citations", [])]
-    lcited = [f"{low.id}:{s.clause}" for s in lr.resolution.decisive]
+    lcited = [f"{low.id}:{s.clause}" for s in lres.decisive]
     witness = Witness(copy.deepcopy(jsonable(lr.case)), as_of, [lanswer, hanswer])
     basis, basis_notes = _basis(library, low, as_of, matters_of)
     period = _together(lce.edition, hce.edition)
     fields = {
         "act": low.id, "level": _level(low.level), "clauses": ", ".join(dict.fromkeys(lcited)),
-        "outcome": lr.resolution.outcome, "higher": high.id, "higher_level": _level(high.level),
-        "higher_outcome": hr.resolution.outcome, "decision": lm.decision,
+        "outcome": lres.outcome, "higher": high.id, "higher_level": _level(high.level),
+        "higher_outcome": hres.outcome, "decision": lm.decision,
     }
     message = (
         say("lint.msg.hierarchy_conflict_basis", **fields, basis=", ".join(b["citation"] for b in basis))
@@ -367,14 +369,14 @@ def _compare(
             "act": low.id,
             "level": low.level,
             "edition": lce.edition.id,
-            "outcome": lr.resolution.outcome,
+            "outcome": lres.outcome,
             "citations": list(dict.fromkeys(lcited)),
         },
         "higher": {
             "act": high.id,
             "level": high.level,
             "edition": hce.edition.id,
-            "outcome": hr.resolution.outcome,
+            "outcome": hres.outcome,
             "citations": hcited,
         },
         "same_matter": {

@@ -263,7 +263,7 @@ def render_html(report: Report, lang: str = "en") -> str:
     )
     parts.append("<h2 id='findings'>Findings</h2>")
     current = None
-    worst = {}
+    worst: dict[str, int] = {}
     for f in report.findings:
         worst[f.kind] = min(worst.get(f.kind, 9), RANK[f.severity])
     order = list(KINDS)

@@ -184,11 +184,14 @@ class Space:
 def space(units: list[Unit], domains: Domains, baseline: dict[Path, Any]) -> Space:
     values = [unit_values(u, domains) for u in units]
     # Start every list from the baseline's value so the first witness stays close to it.
-    ordered = []
-    for u, vals in zip(units, values, strict=True):
-        base = baseline.get(u.path, ABSENT)
-        ordered.append(sorted(vals, key=lambda v, b=base: 0 if v == b else 1))
+    ordered = [
+        _baseline_first(vals, baseline.get(u.path, ABSENT)) for u, vals in zip(units, values, strict=True)
+    ]
     return Space(units, ordered, baseline)
+
+
+def _baseline_first(values: list[Any], base: Any) -> list[Any]:
+    return sorted(values, key=lambda v: 0 if v == base else 1)
 
 
 def relevant_units(all_units: list[Unit], reads: set[Path], with_date: bool) -> list[Unit]:

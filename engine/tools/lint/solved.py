@@ -291,7 +291,7 @@ class SolverCheck(DecisionCheck):
             run.case = case
         return run
 
-    def confirmed(self, key: Any, what: str, check: Callable[[Run], bool], small: bool = True) -> Run | None:
+    def confirmed(self, key: Any, what: str, check: Callable[..., bool], small: bool = True) -> Run | None:
         """The witness of question `key`, run by the compiled engine and checked by `check`; when
         the engine does not agree, a `solver_disagreement` is reported instead and None returned."""
         model = self.q.small(key, self.asked[key]) if small else self.q.answers[key][1]
@@ -342,13 +342,13 @@ class SolverCheck(DecisionCheck):
             label = statement_label(s)
             if o.complete and not o.fired:
                 key = ("quiet", i) if o.quiet else ("excepted", i) if o.excepted else None
-                run = self._any_case(
+                quiet_run = self._any_case(
                     key, f"{label} of {s.clause} does not fire", lambda r, i=i: i not in r.fired
                 )
-                if run is False:
+                if quiet_run is False:
                     o.complete = False
-                elif run is not None:
-                    self.witnesses[("dead_statement", s.clause)] = run
+                elif isinstance(quiet_run, Run):
+                    self.witnesses[("dead_statement", s.clause)] = quiet_run
             elif o.complete and not o.excepted and (not o.quiet or s.has_exception):
                 # forced (constant), or fires with its exception never holding (dead exception)
                 run = self.confirmed(
@@ -361,13 +361,13 @@ class SolverCheck(DecisionCheck):
                     for kind in ("constant_statement", "dead_exception"):
                         self.witnesses[(kind, s.clause)] = run
             if st["blocking"] == "sat":
-                run = self.confirmed(
+                blocking_run = self.confirmed(
                     ("blocking", i),
                     f"{s.clause} leaves the case undecidable",
                     lambda r, s=s: r.error is not None and s.clause in blamed_clauses(r.error),
                 )
-                if run is not None:
-                    o.first["blocking"] = run
+                if blocking_run is not None:
+                    o.first["blocking"] = blocking_run
         self._reported(self._report_statements)
 
     def _reported(self, report: Callable[[], None]) -> None:
@@ -385,7 +385,7 @@ class SolverCheck(DecisionCheck):
                     f.witness = self.witness(run)
             f.details.update(self._detail(proved))
 
-    def _any_case(self, key: Any, what: str, check: Callable[[Run], bool]) -> Run | bool | None:
+    def _any_case(self, key: Any, what: str, check: Callable[..., bool]) -> Run | bool | None:
         """A case showing the complement of a proved "never": confirmed, None when the domain
         gives none (a statement never evaluated), False when the engine disagrees."""
         model = self.q.answers[key][1] if key is not None else (self.q.models[0] if self.q.models else None)
@@ -427,10 +427,10 @@ class SolverCheck(DecisionCheck):
         for nid, guard, value in records:
             if nid not in wanted:
                 continue
-            p, n = by_node.setdefault(nid, ([], []))
-            p.append(conjunction(guard, value.present, value.value))
-            n.append(conjunction(guard, value.present, z3.Not(value.value)))
-        return {nid: (disjunction(*p), disjunction(*n)) for nid, (p, n) in by_node.items()}
+            holds, fails = by_node.setdefault(nid, ([], []))
+            holds.append(conjunction(guard, value.present, value.value))
+            fails.append(conjunction(guard, value.present, z3.Not(value.value)))
+        return {nid: (disjunction(*h), disjunction(*f)) for nid, (h, f) in by_node.items()}
 
     def _report_conditions_solved(self) -> None:
         """The solver's answers as the values each condition took, so that
@@ -591,6 +591,7 @@ class SolverCheck(DecisionCheck):
                 self.notes.append(f"{self.spec.name}: influence of {cid}: unknown within budget")
                 continue
             fired = [k for k in deciding if self.observed[k].fired]
+            run: Run | bool | None
             if fired:
                 k = fired[0]
                 run = self.confirmed(
@@ -605,7 +606,7 @@ class SolverCheck(DecisionCheck):
                 run = self._any_case(
                     None, f"no statement of {cid} fires", lambda r, d=deciding: not set(d) & set(r.fired)
                 )
-            if run is None or run is False:
+            if not isinstance(run, Run):
                 for o in observed:
                     o.complete = False  # not confirmed: no finding
             else:

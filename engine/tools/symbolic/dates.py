@@ -165,7 +165,7 @@ class Gregorian:
         return z3.And(number >= 1, number <= month_length(y, m)), day - d + number
 
     @staticmethod
-    def quarter_start(year: z3.ArithRef, quarter: z3.ArithRef) -> tuple[z3.BoolRef, z3.ArithRef]:
+    def quarter_start(year: z3.ArithRef, quarter: z3.ArithRef) -> tuple[z3.BoolRef, z3.ArithRef, z3.BoolRef]:
         """(defined, value, domain): missing unless the quarter is 1-4 (and the year 1-9999);
         the domain keeps the year within the encoded years."""
         defined = z3.And(quarter >= 1, quarter <= 4, year >= 1, year <= 9999)

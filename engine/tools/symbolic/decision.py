@@ -88,7 +88,7 @@ def encode_decision(
     fired: dict[int, z3.BoolRef] = {}
     undetermined: dict[int, z3.BoolRef] = {}
     overrides: list[tuple[str, z3.BoolRef]] = []
-    computed: list[tuple[Statement, Any]] = []
+    computed: list[tuple[Statement, ast.Compute, Any]] = []
     reports: dict[int, dict[str, Any]] = {}
     for s in statements:
         node = s.node
@@ -126,7 +126,7 @@ def encode_decision(
             reports[s.index] = {"fired": conjunction(c.present, c.value)}
         elif isinstance(node, ast.Compute):
             value = encoder.expr(node.expr)
-            computed.append((s, value))
+            computed.append((s, node, value))
             reports[s.index] = {"value": value}
         else:
             raise Unsupported(f"no symbolic semantics for the statement {type(node).__name__}")
@@ -138,6 +138,7 @@ def encode_decision(
     by_outcome: dict[str, list[z3.BoolRef]] = {}
     for s in statements:
         if s.index in fired and not isinstance(s.node, ast.Applies):
+            assert isinstance(s.node, ast.Require | ast.Ground)  # the statements that fire with an outcome
             live = conjunction(fired[s.index], z3.Not(gone[s.clause]))
             by_outcome.setdefault(s.node.outcome, []).append(live)
     chosen: z3.ArithRef = z3.IntVal(rank[spec.default])  # the rank of the outcome reached
@@ -154,19 +155,20 @@ def encode_decision(
         if isinstance(s.node, ast.Override):
             blocking.append(pending)
         else:
+            assert isinstance(s.node, ast.Require | ast.Ground)  # the others left undetermined
             blocking.append(conjunction(pending, chosen > rank[s.node.outcome]))
     result = z3.If(disjunction(*blocking), REFUSED, answer) if blocking else answer
 
     values: dict[str, SymbolicValue] = {}
-    for s, value in computed:
+    for s, node, value in computed:
         keep = z3.Not(gone[s.clause])
-        if s.node.outcomes:  # `compute … only on O1, O2`: reported only with those outcomes
-            keep = conjunction(keep, disjunction(*(result == code[o] for o in s.node.outcomes if o in code)))
-        known = values.get(s.node.name)
+        if node.outcomes:  # `compute … only on O1, O2`: reported only with those outcomes
+            keep = conjunction(keep, disjunction(*(result == code[o] for o in node.outcomes if o in code)))
+        known = values.get(node.name)
         if known is None:
-            values[s.node.name] = SymbolicValue(keep, _reported(value, keep))
+            values[node.name] = SymbolicValue(keep, _reported(value, keep))
         else:
-            values[s.node.name] = SymbolicValue(disjunction(keep, known.reported), choose(keep, value, known.value))
+            values[node.name] = SymbolicValue(disjunction(keep, known.reported), choose(keep, value, known.value))
     return SymbolicAnswer(outcomes, z3.simplify(result), values, reports)
 
 

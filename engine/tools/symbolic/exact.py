@@ -310,6 +310,7 @@ def exact_decision(
         if found.status == "unknown":
             result.unknown.append(f"further outcome changes ({found.reason})")
             break
+        assert found.model is not None  # a satisfiable query comes with its model
         ro = found.model.eval(old.result, model_completion=True).as_long()
         rn = found.model.eval(new.result, model_completion=True).as_long()
         confirm(found.model, "outcome", None, (old.outcome_of(ro), new.outcome_of(rn)))
@@ -326,6 +327,7 @@ def exact_decision(
             if found.status == "unknown":
                 result.unknown.append(f"value {name} ({found.reason})")
                 break
+            assert found.model is not None  # a satisfiable query comes with its model
             a = found.model.eval(so, model_completion=True).as_long()
             b = found.model.eval(sn, model_completion=True).as_long()
             confirm(found.model, "value", name, (_STATE[a], _STATE[b]))

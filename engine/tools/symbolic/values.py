@@ -201,6 +201,7 @@ def finite_pattern(pattern: str, limit: int = 256) -> list[str] | None:
         out = [""]
         for op, arg in items:
             name = str(op)
+            options: list[str] | None
             if name == "AT":
                 continue
             if name == "LITERAL":
@@ -325,9 +326,9 @@ class SymbolicCase:
             node = self._list(schema, present, name)
         else:
             node = self._scalar(schema, kind, present, name)
-        node._own = own  # type: ignore[union-attr]
-        node._mode = None if own is None else ("absent" if not required else "null")  # type: ignore[union-attr]
-        node._schema = schema  # type: ignore[union-attr]
+        node._own = own
+        node._mode = None if own is None else ("absent" if not required else "null")
+        node._schema = schema
         return node
 
     def _list(self, schema: dict[str, Any], present: z3.BoolRef, name: str) -> Lst:
@@ -412,7 +413,7 @@ class SymbolicCase:
             return self._concrete_object(node, model)
         if isinstance(node, Lst):
             n = model.eval(node.length, model_completion=True).as_long()
-            out = []
+            out: list[Any] = []
             for item in node.items[:n]:
                 own = getattr(item, "_own", None)
                 if own is not None and not z3.is_true(model.eval(own, model_completion=True)):
