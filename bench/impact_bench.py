@@ -39,8 +39,8 @@ def corpus_path() -> Path:
 def main() -> int:
     from engine import load_library
     from engine.tools.casegen import corpus_for, write_corpus
-    from engine.tools.diff import select_edition
     from engine.tools.impact import Comparer, Setup, Side, run_impact
+    from engine.tools.selection import select_edition
 
     cores = os.cpu_count() or 1
     print(f"impact benchmark: {N:,} generated cases × 2 editions × every decision of {ACT}, {cores} core(s)")

@@ -45,7 +45,7 @@ def _run(library: Any, act: str, edition: str | None, method: str) -> tuple[floa
 
 def main() -> int:
     from engine import load_library
-    from engine.tools.diff import select_edition
+    from engine.tools.selection import select_edition
     from engine.tools.symbolic.problem import workday_table
 
     started = time.perf_counter()

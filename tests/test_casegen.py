@@ -10,10 +10,11 @@ from pathlib import Path
 import pytest
 
 from engine.casecheck import CaseValidator
+from engine.edition import decision_specs
 from engine.library import Library, load_library
 from engine.tools.casegen import corpus_for, example_cases
-from engine.tools.diff import decision_specs, select_edition
 from engine.tools.plausibility import HIRED, Plausibility, PlausibilityError, load_plausibility
+from engine.tools.selection import select_edition
 
 ROOT = Path(__file__).resolve().parent.parent
 ACT = "U1300000624"
@@ -62,7 +63,7 @@ def test_every_example_case_respects_the_constraints(library: Library) -> None:
 
 def test_every_date_fact_named_exists_in_the_schemas(library: Library) -> None:
     """A constraint on a fact the schema does not have would silently constrain nothing."""
-    from engine.tools.diff import schema_facts
+    from engine.tools.factdiff import schema_facts
 
     act = library.act(ACT)
     draft = select_edition(library, ACT, DRAFT)

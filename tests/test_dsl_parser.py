@@ -552,7 +552,7 @@ def test_days_without_calendar_or_working_says_how_to_write_it() -> None:
 
 
 def test_applies_and_compute_only_on_parse_and_unparse() -> None:
-    from engine.tools.diff import unparse
+    from engine.dsl.printer import unparse
 
     text = """\
 for appointment:

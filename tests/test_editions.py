@@ -22,7 +22,7 @@ import yaml
 
 from engine import EditionError, Library, load_library
 from engine.cli.cli import main
-from engine.tools.diff import select_edition
+from engine.tools.selection import select_edition
 from engine.yamlsafe import load_policy_yaml
 
 REPO = Path(__file__).resolve().parents[1]

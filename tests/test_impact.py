@@ -33,7 +33,6 @@ from engine.cli.cli import main as engine_main
 from engine.cli.edition_cli import register
 from engine.edition import decision_specs
 from engine.tools.casegen import corpus_for, from_pattern, write_corpus
-from engine.tools.diff import reached_definitions, select_edition
 from engine.tools.impact import (
     Comparer,
     ImpactReport,
@@ -43,6 +42,8 @@ from engine.tools.impact import (
     run_impact,
     terminal_progress,
 )
+from engine.tools.rulediff import reached_definitions
+from engine.tools.selection import select_edition
 from engine.tools.stability import WindowError, parse_window, stability
 
 REPO = Path(__file__).resolve().parents[1]

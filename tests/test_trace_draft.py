@@ -19,8 +19,8 @@ import pytest
 from engine.cli.cli import main
 from engine.decide import jsonable
 from engine.library import Library, load_library
-from engine.tools.diff import select_edition
 from engine.tools.impact import Comparer, Side
+from engine.tools.selection import select_edition
 from engine.tools.trace import RESULTS_FORMAT, build_draft_trace, render_draft_text, sha256_hex
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .. import casecodec
 from ..library import DRAFT_PREFIX, Library
-from ..tools.diff import DATE_LIKE
+from ..tools.selection import DATE_LIKE
 
 EXIT_OK = 0
 EXIT_FAILED = 1

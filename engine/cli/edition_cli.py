@@ -2,7 +2,7 @@
 
 `register(subparsers)` adds them to the engine's parser (engine/cli/__init__.py composes it). Errors are
 the engine's (`ErejeError` subclasses, `UsageError`): `ereje` prints them without a traceback
-and exits 2. Editions are named as `engine.tools.diff.select_edition` reads them: an edition id, an
+and exits 2. Editions are named as `engine.tools.selection.select_edition` reads them: an edition id, an
 amending act id, a date YYYY-MM-DD (the edition in force on it) or draft:<id>.
 """
 
@@ -16,8 +16,9 @@ from typing import Any
 from .. import jsonio
 from ..edition import Edition
 from ..library import Library, load_library
-from ..tools.diff import EditionDiff, diff_editions, parse_day, select_edition
-from ..tools.diff import render_text as render_diff
+from ..tools.diff import EditionDiff, diff_editions
+from ..tools.difftext import render_text as render_diff
+from ..tools.selection import parse_day, select_edition
 from .cliopts import DEFAULT_POLICIES, UsageError, add_act, add_format, iso_date, refuse_bare_act, which_act
 from .progress import CountingWriter
 from .progress import bar as progress_bar
@@ -307,7 +308,7 @@ def cmd_stability(args: argparse.Namespace) -> int:
 
 def editions_report(library: Library, act_id: str) -> dict[str, Any]:
     from ..edition import decision_specs
-    from ..tools.diff import missing_clauses
+    from ..tools.selection import missing_clauses
 
     act = library.act(act_id)
     rows = []

@@ -95,7 +95,7 @@ def _editions(library: object, acts: list[str] | None, spec: str | None) -> dict
     if spec is None:
         return {}
     acts = acts or []  # no --act: the edition names the act
-    from ..tools.diff import select_edition
+    from ..tools.selection import select_edition
     act = which_act(library, acts[0] if len(acts) == 1 else None, spec)  # type: ignore[arg-type]
     if len(acts) > 1:
         raise UsageError("--edition names the edition of one act: give at most one ACT")

@@ -105,7 +105,7 @@ def example_cases(act: Act) -> list[dict[str, Any]]:
 
 def _rule_nodes(edition: Edition, decision: str) -> list[ast.Node]:
     """The statements of `decision` and every definition they reach, in this edition."""
-    from .diff import named_definitions, reached_definitions
+    from .rulediff import named_definitions, reached_definitions
 
     defs = named_definitions(edition)
     nodes: list[ast.Node] = []
@@ -632,7 +632,7 @@ def corpus_for(
 ) -> Corpus:
     """A generator of cases for `decisions` (default: every decision the edition can decide)."""
     from ..edition import decision_specs
-    from .diff import missing_clauses
+    from .selection import missing_clauses
 
     specs = decision_specs(act, edition)
     if decisions:

@@ -11,7 +11,7 @@ import html
 import json
 from typing import Any
 
-from .diff import changed_values
+from .difftext import changed_values
 
 CSS = """
 body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans",sans-serif;margin:0;color:#1b1f24;background:#fff}

@@ -44,7 +44,9 @@ from ..errors import CaseError, EditionError, ErejeError
 from ..library import Library, load_library
 from ..policy import Act
 from .casegen import objects_at
-from .diff import changed_clause_ids, missing_clauses, schema_facts
+from .diff import changed_clause_ids
+from .factdiff import schema_facts
+from .selection import missing_clauses
 
 CHUNK = 1000
 SAMPLES = 3

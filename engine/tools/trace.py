@@ -772,7 +772,7 @@ def _differs(now: dict[str, Any], then: dict[str, Any], clause: str, role: str) 
 
 def _rule_of(version: ClauseVersion) -> str | None:
     """The rule as the parser read it (comments and layout aside), to tell a text-only change."""
-    from .diff import unparse
+    from ..dsl.printer import unparse
 
     if version.program is None:
         return None

@@ -20,7 +20,8 @@ import pytest
 from pytest_bdd import parsers, then, when
 
 from engine.errors import CaseError, EditionError
-from engine.tools.diff import diff_editions, select_edition
+from engine.tools.diff import diff_editions
+from engine.tools.selection import select_edition
 
 
 @when(

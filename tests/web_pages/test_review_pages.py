@@ -34,7 +34,8 @@ def test_compare_the_current_edition_with_the_draft(app: Any, en_client: Any) ->
     assert "<del>three</del>" in block and "<ins>five</ins>" in block
     assert "<del>үш</del>" in block and "<ins>бес</ins>" in block
     # the rule change in words, as engine.tools.diff describes it
-    from engine.tools.diff import diff_editions, select_edition
+    from engine.tools.diff import diff_editions
+    from engine.tools.selection import select_edition
 
     lib = library(app)
     act = lib.act(ACT)

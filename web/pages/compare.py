@@ -4,7 +4,7 @@ proof of none), and the impact on the act's shipped example cases.
 
     /compare?act=<act>&from=<edition>&to=<edition>     (from_date / to_date: the edition in force)
 
-Editions are named as `engine.tools.diff.select_edition` reads them (an edition id, an amending act
+Editions are named as `engine.tools.selection.select_edition` reads them (an edition id, an amending act
 id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.tools.diff` (`diff_editions`),
 `engine.tools.symbolic.exact` (`exact_diff`) and `engine.tools.impact` (`run_impact`), exactly what
 `ereje diff` / `ereje impact` / `ereje review` print. A comparison is cached per policy version and pair of editions.
@@ -20,7 +20,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from engine.casecodec import case_text
-from engine.tools import diff, impact
+from engine.errors import EditionError
+from engine.tools import diff, impact, selection
 from web.pages import model
 from web.pages.common import get_act, snapshot
 from web.pages.i18n import parse_user_date
@@ -112,9 +113,9 @@ def compare() -> str:
     result = None
     old = new = None
     try:
-        old = diff.select_edition(lib, act.id, frm)
-        new = diff.select_edition(lib, act.id, to)
-    except (diff.SelectionError, diff.EditionError) as exc:
+        old = selection.select_edition(lib, act.id, frm)
+        new = selection.select_edition(lib, act.id, to)
+    except (selection.SelectionError, EditionError) as exc:
         error = str(exc)
     if old is not None and new is not None:
         root = Path(str(snap.library.root))

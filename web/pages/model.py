@@ -100,7 +100,7 @@ def edition_by_id(library: Any, act_id: str, edition_id: str) -> Any | None:
 
 
 def edition_select(edition: Any) -> str:
-    """How the pages (and `engine.tools.diff.select_edition`) name an edition."""
+    """How the pages (and `engine.tools.selection.select_edition`) name an edition."""
     return ("draft:" + edition.amendment.id) if edition.draft else edition.id
 
 

@@ -30,7 +30,7 @@ import z3
 
 from ...decide import jsonable
 from ...errors import CaseError, EditionError
-from ..diff import missing_clauses
+from ..selection import missing_clauses
 from .decision import REFUSED, SymbolicAnswer
 from .expressions import equal
 from .problem import DEFAULT_K, EditionView, Problem
