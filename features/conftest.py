@@ -36,7 +36,8 @@ from pytest_bdd.scenario import scenario_wrapper_template_registry
 
 from engine import CaseError, Decision, EditionError, Library, PolicyError, jsonio, load_library
 from engine.decide import jsonable
-from engine.tools.trace import RESULTS_FORMAT, act_fingerprint, sha256_hex
+from engine.tools.features import sha256_hex
+from engine.tools.trace import RESULTS_FORMAT, act_fingerprint
 
 FEATURES = Path(__file__).resolve().parent
 STEPS = FEATURES / "steps"

@@ -14,7 +14,7 @@ import pytest
 from pytest_bdd import scenarios
 from pytest_bdd.steps import step_function_context_registry
 
-from engine.tools.trace import read_feature
+from engine.tools.features import read_feature
 
 FEATURES = Path(__file__).resolve().parent
 STEPS = FEATURES / "steps"

@@ -19,7 +19,7 @@ import pytest
 from pytest_bdd.parser import FeatureParser
 
 from engine.cli.cli import main
-from engine.tools.trace import read_feature, read_features
+from engine.tools.features import read_feature, read_features
 
 REPO = Path(__file__).resolve().parents[1]
 FIXTURE = REPO / "tests" / "fixtures" / "trace" / "policies"

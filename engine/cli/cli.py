@@ -166,7 +166,7 @@ def cmd_clauses(args: argparse.Namespace) -> int:
 
 def _tested_clauses(act_id: str) -> dict[str, int]:
     """Scenarios per clause, read from the features' tags (no test is run here)."""
-    from ..tools.trace import scenario_index
+    from ..tools.features import scenario_index
 
     counts: dict[str, int] = {}
     for scenario in scenario_index(Path("features")):
@@ -208,8 +208,8 @@ def cmd_trace(args: argparse.Namespace) -> int:
 
 
 def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None, results: dict) -> int:
-    """`ereje trace --edition draft:<id>`: the gate of a draft (engine.tools.trace.build_draft_trace)."""
-    from ..tools import trace
+    """`ereje trace --edition draft:<id>`: the gate of a draft (engine.tools.draftgate.build_draft_trace)."""
+    from ..tools import draftgate
     from ..tools.impact import Comparer, Side
     from ..tools.selection import select_edition
     act = which_act(library, act_id, args.edition)
@@ -221,10 +221,10 @@ def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None,
     a = library.act(act)
     comparer = Comparer(Side(args.policies, library, a, base), Side(args.policies, library, a, draft))
 
-    t = trace.build_draft_trace(
+    t = draftgate.build_draft_trace(
         a, draft, base, compiled.policy_hash, args.features, results, comparer.answer_under_old
     )
-    print(jsonio.dumps(t.to_dict()) if args.format == "json" else trace.render_draft_text(t))
+    print(jsonio.dumps(t.to_dict()) if args.format == "json" else draftgate.render_draft_text(t))
     return 0 if t.ok else 1
 
 

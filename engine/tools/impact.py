@@ -170,7 +170,7 @@ class Comparer:
     def answer_under_old(self, question: str, case: Any, as_of: str) -> dict[str, Any]:
         """What the old edition answers on a case written for the new one (its outcome, each
         cited clause's role, its values), or why it refuses: what a draft's trace gate compares
-        a scenario's answer with (`engine.tools.trace.build_draft_trace`)."""
+        a scenario's answer with (`engine.tools.draftgate.build_draft_trace`)."""
         side = self.old
         try:
             d = side.library.decide(

@@ -154,7 +154,7 @@ def provenance(act: Act, edition: Edition) -> dict[str, Any]:
 
 
 def _scenarios(text: str, rel: str) -> dict[str, dict[str, Any]]:
-    from .trace import read_feature
+    from .features import read_feature
 
     scenarios, _ = read_feature(text, f"features/{rel}", rel)
     lines = text.splitlines()
@@ -214,7 +214,7 @@ def scenarios_against(rev: str, features: Path) -> dict[str, Any]:
 
 
 def scenarios_tagged(features: Path, act: str, clauses: set[str]) -> dict[str, Any]:
-    from .trace import read_features
+    from .features import read_features
 
     index = read_features(features)
     found: list[dict[str, Any]] = [

@@ -89,7 +89,8 @@ def results_file(tmp_path: Path) -> Callable[..., Path]:
     Independent of the last feature run (which writes test-output/trace-results.json only at the
     end of the session): the pages are checked against `engine.tools.trace` on a known file.
     """
-    from engine.tools.trace import RESULTS_FORMAT, act_fingerprint, read_features
+    from engine.tools.features import read_features
+    from engine.tools.trace import RESULTS_FORMAT, act_fingerprint
 
     features = REPO / "features"
 

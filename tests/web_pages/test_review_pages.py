@@ -114,7 +114,7 @@ def test_traceability_matrix_matches_engine_trace(make_app: Any, results_file: A
 
 
 def test_traceability_one_feature_file(make_app: Any, results_file: Any) -> None:
-    from engine.tools.trace import read_features
+    from engine.tools.features import read_features
     from web.pages.common import DEFAULTS
 
     client = make_app(EREJE_TRACE_RESULTS=str(results_file())).test_client()
