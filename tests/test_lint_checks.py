@@ -49,7 +49,7 @@ def test_conflict_is_found_with_a_witness_where_both_clauses_fire() -> None:
     # The decision's outcome order (a before b) says which applies: settled, so info, not a warning.
     assert [(f.clause, f.clauses, f.severity) for f in found] == [("c.2", ["c.1", "c.2"], "info")]
     f = found[0]
-    assert f.settled is not None and "puts 'a' before 'b'" in f.settled
+    assert f.settled is not None and "puts 'a' before 'b'" in f.settled_text("en")
     assert {x["clause"] for x in f.witness.fired} == {"c.1", "c.2"}
     assert f.witness.case["x"] > 10 and f.witness.case["flag"] is True
     # The precedence list gives c.1's outcome and cites c.1 only: c.2 is silenced.

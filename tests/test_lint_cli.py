@@ -3,6 +3,7 @@ finding's sentence in kk, ru and en (a catalogue message: stable code and params
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import subprocess
@@ -28,10 +29,10 @@ def lint(capsys: pytest.CaptureFixture[str], fixture: str, *args: str) -> tuple[
 
 
 def test_text_names_file_line_severity_kind_and_clause(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, _ = lint(capsys, "conflict-trigger")
+    code, out, _ = lint(capsys, "conflict-trigger", "--lang", "en")
     assert code == 0 and "[conflict" not in out
     assert "1 finding(s) the declared outcome order settles are not shown (conflict 1)" in out
-    code, out, _ = lint(capsys, "conflict-trigger", "--show-settled")
+    code, out, _ = lint(capsys, "conflict-trigger", "--show-settled", "--lang", "en")
     line = next(x for x in out.splitlines() if "[conflict" in x)
     assert re.match(
         r"^conflict-trigger/T/clauses/clauses\.yaml:\d+: info \[conflict, settled\] c\.2 ", line
@@ -125,6 +126,8 @@ def test_lint_runs_on_a_draft(capsys: pytest.CaptureFixture[str]) -> None:
             str(root),
             "--format",
             "json",
+            "--lang",
+            "en",
         ],
         extra=[register],
     )
@@ -215,3 +218,86 @@ def test_a_nested_message_and_a_plain_string() -> None:
     assert f.to_dict("ru")["params"]["statement"] == {"code": "lint.stmt.require", "params": {}}
     plain = Finding("bound", "info", "A", "an English sentence")
     assert plain.text("kk") == "an English sentence" and plain.code == "lint.bound"
+
+
+# -- the report's frame, the settled reason and the notes in each language ------------------------
+LANGS = ("kk", "ru", "en")
+SETTLED = {"decision": "d", "order": "a > b > none", "winner_outcome": "a", "silenced_outcome": "b"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_text_frame_is_said_in_the_language_asked(capsys, lang: str) -> None:
+    _, out, _ = lint(capsys, "conflict-trigger", "--show-settled", "--fail-on", "none", "--lang", lang)
+    t = i18n.text
+    assert out.startswith(t("lint.report.head", lang, day="2024-06-01", budget="200,000") + "\n")
+    reason = t("lint.settled.outcome_order", lang, **SETTLED)
+    assert "    " + t("lint.report.settled", lang, reason=reason) + "\n" in out
+    assert "    " + t("lint.report.witness", lang, day="2024-06-01") + ":\n" in out
+    assert "      " + t("lint.report.answer", lang, act="T", question="d", outcome="a", citations="c.1 (ground)") in out
+    # The machine tokens are the same in every language: place, severity, kind, clause.
+    tag = t("lint.report.settled_tag", lang)
+    assert re.search(rf"^conflict-trigger/T/clauses/clauses\.yaml:\d+: info \[conflict, {re.escape(tag)}\] c\.2 ", out, re.M)
+    _, hidden, _ = lint(capsys, "conflict-trigger", "--lang", lang)
+    assert t("lint.report.settled_hidden", lang, count=1, kinds="conflict 1") in hidden
+    if lang != "en":
+        assert "settled" not in hidden.replace("--show-settled", "") and "witness" not in out
+
+
+def test_settled_reason_and_note_in_json_keep_their_code(capsys) -> None:
+    said = {}
+    for lang in LANGS:
+        _, out, _ = lint(capsys, "conflict-trigger", "--format", "json", "--show-settled", "--fail-on", "none",
+                         "--lang", lang)
+        said[lang] = json.loads(out)
+        conflict = next(f for f in said[lang]["findings"] if f["kind"] == "conflict")
+        assert conflict["settled_reason"] == {"code": "lint.settled.outcome_order", "params": SETTLED}
+        assert conflict["settled"] == i18n.text("lint.settled.outcome_order", lang, **SETTLED)
+        _, out, _ = lint(capsys, "conflict-trigger", "--format", "json", "--fail-on", "none", "--lang", lang)
+        hidden = json.loads(out)["settled_not_shown"]
+        assert hidden == {"count": 1, "by_kind": {"conflict": 1}, "note": i18n.text("lint.report.settled_note", lang)}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_html_frame_is_said_in_the_language_asked(capsys, lang: str) -> None:
+    _, out, _ = lint(capsys, "hierarchy-trigger", "--format", "html", "--fail-on", "none", "--lang", lang)
+    t = i18n.text
+    assert f"<html lang='{lang}'>" in out
+    for key in ("lint.report.html_h", "lint.report.acts_h", "lint.report.summary_h", "lint.report.findings_h",
+                "lint.report.stability_h", "lint.report.notes_h", "lint.report.col_edition"):
+        assert f">{t(key, lang)}<" in out, key
+    assert t("lint.report.witness", lang, day="2024-06-01") in out
+    assert html.escape(t("lint.hierarchy_conflict", lang)) in out  # the kind's definition, from the catalogue
+    assert "hierarchy_conflict" in out and "C:art.39.3" in out  # kinds and clause ids as they are
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_per_act_notes_are_said_in_the_language_asked(capsys, lang: str) -> None:
+    root = Path(__file__).resolve().parent.parent / "policies"
+    edition = "U1300000624@draft-hypothetical-reserve-terms"
+    engine_main(["lint", "--act", "U1300000624", "--edition", "draft:draft-hypothetical-reserve-terms",
+                 "--policies", str(root), "--format", "json", "--lang", lang], extra=[register])
+    data = json.loads(capsys.readouterr().out)
+    assert i18n.text("lint.note.draft", lang, edition=edition) in data["acts"][0]["notes"]
+
+
+def test_matters_yaml_problems_are_findings_with_a_code(capsys, tmp_path: Path) -> None:
+    import shutil
+
+    tree = tmp_path / "tree"
+    shutil.copytree(FIXTURES / "hierarchy-trigger", tree)
+    (tree / "L" / "matters.yaml").write_text(
+        "matters:\n  - decision: d\n    outcomes: {yes: grants, no: denies}\n"
+        "  - decision: nope\n    outcomes: {yes: grants}\n"
+    )
+    said = {}
+    for lang in LANGS:
+        engine_main(["lint", "--policies", str(tree), "--as-of", "2024-06-01", "--format", "json",
+                     "--fail-on", "none", "--lang", lang], extra=[register])
+        data = json.loads(capsys.readouterr().out)
+        said[lang] = [f for f in data["findings"] if f["code"] == "lint.msg.matters_not_decision"]
+    assert len(said["kk"]) == 1
+    params = said["kk"][0]["params"]
+    assert params == {"file": str(tree / "L" / "matters.yaml"), "index": 1, "decision": "nope", "act": "L"}
+    for lang in LANGS:
+        assert said[lang][0]["kind"] == "hierarchy_note" and said[lang][0]["params"] == params
+        assert said[lang][0]["message"] == i18n.text("lint.msg.matters_not_decision", lang, **params)

@@ -136,5 +136,5 @@ def test_the_main_act_keeps_its_findings_all_confirmed_and_proved() -> None:
     assert counts["conflict"] == 45 and counts["gap_undecidable"] == 3
     assert counts["gap_silent_default"] == 1 and counts["no_influence"] == 11
     assert "solver_disagreement" not in counts and "bound" not in counts
-    notes = [n for a in report.acts for n in a.notes]
+    notes = [str(n) for a in report.acts for n in a.notes]
     assert sum("every check proved within lists ≤ 3" in n for n in notes) == 7

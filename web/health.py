@@ -15,7 +15,7 @@ from web.auth import authenticated_caller
 from web.jsonio import json_response
 from web.params import today
 from web.policies import get_holder
-from web.problems import Problem, say
+from web.problems import Problem, caller_lang, say
 from web.store import StoreError, get_store
 
 bp = Blueprint("health", __name__)
@@ -26,29 +26,37 @@ def healthz() -> Response:
     return json_response({"status": "ok"})
 
 
-REFUSED = (
-    "the last reload was refused and the previous version kept serving;"
-    " the reason is in the server log (and on /readyz with a token)"
-)
-
-
-def public_status(policies: dict[str, object]) -> dict[str, object]:
-    """The policy status without the tree's location and without the refusal's details."""
+def public_status(policies: dict[str, object], lang: str) -> dict[str, object]:
+    """The policy status without the tree's location and without the refusal's details; the
+    refusal said in `lang` (its `code` and `at`/`version` the same in every language)."""
     out = {k: v for k, v in policies.items() if k != "directory"}
     error = policies.get("last_reload_error")
     if isinstance(error, dict):
         out["last_reload_error"] = {
-            "message": REFUSED, "at": error.get("at"), "version": error.get("version")
+            "code": "reload_refused",
+            "message": say("readyz.reload_refused").render(lang),
+            "at": error.get("at"),
+            "version": error.get("version"),
         }
     return out
+
+
+def token_status(policies: dict[str, object], lang: str) -> dict[str, object]:
+    """The whole status for a caller with a token: the refusal's diagnostics as the policy check
+    wrote them (`message`, `issues`, for the drafters), with a `detail` sentence in `lang`."""
+    error = policies.get("last_reload_error")
+    if not isinstance(error, dict):
+        return policies
+    said = {"code": "reload_refused", "detail": say("readyz.reload_refused_details").render(lang)}
+    return {**policies, "last_reload_error": {**error, **said}}
 
 
 @bp.get("/readyz")
 def readyz() -> Response:
     holder = get_holder()
     policies = holder.status(today(current_app.config.get("EREJE_TIMEZONE") or "Asia/Almaty"))
-    if authenticated_caller() is None:
-        policies = public_status(policies)
+    lang = caller_lang()
+    policies = public_status(policies, lang) if authenticated_caller() is None else token_status(policies, lang)
     store = get_store()
     store_status: dict[str, object] = {"backend": store.dialect, "writable": False}
     try:

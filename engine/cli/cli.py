@@ -16,7 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from .. import casecodec, jsonio
+from ..casemessages import CaseErrorItem, detail_key, namer_for
 from ..errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
+from ..i18n import DEFAULT_LANG, N_, check_lang, text
 from ..library import Library, check_library, load_library
 from .cliopts import (
     DEFAULT_POLICIES,
@@ -112,9 +114,33 @@ def decide_case(library: Library, args: argparse.Namespace, case: object) -> dic
     return decision.to_dict()
 
 
+# The heading of a refused case at the terminal, by the kind of refusal (the service's detail
+# says "listed in errors", a member of its JSON; here the problems follow on their own lines).
+_REFUSED = {
+    "problem.detail.case_invalid": N_("cli.case_invalid"),
+    "problem.detail.case_lacks_facts": N_("cli.case_lacks_facts"),
+    "problem.detail.case_out_of_range": N_("cli.case_out_of_range"),
+}
+
+
+def refused_case_text(exc: CaseError, library: Library, args: argparse.Namespace) -> str:
+    """A case the decision refused, for a person at a terminal, in `--lang` (Kazakh when not given):
+    each problem at its pointer, said from its structure as the service says it."""
+    lang = check_lang(args.lang or DEFAULT_LANG)
+    namer = namer_for(library, args.question, args.act)
+    lines = ["error: " + text(_REFUSED[detail_key(exc.problems)], lang, count=len(exc.problems))]
+    lines += [f"  {p.pointer or '/'}: {CaseErrorItem(p, namer).message(lang)}" for p in exc.problems]
+    return "\n".join(lines)
+
+
 def cmd_decide(args: argparse.Namespace) -> int:
     case = read_case(args.case)
-    answer = decide_case(_library(args.policies), args, case)
+    library = _library(args.policies)
+    try:
+        answer = decide_case(library, args, case)
+    except CaseError as exc:
+        print(refused_case_text(exc, library, args), file=sys.stderr)
+        return EXIT_USAGE
     print(_decision_text(answer) if args.format == "text" else jsonio.dumps(answer))
     return EXIT_OK
 

@@ -21,8 +21,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
+from engine.casemessages import TYPE_NAMES  # the names of JSON types, one list for the API and the pages
 from engine.i18n import N_, text
-from web.caseerrors import TYPE_NAMES  # the names of JSON types, one list for the API and the pages
 from web.pages.schemaform import escape_segment
 
 # Messages chosen by the failing keyword (keys of the `ereje` catalogue).

@@ -21,7 +21,7 @@ import datetime as dt
 from typing import Any
 
 from ...edition import decision_specs
-from ...i18n import say
+from ...i18n import Message, say
 from ...loader import rule_position
 from ..symbolic.values import Unsupported
 from .analysis import Analyser, definitions_of, used_definitions
@@ -76,13 +76,14 @@ def lint_library(
         summary = ActSummary(act_id, ce.edition.id if ce else None, act.level, title, [])
         summaries.append(summary)
         if ce is None:
-            summary.notes.append(f"no edition of {act_id} is in force on {as_of}: nothing checked")
+            summary.notes.append(say("lint.note.no_edition", act=act_id, day=as_of.isoformat()))
             continue
         editions_used[act_id] = ce.edition
         if ce.edition.draft:
-            summary.notes.append(f"{ce.edition.id} is a DRAFT: not law, linted for review")
+            summary.notes.append(say("lint.note.draft", edition=ce.edition.id))
         elif not ce.edition.entry.certain:
-            summary.notes.append(f"edition {ce.edition.id}: {ce.edition.entry.explanation}")
+            summary.notes.append(say("lint.note.entry_uncertain", edition=ce.edition.id,
+                                     explanation=_entry(ce.edition.entry)))
         specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
@@ -109,9 +110,9 @@ def lint_library(
             by_act[act_id].notes.append(note)
     findings.sort(key=Finding.key)
     acknowledged, unmatched = _acknowledge(findings, [library.act(a) for a in ids], editions_used)
-    for act_id, note in unmatched:
+    for act_id, stale in unmatched:
         if act_id in by_act:
-            by_act[act_id].notes.append(note)
+            by_act[act_id].notes.append(stale)
     findings = [f for f in findings if f.acknowledged is None]
     settled = [f for f in findings if f.settled]
     if not show_settled:
@@ -143,13 +144,18 @@ def decision_check(
     return check
 
 
+def _entry(entry: Any) -> Message | str:
+    """The uncertain entry into force's explanation, said in the reader's language when it has a key."""
+    return say(entry.reason, **dict(entry.fields)) if entry.reason else entry.explanation
+
+
 def _acknowledge(
     findings: list[Finding], acts: list[Any], editions_used: dict[str, Any]
-) -> tuple[list[Finding], list[tuple[str, str]]]:
+) -> tuple[list[Finding], list[tuple[str, Message]]]:
     """Mark the findings an `acknowledged:` entry of the edition's clause or decision files covers;
     return them and a note for every entry that matches no finding (stale: the finding is gone)."""
     acknowledged: list[Finding] = []
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, Message]] = []
     for act in acts:
         edition = editions_used.get(act.id)
         if edition is None:
@@ -169,14 +175,13 @@ def _acknowledge(
                     break
         for k, a in enumerate(entries):
             if k not in used:
-                notes.append(
-                    (
-                        act.id,
-                        f"{a.file}:{a.line}: the acknowledgement of {a.finding}"
-                        + (f" in {a.clause}" if a.clause else "")
-                        + " matches no finding any more: remove it",
-                    )
+                note = (
+                    say("lint.note.stale_acknowledgement_in", place=f"{a.file}:{a.line}", finding=a.finding,
+                        clause=a.clause)
+                    if a.clause
+                    else say("lint.note.stale_acknowledgement", place=f"{a.file}:{a.line}", finding=a.finding)
                 )
+                notes.append((act.id, note))
     return acknowledged, notes
 
 

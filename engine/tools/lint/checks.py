@@ -627,8 +627,8 @@ class DecisionCheck:
             # The decision file lists its outcomes in precedence order: when it ranks the two, the
             # author has said which one applies, and the overlap is the order at work, not a defect.
             settled = (
-                f"the outcome order of '{self.spec.name}' ({' > '.join(self.spec.outcome_ids)}) puts "
-                f"{win.outcome!r} before {lose.outcome!r}"
+                say("lint.settled.outcome_order", decision=self.spec.name, order=" > ".join(self.spec.outcome_ids),
+                    winner_outcome=win.outcome, silenced_outcome=lose.outcome)
                 if rank[win.outcome] < rank[lose.outcome]
                 else None
             )

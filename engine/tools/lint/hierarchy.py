@@ -55,7 +55,13 @@ class Matters:
     matters: dict[str, Matter]
     principles: list[dict[str, Any]]
     file: str | None
-    problems: list[str]
+    problems: list[Message]
+
+
+def _unreadable(issue: Any) -> Message:
+    """A YAML problem of matters.yaml: where it is, and the parser's own words (data, not ours)."""
+    place = issue.file + (f":{issue.line}" if issue.line is not None else "")
+    return say("lint.msg.matters_unreadable", place=place, problem=issue.message)
 
 
 def load_matters(act: Any) -> Matters:
@@ -64,7 +70,7 @@ def load_matters(act: Any) -> Matters:
         return Matters({}, [], None, [])
     doc, issues = load_policy_yaml(path, str(path))
     if doc is None:
-        return Matters({}, [], str(path), [i.render() for i in issues])
+        return Matters({}, [], str(path), [_unreadable(i) for i in issues])
     data = doc.data if isinstance(doc.data, dict) else {}
     problems = []
     matters: dict[str, Matter] = {}
@@ -72,21 +78,23 @@ def load_matters(act: Any) -> Matters:
         name = item.get("decision")
         spec = act.decisions.get(name)
         if spec is None:
-            problems.append(f"{path}: matters[{k}]: {name!r} is not a decision of {act.id}")
+            problems.append(say("lint.msg.matters_not_decision", file=str(path), index=k, decision=str(name),
+                                act=act.id))
             continue
         outcomes = item.get("outcomes") or {}
         for outcome, polarity in outcomes.items():
             if outcome not in spec.outcome_ids:
-                problems.append(f"{path}: matters[{k}]: {outcome!r} is not an outcome of {name}")
+                problems.append(say("lint.msg.matters_not_outcome", file=str(path), index=k, outcome=str(outcome),
+                                    decision=name))
             if polarity not in POLARITIES:
-                problems.append(
-                    f"{path}: matters[{k}]: polarity {polarity!r} is not one of {', '.join(POLARITIES)}"
-                )
+                problems.append(say("lint.msg.matters_bad_polarity", file=str(path), index=k, outcome=str(outcome),
+                                    polarity=str(polarity), polarities=", ".join(POLARITIES)))
         matters[name] = Matter(name, outcomes, list(item.get("compare_with") or []))
     principles = list(data.get("principles") or [])
     for k, p in enumerate(principles):
         if p.get("clause") not in act.clauses:
-            problems.append(f"{path}: principles[{k}]: {p.get('clause')!r} is not a clause of {act.id}")
+            problems.append(say("lint.msg.matters_principle_not_clause", file=str(path), index=k,
+                                clause=str(p.get("clause")), act=act.id))
     return Matters(matters, principles, str(path), problems)
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...i18n import Message
+from ...i18n import Message, text
 
 SEVERITIES = ("error", "warning", "info")
 RANK = {s: k for k, s in enumerate(SEVERITIES)}
@@ -74,7 +74,7 @@ class Finding:
     witness: Witness | None = None
     details: dict[str, Any] = field(default_factory=dict)
     edition: str | None = None
-    settled: str | None = None  # why the finding needs no action (the declared outcome order), if so
+    settled: Message | str | None = None  # why the finding needs no action (the outcome order), if so
     acknowledged: Any = None  # the policy.Acknowledgement that accepts it, if any
     said: Message | None = None  # the sentence as data, when `message` was given as a Message
 
@@ -86,6 +86,10 @@ class Finding:
     def text(self, lang: str | None = "en") -> str:
         """The finding's sentence in `lang` (kk, ru, en)."""
         return self.said.render(lang) if self.said is not None else str(self.message)
+
+    def settled_text(self, lang: str | None = "en") -> str | None:
+        """Why the finding is settled, in `lang`; None when it is not."""
+        return said_in(self.settled, lang)
 
     @property
     def code(self) -> str:
@@ -124,7 +128,8 @@ class Finding:
             "message": self.text(lang),
             "details": self.details,
             "witness": self.witness.to_dict() if self.witness else None,
-            "settled": self.settled,
+            "settled": self.settled_text(lang),
+            "settled_reason": as_data(self.settled),
             "acknowledged": (
                 {
                     "reason": self.acknowledged.reason,
@@ -147,7 +152,7 @@ class ActSummary:
     decisions: list[str]
     searches: int = 0
     evaluations: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: list[Message | str] = field(default_factory=list)  # a Message said in the reader's language
 
 
 @dataclass
@@ -186,7 +191,7 @@ class Report:
             "format": "ereje-lint/1",
             "as_of": self.as_of.isoformat(),
             "budget": self.budget,
-            "acts": [a.__dict__ for a in self.acts],
+            "acts": [{**a.__dict__, "notes": [said_in(n, lang) for n in a.notes]} for a in self.acts],
             "counts": self.counts(),
             "findings": findings,
             "lang": lang,
@@ -194,10 +199,23 @@ class Report:
             "settled_not_shown": {
                 "count": len(self.settled),
                 "by_kind": _by_kind(self.settled),
-                "note": "findings the declared outcome order settles; --show-settled lists them",
+                "note": text("lint.report.settled_note", lang),
             },
             "stability": self.stability,
         }
+
+
+def said_in(value: Message | str | None, lang: str | None) -> str | None:
+    """A sentence kept as a `Message` said in `lang`; a plain string (from a check that still
+    writes English, or from the policy data) as it is."""
+    if value is None:
+        return None
+    return value.render(lang) if isinstance(value, Message) else str(value)
+
+
+def as_data(value: Message | str | None) -> dict[str, Any] | None:
+    """A `Message` as {code, params} for machines (None for a plain string or nothing)."""
+    return {"code": value.key, "params": value.params()} if isinstance(value, Message) else None
 
 
 def _by_kind(findings: list[Finding]) -> dict[str, int]:

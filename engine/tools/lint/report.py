@@ -8,9 +8,10 @@ import json
 from typing import Any
 
 from ...decide import jsonable
+from ...i18n import N_, text, text_or
 from ..stability import changes_of, stability
 from ..stability import render_text as stability_text
-from .model import KINDS, RANK, SEVERITIES, Finding, Report
+from .model import KINDS, RANK, SEVERITIES, Finding, Report, said_in
 
 # ---- stability, from engine/tools/stability.py ------------------------------------------
 
@@ -57,77 +58,73 @@ def clause_changes(report: Report, act: str, clause: str | None) -> int | None:
 
 
 # ---- text ------------------------------------------------------------------------------------------
+#
+# The frame of the report (headings, labels, the per-act notes) is said in the reader's language
+# like the findings; the machine tokens stay as they are in every language: file:line, severity
+# and kind (what --fail-on and a grep name), clause ids, outcome ids, the witness case's JSON.
 
 
 def render_text(report: Report, verbose: bool = False, lang: str = "en") -> str:
-    """The report as text; each finding's sentence in `lang` (the frame is English)."""
+    """The report as text: each finding's sentence and the report's frame in `lang`."""
     out: list[str] = []
     counts = report.counts()
-    out.append(f"ereje lint — as of {report.as_of.isoformat()} (search budget {report.budget:,} cases)")
+    out.append(text("lint.report.head", lang, day=report.as_of.isoformat(), budget=f"{report.budget:,}"))
     for a in report.acts:
         out.append(
-            f"  {a.act} [{a.level}] edition {a.edition or 'none'}: {len(a.decisions)} decision(s), "
-            f"{a.searches} search(es), {a.evaluations:,} evaluation(s)"
+            "  "
+            + text("lint.report.act_line", lang, act=a.act, level=a.level,
+                   edition=a.edition or text("lint.report.no_edition", lang), decisions=len(a.decisions),
+                   searches=a.searches, evaluations=f"{a.evaluations:,}")
         )
     out.append("")
     for f in report.findings:
         out.append(_finding_line(f, clause_changes(report, f.act, f.clause), lang))
         if f.kind == "wording_risk":
             d = f.details
-            out.append(f'    category {d["category"]} · family {d["family"]} · phrase "{d["phrase"]}"')
-            out.append(f"    context: {d['context']}")
-            out.append(f"    fix: {d['fix']}")
+            out.append("    " + text("lint.report.wording_line", lang, category=d["category"], family=d["family"],
+                                     phrase=d["phrase"]))
+            out.append("    " + text("lint.report.context", lang, context=d["context"]))
+            out.append("    " + text("lint.report.fix", lang, fix=d["fix"]))
         elif f.settled:
-            out.append(f"    settled: {f.settled}")
+            out.append("    " + text("lint.report.settled", lang, reason=f.settled_text(lang)))
         elif f.details.get("fix"):
-            out.append(f"    fix: {f.details['fix']}")
+            out.append("    " + text("lint.report.fix", lang, fix=f.details["fix"]))
         if f.witness is not None:
-            out.append(f"    witness (decided on {f.witness.as_of.isoformat()}):")
+            out.append("    " + text("lint.report.witness", lang, day=f.witness.as_of.isoformat()) + ":")
             for line in json.dumps(f.witness.case, ensure_ascii=False, sort_keys=True).splitlines():
-                out.append(f"      case: {line}")
+                out.append("      " + text("lint.report.case", lang, case=line))
             for ans in f.witness.answers:
-                out.append("      " + _answer_text(ans))
+                out.append("      " + _answer_text(ans, lang))
         if f.kind == "hierarchy_conflict":
             for note in f.details.get("basis_notes", []):
-                out.append(f"    note: {note}")
+                out.append("    " + text("lint.report.note", lang, note=note))
             together = f.details.get("editions_together", {})
             if together:
-                out.append(
-                    f"    editions in force together from {together.get('from')}"
-                    f" until {together.get('until') or 'now'}"
-                    + (
-                        f" (entry into force uncertain: {', '.join(together['uncertain_entry_into_force'])})"
-                        if together.get("uncertain_entry_into_force")
-                        else ""
-                    )
-                )
+                out.append("    " + _together(together, lang))
     if report.acknowledged:
         out.append("")
-        out.append(
-            f"acknowledged in the policy files ({len(report.acknowledged)}; not counted by --fail-on):"
-        )
+        out.append(text("lint.report.acknowledged_h", lang, count=len(report.acknowledged)) + ":")
         for f in report.acknowledged:
             a = f.acknowledged
             out.append(f"  {f.where}: {f.severity} [{f.kind}] {f.clause or ''} {f.text(lang)[:100]}")
-            out.append(f"    acknowledged at {a.file}:{a.line}: {a.reason}")
+            out.append("    " + text("lint.report.acknowledged_at", lang, place=f"{a.file}:{a.line}", reason=a.reason))
     notes = [(a.act, n) for a in report.acts for n in a.notes]
     if notes:
         out.append("")
-        out.append("notes:")
-        out.extend(f"  {act}: {n}" for act, n in notes)
+        out.append(text("lint.report.notes_h", lang) + ":")
+        out.extend(f"  {act}: {said_in(n, lang)}" for act, n in notes)
     out.append("")
-    out.append(_stability_text(report.stability))
+    out.append(_stability_text(report.stability, lang))
     out.append("")
     sev = counts["by_severity"]
     out.append(
-        f"{len(report.findings)} finding(s): {sev['error']} error(s), {sev['warning']} warning(s), {sev['info']} info"
+        text("lint.report.totals", lang, count=len(report.findings), errors=sev["error"], warnings=sev["warning"],
+             infos=sev["info"])
     )
     if report.settled:
-        out.append(
-            f"{len(report.settled)} finding(s) the declared outcome order settles are not shown "
-            f"({', '.join(f'{k} {v}' for k, v in _kinds(report.settled).items())}); --show-settled lists them"
-        )
-    out.append("by kind: " + ", ".join(f"{k} {v}" for k, v in counts["by_kind"].items()))
+        out.append(text("lint.report.settled_hidden", lang, count=len(report.settled),
+                        kinds=", ".join(f"{k} {v}" for k, v in _kinds(report.settled).items())))
+    out.append(text("lint.report.by_kind", lang, kinds=", ".join(f"{k} {v}" for k, v in counts["by_kind"].items())))
     return "\n".join(out)
 
 
@@ -138,39 +135,50 @@ def _kinds(findings: list[Finding]) -> dict[str, int]:
     return out
 
 
+def _together(together: dict[str, Any], lang: str) -> str:
+    """When the two editions of a hierarchy conflict are in force together, and how sure that is."""
+    said = text("lint.report.together", lang, start=together.get("from"),
+                until=together.get("until") or text("lint.report.now", lang))
+    if together.get("uncertain_entry_into_force"):
+        said += " " + text("lint.report.together_uncertain", lang,
+                           editions=", ".join(together["uncertain_entry_into_force"]))
+    return said
+
+
 def _finding_line(f: Finding, changes: int | None = None, lang: str = "en") -> str:
     where = f.where
-    head = f"{where}: {f.severity} [{f.kind}{', settled' if f.settled else ''}]"
+    tag = ", " + text("lint.report.settled_tag", lang) if f.settled else ""
+    head = f"{where}: {f.severity} [{f.kind}{tag}]"
     if f.clause:
         head += f" {f.clause}"
         if changes is not None:
-            head += f" (changes recorded: {changes})"
+            head += " (" + text("lint.report.changes", lang, count=changes) + ")"
     return f"{head}: {f.text(lang)}"
 
 
-def _answer_text(ans: dict[str, Any]) -> str:
+def _answer_text(ans: dict[str, Any], lang: str = "en") -> str:
+    """What the engine answered on a witness case, for one act: outcome and citations, or why not."""
     if "refused" in ans:
         problems = "; ".join(
             f"{p.get('pointer') or '/'}: {p.get('message')}" for p in ans.get("problems", [])
         )
-        return f"{ans['act']} '{ans['question']}': refused — {ans['refused']}" + (
-            f" ({problems})" if problems else ""
-        )
+        return text("lint.report.answer_refused", lang, act=ans["act"], question=ans["question"],
+                    reason=ans["refused"]) + (f" ({problems})" if problems else "")
     cites = ", ".join(f"{c['clause']} ({c['role']})" for c in ans.get("citations", []))
-    return f"{ans['act']} '{ans['question']}' → {ans['outcome']}, citing {cites or 'nothing'}"
+    return text("lint.report.answer", lang, act=ans["act"], question=ans["question"], outcome=ans["outcome"],
+                citations=cites or text("lint.report.nothing", lang))
 
 
-def _stability_text(section: dict[str, Any]) -> str:
+def _stability_text(section: dict[str, Any], lang: str = "en") -> str:
     if not section:
-        return "stability: not requested"
+        return text("lint.report.stability_not_requested", lang)
     if not section.get("available"):
-        return f"stability: {section.get('note')}"
+        return text("lint.report.stability_unavailable", lang, note=section.get("note"))
     if section.get("text"):
-        return "stability (from `ereje stability`, engine/tools/stability.py):\n" + section["text"]
+        return text("lint.report.stability_from_command", lang) + ":\n" + section["text"]
     return (
-        "stability ("
-        + section.get("source", "")
-        + "):\n"
+        text("lint.report.stability_from", lang, source=section.get("source", ""))
+        + ":\n"
         + json.dumps(section.get("figures"), ensure_ascii=False, indent=2, default=str)
     )
 
@@ -206,32 +214,84 @@ a:focus,summary:focus{outline:3px solid #f2a900}
 """
 
 
+# The page's messages said inside f-strings (which the catalogue's extractor does not read).
+_HTML_MESSAGES = (
+    N_("lint.report.acknowledged_html_h"),
+    N_("lint.report.acknowledged_lead"),
+    N_("lint.report.acts_h"),
+    N_("lint.report.changes"),
+    N_("lint.report.citations"),
+    N_("lint.report.clause_label"),
+    N_("lint.report.col_act"),
+    N_("lint.report.col_decisions"),
+    N_("lint.report.col_definition"),
+    N_("lint.report.col_edition"),
+    N_("lint.report.col_evaluations"),
+    N_("lint.report.col_finding"),
+    N_("lint.report.col_kind"),
+    N_("lint.report.col_level"),
+    N_("lint.report.col_reason"),
+    N_("lint.report.col_searches"),
+    N_("lint.report.col_where"),
+    N_("lint.report.decision_label"),
+    N_("lint.report.findings_h"),
+    N_("lint.report.fix"),
+    N_("lint.report.html_foot"),
+    N_("lint.report.html_h"),
+    N_("lint.report.html_sub"),
+    N_("lint.report.html_title"),
+    N_("lint.report.nav_acts"),
+    N_("lint.report.no_edition"),
+    N_("lint.report.note"),
+    N_("lint.report.notes_h"),
+    N_("lint.report.settled"),
+    N_("lint.report.settled_hidden"),
+    N_("lint.report.stability_from"),
+    N_("lint.report.stability_h"),
+    N_("lint.report.stability_not_requested"),
+    N_("lint.report.summary_h"),
+    N_("lint.report.total"),
+    N_("lint.report.witness"),
+    N_("lint.report.wording_line"),
+)
+
+
 def render_html(report: Report, lang: str = "en") -> str:
+    """The report as one self-contained page in `lang`: frame, definitions and findings."""
     e = html.escape
+
+    def t(key: str, **fields: Any) -> str:
+        return e(text(key, lang, **fields))
+
     counts = report.counts()
+    day = report.as_of.isoformat()
     parts = [
-        "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
+        f"<!doctype html><html lang='{e(lang)}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width,initial-scale=1'>",
-        f"<title>Ereje monitoring report — {e(report.as_of.isoformat())}</title>",
+        f"<title>{t('lint.report.html_title', day=day)}</title>",
         f"<style>{_CSS}</style></head><body>",
-        f"<header><h1>Legal monitoring report</h1><div>As of {e(report.as_of.isoformat())} · "
-        f"search budget {report.budget:,} cases per search</div></header><main>",
-        "<nav><a href='#acts'>Acts</a><a href='#summary'>Summary</a><a href='#findings'>Findings</a>"
-        "<a href='#stability'>Stability</a><a href='#notes'>Notes</a></nav>",
-        "<h2 id='acts'>Acts checked</h2><table><tr><th>Act</th><th>Level</th><th>Edition in force</th>"
-        "<th>Decisions</th><th>Searches</th><th>Evaluations</th></tr>",
+        f"<header><h1>{t('lint.report.html_h')}</h1><div>"
+        f"{t('lint.report.html_sub', day=day, budget=f'{report.budget:,}')}</div></header><main>",
+        f"<nav><a href='#acts'>{t('lint.report.nav_acts')}</a><a href='#summary'>{t('lint.report.summary_h')}</a>"
+        f"<a href='#findings'>{t('lint.report.findings_h')}</a><a href='#stability'>{t('lint.report.stability_h')}</a>"
+        f"<a href='#notes'>{t('lint.report.notes_h')}</a></nav>",
+        f"<h2 id='acts'>{t('lint.report.acts_h')}</h2><table><tr><th>{t('lint.report.col_act')}</th>"
+        f"<th>{t('lint.report.col_level')}</th><th>{t('lint.report.col_edition')}</th>"
+        f"<th>{t('lint.report.col_decisions')}</th><th>{t('lint.report.col_searches')}</th>"
+        f"<th>{t('lint.report.col_evaluations')}</th></tr>",
     ]
     for a in report.acts:
         parts.append(
-            f"<tr><td><b>{e(a.act)}</b><br>{e(a.title or '')}</td><td>{e(a.level)}</td><td>{e(a.edition or 'none')}</td>"
+            f"<tr><td><b>{e(a.act)}</b><br>{e(a.title or '')}</td><td>{e(a.level)}</td>"
+            f"<td>{e(a.edition or text('lint.report.no_edition', lang))}</td>"
             f"<td>{e(', '.join(a.decisions))}</td><td>{a.searches}</td><td>{a.evaluations:,}</td></tr>"
         )
     parts.append("</table>")
     if report.acknowledged:
         parts.append(
-            f"<h2 id='acknowledged'>Acknowledged ({len(report.acknowledged)})</h2><p>Findings accepted in the "
-            "policy files with a reason; <code>--fail-on</code> does not count them.</p><table><tr><th>Finding</th>"
-            "<th>Where</th><th>Reason</th></tr>"
+            f"<h2 id='acknowledged'>{t('lint.report.acknowledged_html_h', count=len(report.acknowledged))}</h2>"
+            f"<p>{t('lint.report.acknowledged_lead')}</p><table><tr><th>{t('lint.report.col_finding')}</th>"
+            f"<th>{t('lint.report.col_where')}</th><th>{t('lint.report.col_reason')}</th></tr>"
         )
         for f in report.acknowledged:
             a = f.acknowledged
@@ -242,26 +302,27 @@ def render_html(report: Report, lang: str = "en") -> str:
         parts.append("</table>")
     if report.settled:
         kinds = ", ".join(f"{k} {v}" for k, v in _kinds(report.settled).items())
-        parts.append(
-            f"<p>{len(report.settled)} finding(s) the declared outcome order settles are not shown ({e(kinds)}); "
-            "<code>ereje lint --show-settled</code> lists them.</p>"
-        )
-    parts.append("<h2 id='summary'>Summary</h2><table><tr><th>Kind</th><th>Definition</th>")
-    parts.extend(f"<th>{s}</th>" for s in SEVERITIES)
+        parts.append(f"<p>{t('lint.report.settled_hidden', count=len(report.settled), kinds=kinds)}</p>")
+    parts.append(
+        f"<h2 id='summary'>{t('lint.report.summary_h')}</h2><table><tr><th>{t('lint.report.col_kind')}</th>"
+        f"<th>{t('lint.report.col_definition')}</th>"
+    )
+    parts.extend(f"<th>{e(s)}</th>" for s in SEVERITIES)
     parts.append("</tr>")
-    for kind, definition in KINDS.items():
+    for kind in KINDS:
         row = [f for f in report.findings if f.kind == kind]
         if not row:
             continue
         cells = "".join(f"<td>{sum(1 for f in row if f.severity == s)}</td>" for s in SEVERITIES)
+        definition = text_or(f"lint.{kind}", lang, KINDS[kind])
         parts.append(f"<tr><td><a href='#k-{kind}'>{e(kind)}</a></td><td>{e(definition)}</td>{cells}</tr>")
     sev = counts["by_severity"]
     parts.append(
-        f"<tr><th colspan='2'>Total {len(report.findings)}</th>"
+        f"<tr><th colspan='2'>{t('lint.report.total', count=len(report.findings))}</th>"
         + "".join(f"<th>{sev[s]}</th>" for s in SEVERITIES)
         + "</tr></table>"
     )
-    parts.append("<h2 id='findings'>Findings</h2>")
+    parts.append(f"<h2 id='findings'>{t('lint.report.findings_h')}</h2>")
     current = None
     worst: dict[str, int] = {}
     for f in report.findings:
@@ -272,62 +333,69 @@ def render_html(report: Report, lang: str = "en") -> str:
             current = f.kind
             parts.append(f"<h3 id='k-{e(f.kind)}'>{e(f.kind)}</h3>")
         parts.append(_finding_html(f, clause_changes(report, f.act, f.clause), lang))
-    parts.append("<h2 id='stability'>Stability</h2>")
+    parts.append(f"<h2 id='stability'>{t('lint.report.stability_h')}</h2>")
     st = report.stability
     if st and st.get("available"):
         parts.append(
-            f"<p>From <code>{e(st.get('source', ''))}</code> (<code>ereje stability</code>):</p><pre>"
+            f"<p>{t('lint.report.stability_from', source=st.get('source', ''))}:</p><pre>"
             + e(st.get("text") or json.dumps(st.get("figures"), ensure_ascii=False, indent=2, default=str))
             + "</pre>"
         )
+    elif st:
+        parts.append(f"<p>{e(st.get('note', ''))}</p>")
     else:
-        parts.append(f"<p>{e((st or {}).get('note', 'not requested'))}</p>")
-    parts.append("<h2 id='notes'>Notes</h2><ul>")
+        parts.append(f"<p>{t('lint.report.stability_not_requested')}</p>")
+    parts.append(f"<h2 id='notes'>{t('lint.report.notes_h')}</h2><ul>")
     for a in report.acts:
-        parts.extend(f"<li><b>{e(a.act)}</b>: {e(n)}</li>" for n in a.notes)
-    parts.append(
-        "</ul><p>Definitions of every check and the witness method: docs/monitoring.md. "
-        "English clause texts are unofficial working translations or paraphrases where so marked.</p>"
-    )
+        parts.extend(f"<li><b>{e(a.act)}</b>: {e(said_in(n, lang) or '')}</li>" for n in a.notes)
+    parts.append(f"</ul><p>{t('lint.report.html_foot')}</p>")
     parts.append("</main></body></html>")
     return "".join(parts)
 
 
 def _finding_html(f: Finding, changes: int | None = None, lang: str = "en") -> str:
     e = html.escape
+
+    def t(key: str, **fields: Any) -> str:
+        return e(text(key, lang, **fields))
+
     out = [
         f"<div class='f {e(f.severity)}'><span class='sev'>{e(f.severity)}</span> "
         f"<span class='where'>{e(f.where)}</span>"
     ]
     if f.clause:
-        out.append(f" · clause <code>{e(f.clause)}</code>")
+        out.append(f" · {t('lint.report.clause_label')} <code>{e(f.clause)}</code>")
         if changes is not None:
-            out.append(f" · changes recorded: {changes} (stability)")
+            out.append(f" · {t('lint.report.changes', count=changes)}")
     if f.decision:
-        out.append(f" · decision <code>{e(f.decision)}</code>")
+        out.append(f" · {t('lint.report.decision_label')} <code>{e(f.decision)}</code>")
     out.append(f"<p lang='{e(lang)}'>{e(f.text(lang))}</p>")
     d = f.details
     if f.kind == "wording_risk":
         out.append(
-            f"<p>Phrase <b>“{e(d['phrase'])}”</b> ({e(d['lang'])}) · category <code>{e(d['category'])}</code> · "
-            f"family <code>{e(d['family'])}</code> — {e(d.get('family_title') or '')}</p>"
-            f"<p class='where'>{e(d['context'])}</p><p>Suggested fix: {e(d['fix'])}</p>"
+            f"<p>{t('lint.report.wording_line', category=d['category'], family=d['family'], phrase=d['phrase'])}"
+            f" ({e(d['lang'])}) — {e(d.get('family_title') or '')}</p>"
+            f"<p class='where'>{e(d['context'])}</p><p>{t('lint.report.fix', fix=d['fix'])}</p>"
         )
+    elif f.settled:
+        out.append(f"<p>{t('lint.report.settled', reason=f.settled_text(lang))}</p>")
     elif d.get("fix"):
-        out.append(f"<p>Suggested fix: {e(d['fix'])}</p>")
+        out.append(f"<p>{t('lint.report.fix', fix=d['fix'])}</p>")
     if f.kind == "hierarchy_conflict":
         for note in d.get("basis_notes", []):
-            out.append(f"<p>Note: {e(note)}</p>")
+            out.append(f"<p>{t('lint.report.note', note=note)}</p>")
+        if d.get("editions_together"):
+            out.append(f"<p>{e(_together(d['editions_together'], lang))}</p>")
     if f.clauses:
-        out.append("<p>Citations: " + ", ".join(f"<code>{e(c)}</code>" for c in f.clauses) + "</p>")
+        out.append(f"<p>{t('lint.report.citations')}: " + ", ".join(f"<code>{e(c)}</code>" for c in f.clauses) + "</p>")
     if f.witness is not None:
         w = f.witness
         out.append(
-            f"<details><summary>Witness case (decided on {e(w.as_of.isoformat())})</summary><pre>"
+            f"<details><summary>{t('lint.report.witness', day=w.as_of.isoformat())}</summary><pre>"
             + e(json.dumps(w.case, ensure_ascii=False, indent=2, sort_keys=True))
             + "</pre><ul>"
         )
-        out.extend(f"<li>{e(_answer_text(a))}</li>" for a in w.answers)
+        out.extend(f"<li>{e(_answer_text(a, lang))}</li>" for a in w.answers)
         out.append("</ul></details>")
     out.append("</div>")
     return "".join(out)
