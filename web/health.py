@@ -9,13 +9,14 @@ attacker about the host.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app
+from flask import Blueprint, Response, current_app, request
 
+from engine.i18n import LANGS
 from web.auth import authenticated_caller
 from web.jsonio import json_response
 from web.params import today
 from web.policies import get_holder
-from web.problems import Problem, caller_lang, say
+from web.problems import Problem, caller_lang, quoted, say
 from web.store import StoreError, get_store
 
 bp = Blueprint("health", __name__)
@@ -55,6 +56,13 @@ def token_status(policies: dict[str, object], lang: str) -> dict[str, object]:
 def readyz() -> Response:
     holder = get_holder()
     policies = holder.status(today(current_app.config.get("EREJE_TIMEZONE") or "Asia/Almaty"))
+    asked = request.args.get("lang")
+    if asked is not None and asked not in LANGS:  # refused, never silently replaced
+        raise Problem(
+            "invalid-parameter",
+            say("problem.detail.lang_unknown", value=quoted(asked), allowed=", ".join(sorted(LANGS))),
+            parameter="lang",
+        )
     lang = caller_lang()
     policies = public_status(policies, lang) if authenticated_caller() is None else token_status(policies, lang)
     store = get_store()

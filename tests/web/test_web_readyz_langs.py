@@ -49,3 +49,11 @@ def test_machine_members_are_the_same_in_every_language(client, refused) -> None
 
     assert machine("kk") == machine("ru") == machine("en")
     assert machine("kk", headers=AUTH) == machine("ru", headers=AUTH) == machine("en", headers=AUTH)
+
+
+def test_an_unknown_language_is_refused_not_replaced(client) -> None:
+    r = client.get("/readyz?lang=de")
+    assert r.status_code == 400
+    body = r.get_json()
+    assert body["type"].endswith("invalid-parameter") and body["parameter"] == "lang"
+    assert body["detail"] == text("problem.detail.lang_unknown", "kk", value='"de"', allowed="en, kk, ru")
