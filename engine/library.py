@@ -119,6 +119,7 @@ class ActRuntime:
         self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
         self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], Any]] = {}
         self.explained: dict[tuple, _Explained] = {}  # see Library._explain
+        self.edition_notes: dict[tuple[str, dt.date, str | None], tuple[str, ...]] = {}  # see _prepare
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -476,7 +477,15 @@ class Library:
                 runtime.validator(None, question).check(case)  # the selecting date must be valid
                 validated = True
             compiled_edition, day = self._edition_for(runtime, spec, case, as_of)
-        warnings = self._edition_warnings(runtime, compiled_edition.edition, day, lang) if explainable else []
+        warnings: list[str] = []
+        if explainable:
+            # The same for every case decided on one day in one language: worded once.
+            said = runtime.edition_notes.get((compiled_edition.edition.id, day, lang))
+            if said is None:
+                said = tuple(self._edition_warnings(runtime, compiled_edition.edition, day, lang))
+                if len(runtime.edition_notes) < 4096:
+                    runtime.edition_notes[(compiled_edition.edition.id, day, lang)] = said
+            warnings = list(said)
         edition = compiled_edition.edition
         spec = decision_specs(runtime.act, edition).get(question, spec)
         if validate and not (validated and not edition.draft):
