@@ -75,7 +75,8 @@ def enrollment_case(rng: random.Random) -> dict[str, Any]:
     nominator = (
         "head_of_administration_subdivision"
         if secondment == "presidential_administration" and rng.random() < 0.8
-        else rng.choices(NOMINATORS, [85, 5, 10])[0]
+        # The Chief of the State Security Service is its first head (rules.8.part3): one name, 85 + 10.
+        else rng.choices(NOMINATORS, [95, 5])[0]
     )
     nomination: dict[str, Any] = {"nominated_by": nominator, "materials_sent_on": sent.isoformat()}
     if secondment == "presidential_administration":

@@ -145,6 +145,8 @@ class QuickResolver:
         self.spec = spec
         self.compiled = compiled
         self.order = order
+        # (*fired, -1, *excepted) -> answer, for results with no override and no undetermined
+        # statement; `Library.outcome` reads it directly on its hot path (a hit costs no call).
         self.memo: dict[tuple[int, ...], tuple[str, tuple[str, ...]]] = {}
 
     def _answer(self, raw: RawResults) -> tuple[str, tuple[str, ...]]:

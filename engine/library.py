@@ -134,6 +134,7 @@ class ActRuntime:
         self.citations: dict[tuple[str, str, str, str | None], Citation] = {}  # built once each
         self.fact_plans: dict[tuple[str, str], dict[tuple[int, ...], FactPlan]] = {}
         self.explained: dict[_ExplainedKey, _Explained] = {}  # see Library._explain
+        self.edition_notes: dict[tuple[str, dt.date, str | None], tuple[str, ...]] = {}  # see _prepare
         self.quick: dict[tuple[str, str], QuickResolver] = {}
         for compiled_edition in self.editions:
             for name, compiled in compiled_edition.decisions.items():
@@ -178,6 +179,20 @@ class _Route:
     validator: CaseValidator
     starts: tuple[dt.date, ...]  # of the editions in force, in force order
     editions: list[tuple[CompiledDecision | None, QuickResolver | None]]  # in the same order
+    # decision date -> (decision function, its resolver) of the edition in force then, for a
+    # decision that uses no calendar (None: take the general path); remembered per date, as a
+    # batch or an impact run asks about one date many times.
+    by_day: dict[dt.date, tuple[Callable[..., tuple[Any, ...]], QuickResolver] | None] = field(default_factory=dict)
+
+    def on(self, day: dt.date) -> tuple[Callable[..., tuple[Any, ...]], QuickResolver] | None:
+        k = in_force_index(self.starts, day)
+        chosen = self.editions[k] if k is not None else None
+        found = None
+        if chosen is not None and chosen[0] is not None and chosen[1] is not None and not chosen[0].uses_calendar:
+            found = (chosen[0].plain, chosen[1])
+        if len(self.by_day) < 4096:
+            self.by_day[day] = found
+        return found
 
 
 class Library:
@@ -391,6 +406,22 @@ class Library:
             if route is not None:  # the decision date selects the edition: no per-call search
                 if validate:
                     route.validator.check(case)
+                try:
+                    found = route.by_day[as_of]
+                except KeyError:
+                    found = route.on(as_of)
+                if found is not None:
+                    # `_run` and the resolver's call written out: on this path the frames
+                    # between the caller and the decision function cost a third of a decision.
+                    plain, quick = found
+                    try:
+                        raw = plain(case, as_of, None, None)
+                    except (EvaluationLimit, ArithmeticError, OverflowError) as exc:
+                        raise _evaluation_error(exc) from None
+                    if raw[1] or raw[3]:  # undetermined or overriding statements
+                        return quick(raw)
+                    known = quick.memo.get((*raw[0], -1, *raw[2]))
+                    return quick(raw) if known is None else known
                 k = in_force_index(route.starts, as_of)
                 fn, quick_resolve = route.editions[k] if k is not None else (None, None)
                 if fn is not None and quick_resolve is not None:
@@ -471,7 +502,15 @@ class Library:
                 runtime.validator(None, question).check(case)  # the selecting date must be valid
                 validated = True
             compiled_edition, day = self._edition_for(runtime, spec, case, as_of)
-        warnings = self._edition_warnings(runtime, compiled_edition.edition, day, lang) if explainable else []
+        warnings: list[str] = []
+        if explainable:
+            # The same for every case decided on one day in one language: worded once.
+            said = runtime.edition_notes.get((compiled_edition.edition.id, day, lang))
+            if said is None:
+                said = tuple(self._edition_warnings(runtime, compiled_edition.edition, day, lang))
+                if len(runtime.edition_notes) < 4096:
+                    runtime.edition_notes[(compiled_edition.edition.id, day, lang)] = said
+            warnings = list(said)
         edition = compiled_edition.edition
         spec = decision_specs(runtime.act, edition).get(question, spec)
         if validate and not (validated and not edition.draft):
@@ -511,9 +550,7 @@ class Library:
                 [CaseProblem("", str(exc), kind="calendar")], title="A date lies outside the working-day calendar"
             ) from None
         except (EvaluationLimit, ArithmeticError, OverflowError) as exc:
-            raise CaseError(
-                [CaseProblem("", str(exc), kind="evaluation-limit")], title="A date computed from the case is out of range"
-            ) from None
+            raise _evaluation_error(exc) from None
 
     def _trace(self, runtime: ActRuntime, trace: list[tuple[int, Any]]) -> list[dict[str, Any]]:
         out = []
@@ -611,6 +648,14 @@ class Library:
                 before=before,
             )
         ]
+
+
+
+def _evaluation_error(exc: Exception) -> CaseError:
+    """A decision function's arithmetic error as the case's fault (a 422, never a 500)."""
+    return CaseError(
+        [CaseProblem("", str(exc), kind="evaluation-limit")], title="A date computed from the case is out of range"
+    )
 
 
 def _selecting_day(value: Any) -> dt.date:

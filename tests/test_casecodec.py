@@ -179,3 +179,16 @@ def test_canonical_bytes_is_the_reference_and_reads_back(value: object) -> None:
     except CaseDecodeError:  # a number beyond the codec's limits: no case holds it
         return
     assert casecodec.canonical_bytes(again) == out  # read back, the same digest
+
+
+_SHAPE_BYTES = st.binary(max_size=60) | st.lists(
+    st.sampled_from([b"0", b"7", b"9", b".", b"e", b"E", b"\x7f", b"0.0000", b"1e", b"x", b" "]), max_size=30
+).map(b"".join)
+
+
+@settings(max_examples=2000, deadline=None)
+@given(_SHAPE_BYTES)
+def test_the_byte_scans_answer_as_their_regexes(data: bytes) -> None:
+    """The fast path's guards are C substring searches standing for two regexes: same answer."""
+    assert casecodec._not_fast(data) == bool(casecodec._NOT_FAST.search(data))
+    assert casecodec._may_differ(data) == bool(casecodec._MAY_DIFFER.search(data))

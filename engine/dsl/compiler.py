@@ -393,8 +393,11 @@ class FunctionCompiler:
             self.expect_kind(node.operand, inner, (BOOL,), "not", scope)
             if inner.ty.nullable and _is_name(inner.code):
                 code = f"(None if {inner.code} is None else not {inner.code})"
+            elif inner.ty.nullable:  # written out, not a call of _not3: it runs on every case
+                held = self.fresh("_w")
+                code = f"(None if ({held} := {inner.code}) is None else not {held})"
             else:
-                code = f"_not3({inner.code})" if inner.ty.nullable else f"(not {inner.code})"
+                code = f"(not {inner.code})"
             return Typed(code, T_BOOL.with_nullable(inner.ty.nullable))
         self.expect_kind(node.operand, inner, NUMERIC, "-", scope)
         code = f"_neg3({inner.code})" if inner.ty.nullable else f"(-{inner.code})"
@@ -423,10 +426,15 @@ class FunctionCompiler:
             if left.ty.nullable:
                 # Short-circuit on a decided left side, like Python's own and/or: the right
                 # side (a working-day sum past the calendar, say) is not evaluated needlessly.
+                # _and3/_or3 written out (the left side is known not to absorb): a call of
+                # them on every case cost more than the comparisons they make.
                 held = self.fresh("_w")
+                other = self.fresh("_w")
                 absorbing = "False" if op == "and" else "True"
+                neutral = "True" if op == "and" else "False"
                 return Typed(
-                    f"({absorbing} if ({held} := {left.code}) is {absorbing} else _{op}3({held}, {right.code}))",
+                    f"({absorbing} if ({held} := {left.code}) is {absorbing} else {absorbing} if ({other} := "
+                    f"{right.code}) is {absorbing} else None if {held} is None or {other} is None else {neutral})",
                     T_BOOL.with_nullable(True),
                 )
             # With a known left side Python's own short-circuit is already three-valued:
@@ -685,13 +693,18 @@ class FunctionCompiler:
         self.module_lines.extend(lines)
         args = "".join(f", {name}" for name in free)
         ty = T_INT if kind == "count" else T_BOOL
+        # An empty list (the common case: no sanctions, no earlier spells in the reserve) gives
+        # the loop's initial answer without the call.
+        empty = {"any": "False", "all": "True", "count": "0"}[kind]
         if source.ty.nullable:
             code = (
-                f"(None if {source.code} is None else {fn}({source.code}{args}))"
+                f"(None if {source.code} is None else {fn}({source.code}{args}) if {source.code} else {empty})"
                 if _is_name(source.code)
                 else f"_call3(lambda _s: {fn}(_s{args}), {source.code})"
             )
             return Typed(code, ty.with_nullable(True))
+        if _is_name(source.code):
+            return Typed(f"({fn}({source.code}{args}) if {source.code} else {empty})", ty.with_nullable(unknown))
         return Typed(f"{fn}({source.code}{args})", ty.with_nullable(unknown))
 
     def _conditional(self, node: ast.Conditional, scope: Scope) -> Typed:
