@@ -280,6 +280,23 @@ def test_per_act_notes_are_said_in_the_language_asked(capsys, lang: str) -> None
     assert i18n.text("lint.note.draft", lang, edition=edition) in data["acts"][0]["notes"]
 
 
+BOUNDS = {"k": 3, "first": "2000-01-01", "last": "2077-12-31"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_checks_notes_are_said_in_the_language_asked(capsys, lang: str) -> None:
+    _, out, _ = lint(capsys, "hierarchy-clean", "--format", "json", "--fail-on", "none", "--lang", lang)
+    notes = {a["act"]: a["notes"] for a in json.loads(out)["acts"]}
+    t = i18n.text
+    assert t("lint.note.hierarchy_no_conflict", lang, act="L", higher="H", decision="d", size=2) in notes["L"]
+    proved = t("lint.note.solver_proved", lang, decision="d", bounds=t("lint.bounds", lang, **BOUNDS), queries=4,
+               seconds="SECONDS")
+    pattern = re.escape(proved).replace("SECONDS", r"\d+(\.\d+)?")  # the time taken varies
+    assert any(re.fullmatch(pattern, n) for n in notes["H"]), notes["H"]
+    if lang != "en":
+        assert not any("proved" in n or "conflict" in n for ns in notes.values() for n in ns)
+
+
 def test_matters_yaml_problems_are_findings_with_a_code(capsys, tmp_path: Path) -> None:
     import shutil
 

@@ -19,6 +19,7 @@ from engine import load_library
 from engine.casecheck import CaseValidator
 from engine.edition import decision_specs
 from engine.errors import CaseError
+from engine.i18n import Message
 from engine.tools.lint import lint_library
 from engine.tools.lint.model import Finding
 from engine.tools.lint.solved import SolverCheck
@@ -136,5 +137,6 @@ def test_the_main_act_keeps_its_findings_all_confirmed_and_proved() -> None:
     assert counts["conflict"] == 45 and counts["gap_undecidable"] == 3
     assert counts["gap_silent_default"] == 1 and counts["no_influence"] == 11
     assert "solver_disagreement" not in counts and "bound" not in counts
+    assert all(isinstance(n, Message) for a in report.acts for n in a.notes)  # each said in the reader's language
     notes = [str(n) for a in report.acts for n in a.notes]
     assert sum("every check proved within lists ≤ 3" in n for n in notes) == 7

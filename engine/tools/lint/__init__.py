@@ -137,9 +137,7 @@ def decision_check(
         check.prepare()
     except Unsupported as exc:
         old = DecisionCheck(library, act, ce, spec, as_of, budget)
-        old.notes.append(
-            f"{spec.name}: the solver cannot represent {exc}; checked by enumeration instead (no proof)"
-        )
+        old.notes.append(say("lint.note.solver_cannot_represent", decision=spec.name, what=str(exc)))
         return old
     return check
 

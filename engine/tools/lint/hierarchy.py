@@ -172,9 +172,9 @@ def _level(level: str | None) -> Message | str:
 
 def check_hierarchy(
     library: Any, act_ids: list[str], as_of: dt.date, budget: int
-) -> tuple[list[Finding], list[tuple[str, str]]]:
+) -> tuple[list[Finding], list[tuple[str, Message]]]:
     findings: list[Finding] = []
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, Message]] = []
     acts = library.acts
     matters_of: dict[str, Matters] = {a: load_matters(acts[a]) for a in acts}
     for a, m in matters_of.items():
@@ -242,8 +242,8 @@ def _compare(
     as_of: dt.date,
     budget: int,
     matters_of: dict[str, Matters],
-) -> tuple[list[Finding], list[str]]:
-    notes: list[str] = []
+) -> tuple[list[Finding], list[Message]]:
+    notes: list[Message] = []
     lce, hce = library.edition_on(low.id, as_of), library.edition_on(high.id, as_of)
     for act, ce, name in ((low, lce, lm.decision), (high, hce, hm.decision)):
         if ce is None or name not in ce.decisions:
@@ -347,7 +347,8 @@ def _compare(
         found = (lr, hr)
         break
     if found is None:
-        notes.append(f"hierarchy: {low.id} vs {high.id} on '{lm.decision}' ({size:,} cases): no conflict")
+        notes.append(say("lint.note.hierarchy_no_conflict", act=low.id, higher=high.id, decision=lm.decision,
+                         size=size))
         return [], notes
     lr, hr = found
     lres, hres = lr.resolution, hr.resolution
