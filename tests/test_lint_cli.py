@@ -107,6 +107,24 @@ def test_stability_figures_beside_the_findings(capsys: pytest.CaptureFixture[str
     assert all(f["clause_changes"] == 0 for f in data["findings"] if f["clause"])  # adoption only
 
 
+@pytest.mark.parametrize("lang", ("kk", "ru", "en"))
+def test_a_failed_stability_section_says_why_in_the_language_asked(capsys, monkeypatch, lang: str) -> None:
+    import engine.tools.lint.report as report
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("no history")
+
+    monkeypatch.setattr(report, "stability", broken)
+    note = i18n.text("lint.report.stability_failed", lang, source="engine.tools.stability.stability",
+                     error="RuntimeError: no history")
+    _, out, _ = lint(capsys, "conflict-trigger", "--format", "json", "--fail-on", "none", "--lang", lang)
+    assert json.loads(out)["stability"] == {"available": False, "note": note}
+    _, out, _ = lint(capsys, "conflict-trigger", "--fail-on", "none", "--lang", lang)
+    assert i18n.text("lint.report.stability_unavailable", lang, note=note) in out
+    _, out, _ = lint(capsys, "conflict-trigger", "--format", "html", "--fail-on", "none", "--lang", lang)
+    assert f"<p>{html.escape(note)}</p>" in out
+
+
 def test_the_ereje_script_has_the_command() -> None:
     script = Path(sys.executable).with_name("ereje")
     out = subprocess.run([str(script), "lint", "--help"], capture_output=True, text=True, timeout=120)

@@ -201,8 +201,15 @@ class Report:
                 "by_kind": _by_kind(self.settled),
                 "note": text("lint.report.settled_note", lang),
             },
-            "stability": self.stability,
+            "stability": _stability_in(self.stability, lang),
         }
+
+
+def _stability_in(section: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The stability section with its note (why the figures are missing) said in `lang`."""
+    if not section or "note" not in section:
+        return section
+    return {**section, "note": said_in(section["note"], lang)}
 
 
 def said_in(value: Message | str | None, lang: str | None) -> str | None:
