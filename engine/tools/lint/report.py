@@ -101,7 +101,7 @@ def render_text(report: Report, verbose: bool = False, lang: str = "en") -> str:
                 out.append("      " + _answer_text(ans, lang))
         if f.kind == "hierarchy_conflict":
             for note in f.details.get("basis_notes", []):
-                out.append("    " + text("lint.report.note", lang, note=note))
+                out.append("    " + text("lint.report.note", lang, note=said_in(note, lang)))
             together = f.details.get("editions_together", {})
             if together:
                 out.append("    " + _together(together, lang))
@@ -387,7 +387,7 @@ def _finding_html(f: Finding, changes: int | None = None, lang: str = "en") -> s
         out.append(f"<p>{t('lint.report.fix', fix=d['fix'])}</p>")
     if f.kind == "hierarchy_conflict":
         for note in d.get("basis_notes", []):
-            out.append(f"<p>{t('lint.report.note', note=note)}</p>")
+            out.append(f"<p>{t('lint.report.note', note=said_in(note, lang))}</p>")
         if d.get("editions_together"):
             out.append(f"<p>{e(_together(d['editions_together'], lang))}</p>")
     if f.clauses:
