@@ -543,9 +543,8 @@ class SolverCheck(DecisionCheck):
             self.finding(
                 "conflict",
                 "warning",
-                f"'{self.spec.name}': {a.clause} and {b.clause} both compute '{a.name}' for the same case, with "
-                f"different values; the answer reports {b.clause}'s only (the later clause), which no outcome "
-                "order settles",
+                say("lint.msg.values_differ", decision=self.spec.name, clause=a.clause, other=b.clause,
+                    value=a.name),
                 clause=b.clause,
                 clauses=[a.clause, b.clause],
                 file=file,
