@@ -17,6 +17,7 @@ from typing import Any
 
 import pytest
 
+from engine import i18n
 from engine.cli.cli import main
 from engine.jsonio import MAX_CASE_BYTES
 
@@ -113,6 +114,11 @@ def test_decide_reads_the_case_from_stdin(
 
 # ---- bad input: exit 2, a readable message, no traceback -----------------------------------
 
+def unread(key: str, lang: str = "en", **fields: Any) -> str:
+    """How `ereje decide` says it could not read the case, from the catalogue."""
+    return i18n.text("cli.case_not_read", lang, why=i18n.text(key, lang, **fields))
+
+
 BAD_CASES = [
     # (id, case file content, phrases that must appear on stderr)
     (
@@ -150,22 +156,22 @@ BAD_CASES = [
     (
         "5000-digit integer",
         changed(employee__service_years=0).replace('"service_years": 0', '"service_years": ' + "9" * 5000),
-        ["The case is not valid JSON", "integer with 5000 digits is too long"],
+        [unread("problem.detail.json_number")],
     ),
-    ("deeply nested JSON", '{"employee": ' + "[" * 10_000 + "]" * 10_000 + "}", ["nests too deeply"]),
+    ("deeply nested JSON", '{"employee": ' + "[" * 10_000 + "]" * 10_000 + "}", [unread("problem.detail.json_too_deep")]),
     (
         "nested just past the limit",
         '{"employee": ' + "[" * 40 + "]" * 40 + "}",
-        ["nested deeper than 32 levels"],
+        [unread("problem.detail.json_nested", limit=32)],
     ),
-    ("malformed JSON", '{"employee": {"body": "special_state_body",}', ["The case is not valid JSON"]),
+    ("malformed JSON", '{"employee": {"body": "special_state_body",}', [unread("problem.detail.json_syntax", line=1, column=44)]),
     (
         "NaN",
         changed(employee__service_years=0).replace('"service_years": 0', '"service_years": NaN'),
-        ["NaN is not valid JSON"],
+        [unread("problem.detail.json_number")],
     ),
     ("not an object", "[1, 2, 3]", ["/: “the case”: expected a group of facts."]),
-    ("empty file", "", ["The case is not valid JSON"]),
+    ("empty file", "", [unread("problem.detail.json_syntax", line=1, column=1)]),
     (
         "missing fact needed",
         changed(employee__attestation=DROP),
@@ -191,13 +197,43 @@ def test_bad_case_exits_2_with_a_readable_error(
 
 def test_case_file_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert decide("enrollment", write(tmp_path, b'{"employee": "\xff\xfe"}'), "--as-of", "2025-06-01") == 2
-    assert "The case is not valid JSON" in capsys.readouterr().err
+    assert capsys.readouterr().err == "error: " + unread("cli.case_not_utf8", "kk", byte=14) + "\n"  # kk by default
 
 
 def test_case_file_over_the_size_limit(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     padding = " " * (MAX_CASE_BYTES + 1)
     assert decide("enrollment", write(tmp_path, json.dumps(CASE) + padding), "--as-of", "2025-06-01") == 2
-    assert f"over {MAX_CASE_BYTES:,} bytes" in capsys.readouterr().err
+    assert capsys.readouterr().err == "error: " + unread("cli.case_too_large", "kk", limit=MAX_CASE_BYTES) + "\n"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGS)
+def test_a_case_that_cannot_be_read_is_said_in_the_language_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, lang: str
+) -> None:
+    said = {
+        '{"employee": ': unread("problem.detail.json_syntax", lang, line=1, column=14),
+        '{"employee": ' + "[" * 40 + "]" * 40 + "}": unread("problem.detail.json_nested", lang, limit=32),
+        '{"employee": NaN}': unread("problem.detail.json_number", lang),
+        '{"employee": "\\ud800"}': unread("problem.detail.json_surrogate", lang),
+        " " * (MAX_CASE_BYTES + 1): unread("cli.case_too_large", lang, limit=MAX_CASE_BYTES),
+    }
+    for content, expected in said.items():
+        assert decide("enrollment", write(tmp_path, content), "--lang", lang) == 2
+        assert capsys.readouterr().err == f"error: {expected}\n"
+    assert decide("enrollment", str(tmp_path / "nowhere.json"), "--lang", lang) == 2
+    missing = i18n.text("cli.case_file_not_found", lang, file=str(tmp_path / "nowhere.json"))
+    assert capsys.readouterr().err == f"error: {missing}\n"
+
+    def refused(_path: Path) -> bytes:
+        raise PermissionError(13, "Permission denied")
+
+    case = write(tmp_path, json.dumps(CASE))
+    monkeypatch.setattr(Path, "read_bytes", refused)
+    assert decide("enrollment", case, "--lang", lang) == 2
+    unreadable = i18n.text("cli.case_file_unreadable", lang, file=case, error="Permission denied")
+    assert capsys.readouterr().err == f"error: {unreadable}\n"
+    if lang != "en":
+        assert not any("cannot be read" in x or "The JSON" in x for x in said.values())
 
 
 @pytest.mark.parametrize(
@@ -208,7 +244,7 @@ def test_case_file_over_the_size_limit(tmp_path: Path, capsys: pytest.CaptureFix
             ["unknown question 'enrolment'", "did you mean enrollment?"],
         ),
         (["enrollment", "CASE", "--act", "U1300000625"], ["unknown act 'U1300000625'", "U1300000624"]),
-        (["enrollment", "nowhere.json"], ["case file not found: nowhere.json"]),
+        (["enrollment", "nowhere.json"], [i18n.text("cli.case_file_not_found", "kk", file="nowhere.json")]),
         (
             ["enrollment", "CASE", "--as-of", "2025-05-03"],
             ["U1300000624@U1300000624", "does not encode", "rules.8.1"],
@@ -297,7 +333,7 @@ def test_installed_console_script(tmp_path: Path) -> None:
     )
     assert refused.returncode == 2
     assert refused.stdout == ""
-    assert "nests too deeply" in refused.stderr and "Traceback" not in refused.stderr
+    assert unread("problem.detail.json_too_deep", "kk") in refused.stderr and "Traceback" not in refused.stderr
 
 
 # ---- a refused case in the language asked: the service's words, the same pointers ---------------

@@ -63,7 +63,7 @@ def test_conflict_is_found_with_a_witness_where_both_clauses_fire() -> None:
 def test_the_solver_states_its_bounds_and_that_the_checks_are_proved() -> None:
     library = load_library(FIXTURES / "conflict-trigger")
     report = lint_library(library, as_of=AS_OF, stability=False, show_settled=True)
-    assert any("every check proved within lists ≤ 3" in n for a in report.acts for n in a.notes)
+    assert any("every check proved within lists ≤ 3" in str(n) for a in report.acts for n in a.notes)
     (f,) = of(report.findings, "conflict")
     assert f.clauses == ["c.1", "c.2"] and f.details["bounds"].startswith("lists ≤ 3")
 

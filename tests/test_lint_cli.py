@@ -107,6 +107,24 @@ def test_stability_figures_beside_the_findings(capsys: pytest.CaptureFixture[str
     assert all(f["clause_changes"] == 0 for f in data["findings"] if f["clause"])  # adoption only
 
 
+@pytest.mark.parametrize("lang", ("kk", "ru", "en"))
+def test_a_failed_stability_section_says_why_in_the_language_asked(capsys, monkeypatch, lang: str) -> None:
+    import engine.tools.lint.report as report
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise RuntimeError("no history")
+
+    monkeypatch.setattr(report, "stability", broken)
+    note = i18n.text("lint.report.stability_failed", lang, source="engine.tools.stability.stability",
+                     error="RuntimeError: no history")
+    _, out, _ = lint(capsys, "conflict-trigger", "--format", "json", "--fail-on", "none", "--lang", lang)
+    assert json.loads(out)["stability"] == {"available": False, "note": note}
+    _, out, _ = lint(capsys, "conflict-trigger", "--fail-on", "none", "--lang", lang)
+    assert i18n.text("lint.report.stability_unavailable", lang, note=note) in out
+    _, out, _ = lint(capsys, "conflict-trigger", "--format", "html", "--fail-on", "none", "--lang", lang)
+    assert f"<p>{html.escape(note)}</p>" in out
+
+
 def test_the_ereje_script_has_the_command() -> None:
     script = Path(sys.executable).with_name("ereje")
     out = subprocess.run([str(script), "lint", "--help"], capture_output=True, text=True, timeout=120)
@@ -278,6 +296,23 @@ def test_per_act_notes_are_said_in_the_language_asked(capsys, lang: str) -> None
                  "--policies", str(root), "--format", "json", "--lang", lang], extra=[register])
     data = json.loads(capsys.readouterr().out)
     assert i18n.text("lint.note.draft", lang, edition=edition) in data["acts"][0]["notes"]
+
+
+BOUNDS = {"k": 3, "first": "2000-01-01", "last": "2077-12-31"}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_the_checks_notes_are_said_in_the_language_asked(capsys, lang: str) -> None:
+    _, out, _ = lint(capsys, "hierarchy-clean", "--format", "json", "--fail-on", "none", "--lang", lang)
+    notes = {a["act"]: a["notes"] for a in json.loads(out)["acts"]}
+    t = i18n.text
+    assert t("lint.note.hierarchy_no_conflict", lang, act="L", higher="H", decision="d", size=2) in notes["L"]
+    proved = t("lint.note.solver_proved", lang, decision="d", bounds=t("lint.bounds", lang, **BOUNDS), queries=4,
+               seconds="SECONDS")
+    pattern = re.escape(proved).replace("SECONDS", r"\d+(\.\d+)?")  # the time taken varies
+    assert any(re.fullmatch(pattern, n) for n in notes["H"]), notes["H"]
+    if lang != "en":
+        assert not any("proved" in n or "conflict" in n for ns in notes.values() for n in ns)
 
 
 def test_matters_yaml_problems_are_findings_with_a_code(capsys, tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ import os
 import shutil
 from pathlib import Path
 
-from engine import load_library
+import pytest
+
+from engine import i18n, load_library
 from engine.tools.lint import lint_library
 from engine.tools.lint.hierarchy import check_hierarchy
 
@@ -93,12 +95,25 @@ def test_health_pack_rules_deny_what_the_code_grants_a_private_clinic_profession
     assert (low.outcome, high.outcome) == ("not_eligible", "eligible")
 
 
+@pytest.mark.parametrize("lang", ("kk", "ru", "en"))
+def test_the_basis_notes_are_said_in_the_language_asked(lang: str) -> None:
+    _, findings = hierarchy(POLICIES, dt.date(2026, 11, 22))
+    f = next(f for f in findings if f.kind == "hierarchy_conflict" and f.act == RULES)
+    t = i18n.text
+    lost = t("lint.why.lost_force", lang, edition=f"{CONST}@KZ-CONSTITUTION-2026")
+    entry = t("entry.unknown_recorded", lang, earliest="01.07.2026")
+    assert f.to_dict(lang)["details"]["basis_notes"] == [
+        t("lint.note.not_in_force_entry", lang, citation=f"{CONST}:art39.3", day="2026-11-22", why=lost, entry=entry),
+        t("lint.note.in_force_until", lang, citation=f"{CONST}:art39.3", edition=f"{CONST}@{CONST}", day="2026-06-30"),
+    ]
+
+
 def test_health_pack_after_the_new_constitution_the_basis_is_noted_not_cited() -> None:
     _, findings = hierarchy(POLICIES, dt.date(2026, 11, 22))
     f = next(f for f in findings if f.kind == "hierarchy_conflict" and f.act == RULES)
     assert f.clauses == [f"{RULES}:rules.4", f"{CODE}:art220.6"]
     assert f.details["basis"] == []
-    notes = " ".join(f.details["basis_notes"])
+    notes = " ".join(str(n) for n in f.details["basis_notes"])  # a Message says itself in English
     assert f"{CONST}:art39.3 is not in force on 2026-11-22" in notes and "until 2026-06-30" in notes
 
 

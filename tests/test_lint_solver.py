@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 import z3
 
-from engine import load_library
+from engine import i18n, load_library
 from engine.casecheck import CaseValidator
 from engine.edition import decision_specs
 from engine.errors import CaseError
+from engine.i18n import Message
 from engine.tools.lint import lint_library
 from engine.tools.lint.model import Finding
 from engine.tools.lint.solved import SolverCheck
@@ -51,6 +52,10 @@ def test_a_gap_comes_with_a_case_the_engine_refuses() -> None:
 def test_an_overlap_no_outcome_order_settles_is_a_warning_with_the_value_the_answer_keeps() -> None:
     (f,) = [x for x in findings("value-overlap-trigger", "conflict") if "value" in x.details]
     assert f.severity == "warning" and f.settled is None and f.clauses == ["c.1", "c.2"]
+    said = {"decision": "d", "clause": "c.1", "other": "c.2", "value": "office"}
+    assert f.to_dict("kk")["code"] == "lint.msg.values_differ" and f.to_dict("kk")["params"] == said
+    for lang in ("kk", "ru", "en"):
+        assert f.text(lang) == i18n.text("lint.msg.values_differ", lang, **said)
     library = load_library(FIXTURES / "value-overlap-trigger")
     d = library.decide("d", f.witness.case, as_of=f.witness.as_of, act_id="T")
     # c.1 computes "north" whenever it applies; on the witness c.2 computes "south", and the
@@ -136,5 +141,6 @@ def test_the_main_act_keeps_its_findings_all_confirmed_and_proved() -> None:
     assert counts["conflict"] == 45 and counts["gap_undecidable"] == 3
     assert counts["gap_silent_default"] == 1 and counts["no_influence"] == 11
     assert "solver_disagreement" not in counts and "bound" not in counts
+    assert all(isinstance(n, Message) for a in report.acts for n in a.notes)  # each said in the reader's language
     notes = [str(n) for a in report.acts for n in a.notes]
     assert sum("every check proved within lists ≤ 3" in n for n in notes) == 7

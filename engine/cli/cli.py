@@ -18,7 +18,7 @@ from typing import Any
 from .. import casecodec, jsonio
 from ..casemessages import CaseErrorItem, detail_key, namer_for
 from ..errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
-from ..i18n import DEFAULT_LANG, N_, check_lang, text
+from ..i18n import DEFAULT_LANG, N_, Message, check_lang, say, text
 from ..library import Library, check_library, load_library
 from .cliopts import (
     DEFAULT_POLICIES,
@@ -82,19 +82,58 @@ def _issue_dict(issue: object) -> dict[str, object]:
     return out
 
 
+class CaseFileError(UsageError):
+    """A case file that cannot be opened; `message` says which and why, in any language."""
+
+    def __init__(self, message: Message) -> None:
+        self.message = message
+        super().__init__(str(message))
+
+
 def read_case(source: str) -> object:
     """The case named on the command line (a file, or - for standard input), read by the case
-    codec: the same numbers, limits and errors as the service."""
+    codec: the same numbers, limits and errors as the service (`CaseDecodeError`), and
+    `CaseFileError` for a file that is missing or cannot be read."""
     if source == "-":
-        text = sys.stdin.buffer.read(casecodec.MAX_CASE_BYTES + 1)
+        data = sys.stdin.buffer.read(casecodec.MAX_CASE_BYTES + 1)
     else:
         path = Path(source)
         if not path.is_file():
-            raise UsageError(f"case file not found: {source}")
+            raise CaseFileError(say("cli.case_file_not_found", file=source))
         if path.stat().st_size > casecodec.MAX_CASE_BYTES:
-            raise CaseError([], title=f"the case file is over {casecodec.MAX_CASE_BYTES:,} bytes")
-        text = path.read_bytes()
-    return casecodec.decode_case(text)
+            raise casecodec.CaseDecodeError(
+                casecodec.TOO_LARGE, f"the case file is over {casecodec.MAX_CASE_BYTES:,} bytes",
+                title="The case is too large",
+            )
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise CaseFileError(
+                say("cli.case_file_unreadable", file=source, error=exc.strerror or type(exc).__name__)
+            ) from None
+    return casecodec.decode_case(data)
+
+
+def unread_case(exc: casecodec.CaseDecodeError) -> Message:
+    """Why the case could not be read, from the codec's structured reason (`exc.kind`,
+    `exc.reason`, `exc.params`): the service's own sentences where they fit a file too."""
+    where = dict(exc.params)
+    if exc.kind == casecodec.TOO_LARGE:
+        why = say("cli.case_too_large", limit=casecodec.MAX_CASE_BYTES)
+    elif exc.kind == casecodec.TOO_DEEP:
+        why = (say("problem.detail.json_nested", limit=exc.max_depth) if exc.max_depth is not None
+               else say("problem.detail.json_too_deep"))
+    elif exc.reason == "syntax":
+        why = say("problem.detail.json_syntax", line=where.get("line"), column=where.get("column"))
+    elif exc.reason == "utf8":
+        why = say("cli.case_not_utf8", byte=where.get("byte"))
+    elif exc.reason == "surrogate":
+        why = say("problem.detail.json_surrogate")
+    elif exc.reason == "number":
+        why = say("problem.detail.json_number")
+    else:
+        why = say("cli.case_not_json")
+    return say("cli.case_not_read", why=why)
 
 
 def decide_case(library: Library, args: argparse.Namespace, case: object) -> dict[str, object]:
@@ -134,7 +173,15 @@ def refused_case_text(exc: CaseError, library: Library, args: argparse.Namespace
 
 
 def cmd_decide(args: argparse.Namespace) -> int:
-    case = read_case(args.case)
+    lang = check_lang(args.lang or DEFAULT_LANG)
+    try:
+        case = read_case(args.case)
+    except casecodec.CaseDecodeError as exc:  # said in `--lang`, Kazakh when not given
+        print("error: " + unread_case(exc).render(lang), file=sys.stderr)
+        return EXIT_USAGE
+    except CaseFileError as exc:
+        print("error: " + exc.message.render(lang), file=sys.stderr)
+        return EXIT_USAGE
     library = _library(args.policies)
     try:
         answer = decide_case(library, args, case)

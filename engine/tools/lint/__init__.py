@@ -26,7 +26,7 @@ from ...loader import rule_position
 from ..symbolic.values import Unsupported
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
-from .hierarchy import check_hierarchy
+from .hierarchy import check_hierarchy, entry_said
 from .model import KINDS, SEVERITIES, ActSummary, Finding, Report, Witness
 from .solved import SOLVER_SECONDS, SolverCheck
 from .wording import Catalogue, load_catalogue, wording_findings
@@ -83,7 +83,7 @@ def lint_library(
             summary.notes.append(say("lint.note.draft", edition=ce.edition.id))
         elif not ce.edition.entry.certain:
             summary.notes.append(say("lint.note.entry_uncertain", edition=ce.edition.id,
-                                     explanation=_entry(ce.edition.entry)))
+                                     explanation=entry_said(ce.edition.entry)))
         specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
@@ -137,16 +137,9 @@ def decision_check(
         check.prepare()
     except Unsupported as exc:
         old = DecisionCheck(library, act, ce, spec, as_of, budget)
-        old.notes.append(
-            f"{spec.name}: the solver cannot represent {exc}; checked by enumeration instead (no proof)"
-        )
+        old.notes.append(say("lint.note.solver_cannot_represent", decision=spec.name, what=str(exc)))
         return old
     return check
-
-
-def _entry(entry: Any) -> Message | str:
-    """The uncertain entry into force's explanation, said in the reader's language when it has a key."""
-    return say(entry.reason, **dict(entry.fields)) if entry.reason else entry.explanation
 
 
 def _acknowledge(

@@ -73,7 +73,7 @@ class DecisionCheck:
         self.as_of = as_of
         self.budget = budget
         self.findings: list[Finding] = []
-        self.notes: list[str] = []
+        self.notes: list[Message | str] = []  # said in the reader's language
         self.compiled = compiled_edition.decisions.get(spec.name)
         self.searches = 0
 
@@ -106,8 +106,8 @@ class DecisionCheck:
         if self.compiled is None:
             missing = self.ce.missing.get(self.spec.name, [])
             self.notes.append(
-                f"{self.spec.name}: not compiled in {self.edition.id} (clauses {', '.join(missing)} not encoded); "
-                "no check run"
+                say("lint.note.not_compiled", decision=self.spec.name, edition=self.edition.id,
+                    clauses=", ".join(missing))
             )
             return
         statements = self.compiled.statements
@@ -159,8 +159,7 @@ class DecisionCheck:
         else:
             self.mode = "statement"
             self.notes.append(
-                f"{self.spec.name}: the whole domain has {whole.size:,} cases (budget {self.budget:,}); "
-                "analysed statement by statement and pair by pair"
+                say("lint.note.by_statement", decision=self.spec.name, size=whole.size, budget=self.budget)
             )
             self._per_statement()
             self._pairs()
@@ -171,10 +170,7 @@ class DecisionCheck:
             self._report_influence()
             self._report_silent_default()
         else:
-            self.notes.append(
-                f"{self.spec.name}: one outcome only (its answer is the values it computes): "
-                "influence and silent-default checks do not apply"
-            )
+            self.notes.append(say("lint.note.one_outcome", decision=self.spec.name))
         self._report_unused_facts()
 
     # ---- observing runs ---------------------------------------------------------------------------
@@ -414,10 +410,10 @@ class DecisionCheck:
         own_j = [u for u in uj if u.path not in {x.path for x in ui}]
         ss, si, sj = (space(us, domains, self.baseline) for us in (shared, own_i, own_j))
         cost = ss.size * (si.size + sj.size)
-        label = f"conflict of {statements[i].clause} and {statements[j].clause}"
         if cost > self.budget:
             self.notes.append(
-                f"{self.spec.name}: {label} not searched ({cost:,} evaluations over the budget)"
+                say("lint.note.conflict_not_searched", decision=self.spec.name, clause=statements[i].clause,
+                    other=statements[j].clause, cost=cost)
             )
             return "unknown"
         self.searches += 1
@@ -652,10 +648,7 @@ class DecisionCheck:
             )
         unknown = [p for p, s in self.pair_status.items() if s == "unknown"]
         if unknown:
-            self.notes.append(
-                f"{self.spec.name}: {len(unknown)} candidate conflict pair(s) could not be searched within "
-                "the budget"
-            )
+            self.notes.append(say("lint.note.pairs_not_searched", decision=self.spec.name, count=len(unknown)))
 
     def _report_influence(self) -> None:
         statements = self.compiled.statements
@@ -704,9 +697,7 @@ class DecisionCheck:
             if self.mode == "statement":
                 found = self._influence_search(deciding)
                 if found == "unknown":
-                    self.notes.append(
-                        f"{self.spec.name}: influence of {cid} not established within the budget"
-                    )
+                    self.notes.append(say("lint.note.influence_over_budget", decision=self.spec.name, clause=cid))
                     continue
             if found is None:
                 dead = all(self.observed[k].fired == 0 for k in deciding)
@@ -801,7 +792,7 @@ class DecisionCheck:
         try:
             return search(self.ev, sp, self.as_of, silent, self.budget)
         except TooLarge:
-            self.notes.append(f"{self.spec.name}: silent-default search over the budget")
+            self.notes.append(say("lint.note.silent_over_budget", decision=self.spec.name))
             return None
 
     def _report_unused_facts(self) -> None:

@@ -32,6 +32,7 @@ from decimal import Decimal
 from typing import Any
 
 from ... import timecalc
+from ...i18n import Message, say
 from .analysis import DDATE, Atom, Fact, Lit, Path, StatementFacts, Union, base_and_shifts
 
 
@@ -286,7 +287,7 @@ class Domains:
         self.D = decision_date
         self.period = period
         self.working = working
-        self.notes: list[str] = []
+        self.notes: list[Message | str] = []  # said in the reader's language
         self._relevant = {p[:k] for p in prof.reads for k in range(1, len(p) + 1)}
 
     def relevant(self, path: Path) -> bool:
@@ -411,7 +412,11 @@ class Domains:
             for combo in itertools.product(*parts):
                 out.append({k: v for k, v in combo if v is not ABSENT})
                 if len(out) > 50_000:
-                    self.notes.append(f"{node.dotted or 'the case'}: more than 50,000 object values, cut")
+                    self.notes.append(
+                        say("lint.note.objects_cut", path=node.dotted, limit=50_000)
+                        if node.dotted
+                        else say("lint.note.case_objects_cut", limit=50_000)
+                    )
                     break
             return out
         if node.kind == "list":
@@ -426,8 +431,8 @@ class Domains:
             hi = min(int(node.schema.get("maxItems", self.prof.max_list)), max(self.prof.max_list, lo))
             if len(element) > MAX_ELEMENT_DOMAIN and hi > max(lo, 1):
                 self.notes.append(
-                    f"{node.dotted}: {len(element)} element values; lists of at most "
-                    f"{max(lo, 1)} element(s) searched instead of {hi}"
+                    say("lint.note.lists_shortened", path=node.dotted, values=len(element), searched=max(lo, 1),
+                        length=hi)
                 )
                 hi = max(lo, 1)
             lists = []

@@ -172,9 +172,9 @@ def _level(level: str | None) -> Message | str:
 
 def check_hierarchy(
     library: Any, act_ids: list[str], as_of: dt.date, budget: int
-) -> tuple[list[Finding], list[tuple[str, str]]]:
+) -> tuple[list[Finding], list[tuple[str, Message]]]:
     findings: list[Finding] = []
-    notes: list[tuple[str, str]] = []
+    notes: list[tuple[str, Message]] = []
     acts = library.acts
     matters_of: dict[str, Matters] = {a: load_matters(acts[a]) for a in acts}
     for a, m in matters_of.items():
@@ -242,8 +242,8 @@ def _compare(
     as_of: dt.date,
     budget: int,
     matters_of: dict[str, Matters],
-) -> tuple[list[Finding], list[str]]:
-    notes: list[str] = []
+) -> tuple[list[Finding], list[Message]]:
+    notes: list[Message] = []
     lce, hce = library.edition_on(low.id, as_of), library.edition_on(high.id, as_of)
     for act, ce, name in ((low, lce, lm.decision), (high, hce, hm.decision)):
         if ce is None or name not in ce.decisions:
@@ -347,7 +347,8 @@ def _compare(
         found = (lr, hr)
         break
     if found is None:
-        notes.append(f"hierarchy: {low.id} vs {high.id} on '{lm.decision}' ({size:,} cases): no conflict")
+        notes.append(say("lint.note.hierarchy_no_conflict", act=low.id, higher=high.id, decision=lm.decision,
+                         size=size))
         return [], notes
     lr, hr = found
     lres, hres = lr.resolution, hr.resolution
@@ -431,12 +432,13 @@ def _together(a: Any, b: Any) -> dict[str, Any]:
 
 def _basis(
     library: Any, low: Any, as_of: dt.date, matters_of: dict[str, Matters]
-) -> tuple[list[dict], list[str]]:
-    """Principles of higher acts a by-law must respect, in force on the date (or why not)."""
+) -> tuple[list[dict], list[Message]]:
+    """Principles of higher acts a by-law must respect, in force on the date (or why not, said
+    in the reader's language by the report)."""
     if low.level not in BYLAWS:
         return [], []
     out: list[dict] = []
-    notes: list[str] = []
+    notes: list[Message] = []
     highs, _ = ancestors(library, low.id)
     for high_id in highs:
         for p in matters_of[high_id].principles:
@@ -448,17 +450,20 @@ def _basis(
             citation = f"{high_id}:{clause}"
             if version is None or version.change == "lost_force" or not version.text_known:
                 why = (
-                    "no edition in force"
+                    say("lint.why.no_edition_in_force")
                     if ce is None
                     else (
-                        f"lost force under {ce.edition.id}"
+                        say("lint.why.lost_force", edition=ce.edition.id)
                         if version is not None and version.change == "lost_force"
-                        else f"not in {ce.edition.id}"
+                        else say("lint.why.not_in_edition", edition=ce.edition.id)
                     )
                 )
-                entry = ce.edition.entry.explanation if ce else ""
+                entry = entry_said(ce.edition.entry) if ce else None
                 notes.append(
-                    f"{citation} is not in force on {as_of}: {why}" + (f" ({entry})" if entry else "")
+                    say("lint.note.not_in_force_entry", citation=citation, day=as_of.isoformat(), why=why,
+                        entry=entry)
+                    if entry
+                    else say("lint.note.not_in_force", citation=citation, day=as_of.isoformat(), why=why)
                 )
                 replaced = _last_in_force(library, high_id, clause)
                 if replaced:
@@ -468,13 +473,21 @@ def _basis(
     return out, notes
 
 
-def _last_in_force(library: Any, act_id: str, clause: str) -> str | None:
+def _last_in_force(library: Any, act_id: str, clause: str) -> Message | None:
     for ce in reversed(library._runtimes[act_id].editions):
         v = ce.edition.versions.get(clause)
         if v is not None and v.change != "lost_force" and v.text_known and not ce.edition.draft:
-            until = ce.edition.end.isoformat() if ce.edition.end else "today"
-            return f"{act_id}:{clause} was in force under {ce.edition.id} until {until}"
+            citation = f"{act_id}:{clause}"
+            if ce.edition.end:
+                return say("lint.note.in_force_until", citation=citation, edition=ce.edition.id,
+                           day=ce.edition.end.isoformat())
+            return say("lint.note.in_force_until_today", citation=citation, edition=ce.edition.id)
     return None
+
+
+def entry_said(entry: Any) -> Message | str:
+    """An edition's entry into force explained, in the reader's language when it has a key."""
+    return say(entry.reason, **dict(entry.fields)) if entry.reason else entry.explanation
 
 
 __all__ = ["check_hierarchy", "load_matters"]

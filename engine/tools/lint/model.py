@@ -126,7 +126,7 @@ class Finding:
             "file": self.file,
             "line": self.line,
             "message": self.text(lang),
-            "details": self.details,
+            "details": _details_in(self.details, lang),
             "witness": self.witness.to_dict() if self.witness else None,
             "settled": self.settled_text(lang),
             "settled_reason": as_data(self.settled),
@@ -201,8 +201,22 @@ class Report:
                 "by_kind": _by_kind(self.settled),
                 "note": text("lint.report.settled_note", lang),
             },
-            "stability": self.stability,
+            "stability": _stability_in(self.stability, lang),
         }
+
+
+def _details_in(details: dict[str, Any], lang: str) -> dict[str, Any]:
+    """The details as data, with the notes kept as messages (`basis_notes`) said in `lang`."""
+    if "basis_notes" not in details:
+        return details
+    return {**details, "basis_notes": [said_in(n, lang) for n in details["basis_notes"]]}
+
+
+def _stability_in(section: dict[str, Any] | None, lang: str) -> dict[str, Any] | None:
+    """The stability section with its note (why the figures are missing) said in `lang`."""
+    if not section or "note" not in section:
+        return section
+    return {**section, "note": said_in(section["note"], lang)}
 
 
 def said_in(value: Message | str | None, lang: str | None) -> str | None:

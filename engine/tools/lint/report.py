@@ -8,7 +8,7 @@ import json
 from typing import Any
 
 from ...decide import jsonable
-from ...i18n import N_, text, text_or
+from ...i18n import N_, say, text, text_or
 from ..stability import changes_of, stability
 from ..stability import render_text as stability_text
 from .model import KINDS, RANK, SEVERITIES, Finding, Report, said_in
@@ -26,7 +26,11 @@ def stability_section(library: Any, act_ids: list[str], as_of: dt.date) -> dict[
         figures = stability([library.act(a) for a in act_ids], windows=["12m", "24m"], as_of=as_of)
         text = stability_text(figures)
     except Exception as exc:  # another module's failure is reported, never hidden, never fatal
-        return {"available": False, "note": f"engine.tools.stability.stability failed: {type(exc).__name__}: {exc}"}
+        # The note is said in the report's language (`Report.to_dict`, the text and HTML renderings);
+        # the error itself is Python's own words, quoted as they are.
+        failed = say("lint.report.stability_failed", source="engine.tools.stability.stability",
+                     error=f"{type(exc).__name__}: {exc}")
+        return {"available": False, "note": failed}
     per_clause: dict[str, dict[str, int]] = {}
     for a in act_ids:
         try:
@@ -97,7 +101,7 @@ def render_text(report: Report, verbose: bool = False, lang: str = "en") -> str:
                 out.append("      " + _answer_text(ans, lang))
         if f.kind == "hierarchy_conflict":
             for note in f.details.get("basis_notes", []):
-                out.append("    " + text("lint.report.note", lang, note=note))
+                out.append("    " + text("lint.report.note", lang, note=said_in(note, lang)))
             together = f.details.get("editions_together", {})
             if together:
                 out.append("    " + _together(together, lang))
@@ -173,7 +177,7 @@ def _stability_text(section: dict[str, Any], lang: str = "en") -> str:
     if not section:
         return text("lint.report.stability_not_requested", lang)
     if not section.get("available"):
-        return text("lint.report.stability_unavailable", lang, note=section.get("note"))
+        return text("lint.report.stability_unavailable", lang, note=said_in(section.get("note"), lang))
     if section.get("text"):
         return text("lint.report.stability_from_command", lang) + ":\n" + section["text"]
     return (
@@ -342,7 +346,7 @@ def render_html(report: Report, lang: str = "en") -> str:
             + "</pre>"
         )
     elif st:
-        parts.append(f"<p>{e(st.get('note', ''))}</p>")
+        parts.append(f"<p>{e(said_in(st.get('note'), lang) or '')}</p>")
     else:
         parts.append(f"<p>{t('lint.report.stability_not_requested')}</p>")
     parts.append(f"<h2 id='notes'>{t('lint.report.notes_h')}</h2><ul>")
@@ -383,7 +387,7 @@ def _finding_html(f: Finding, changes: int | None = None, lang: str = "en") -> s
         out.append(f"<p>{t('lint.report.fix', fix=d['fix'])}</p>")
     if f.kind == "hierarchy_conflict":
         for note in d.get("basis_notes", []):
-            out.append(f"<p>{t('lint.report.note', note=note)}</p>")
+            out.append(f"<p>{t('lint.report.note', note=said_in(note, lang))}</p>")
         if d.get("editions_together"):
             out.append(f"<p>{e(_together(d['editions_together'], lang))}</p>")
     if f.clauses:

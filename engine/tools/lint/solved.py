@@ -33,6 +33,7 @@ from typing import Any
 import z3
 
 from ...dsl import ast
+from ...i18n import Message, say
 from ..symbolic.dates import ordinal
 from ..symbolic.decision import REFUSED, statements_of
 from ..symbolic.expressions import conjunction, disjunction, equal
@@ -129,7 +130,8 @@ class SolverCheck(DecisionCheck):
         self.k = k
         self.seconds = seconds
         self.unknown: list[str] = []
-        self.bounds = f"lists ≤ {k}"
+        self.bounds = f"lists ≤ {k}"  # machine detail of the findings; said in words by `bounds_said`
+        self.bounds_said: Message = say("lint.bounds_lists", k=k)
 
     # ---- setting up -----------------------------------------------------------------------------
     def prepare(self) -> None:
@@ -163,6 +165,8 @@ class SolverCheck(DecisionCheck):
         if last is not None:
             self.problem.solver.add(dd <= ordinal(last))
         self.bounds = self.problem.bounds.describe()
+        b = self.problem.bounds
+        self.bounds_said = say("lint.bounds", k=b.k, first=b.first.isoformat(), last=b.last.isoformat())
         # A witness decided on the date asked reads best: preferred, dropped when it cannot hold.
         prefer = z3.Bool("prefer_as_of")
         self.problem.solver.add(z3.Implies(prefer, dd == ordinal(self.as_of)))
@@ -180,16 +184,12 @@ class SolverCheck(DecisionCheck):
         questions.ask({("some case",): z3.BoolVal(True)})
         status = questions.status(("some case",))
         if status != "sat":
-            why = (
-                f"no case at all is known within the time budget ({self.seconds:g} s): unknown within the "
-                "time budget, nothing ruled out"
-                if status == "unknown"
-                else f"the solver finds no case of the decision within {self.bounds} and the edition's period"
-            )
             self.finding(
                 "bound",
                 "info",
-                f"'{self.spec.name}': {why}; no check made",
+                say("lint.msg.solver_no_case_known", decision=self.spec.name, seconds=f"{self.seconds:g}")
+                if status == "unknown"
+                else say("lint.msg.solver_no_case", decision=self.spec.name, bounds=self.bounds_said),
                 file=self.spec.file,
                 details={"bounds": self.bounds, "status": status},
             )
@@ -256,10 +256,7 @@ class SolverCheck(DecisionCheck):
             self._report_influence_solved()
             self._report_silent_solved()
         else:
-            self.notes.append(
-                f"{self.spec.name}: one outcome only (its answer is the values it computes): "
-                "influence and silent-default checks do not apply"
-            )
+            self.notes.append(say("lint.note.one_outcome", decision=self.spec.name))
         self._report_unused_facts()
         seconds = time.monotonic() - started
         unknown = [k for k in ask if questions.status(k) == "unknown"]
@@ -267,18 +264,18 @@ class SolverCheck(DecisionCheck):
             self.finding(
                 "bound",
                 "info",
-                f"'{self.spec.name}': {len(unknown)} of {len(ask)} solver question(s) unknown within the time "
-                f"budget ({self.seconds:g} s): the findings they would give are neither reported nor ruled out",
+                say("lint.msg.solver_unknown", decision=self.spec.name, count=len(unknown), questions=len(ask),
+                    seconds=f"{self.seconds:g}"),
                 file=self.spec.file,
                 details={"unknown": sorted({str(k[0]) for k in unknown}), "bounds": self.bounds},
             )
             self.notes.append(
-                f"{self.spec.name}: unknown within budget for {len(unknown)} question(s) ({self.bounds})"
+                say("lint.note.solver_unknown", decision=self.spec.name, count=len(unknown), bounds=self.bounds_said)
             )
         else:
             self.notes.append(
-                f"{self.spec.name}: every check proved within {self.bounds} "
-                f"({questions.queries} solver queries, {seconds:.1f} s)"
+                say("lint.note.solver_proved", decision=self.spec.name, bounds=self.bounds_said,
+                    queries=questions.queries, seconds=round(seconds, 1))
             )
 
     # ---- witnesses -------------------------------------------------------------------------------
@@ -546,9 +543,8 @@ class SolverCheck(DecisionCheck):
             self.finding(
                 "conflict",
                 "warning",
-                f"'{self.spec.name}': {a.clause} and {b.clause} both compute '{a.name}' for the same case, with "
-                f"different values; the answer reports {b.clause}'s only (the later clause), which no outcome "
-                "order settles",
+                say("lint.msg.values_differ", decision=self.spec.name, clause=a.clause, other=b.clause,
+                    value=a.name),
                 clause=b.clause,
                 clauses=[a.clause, b.clause],
                 file=file,
@@ -588,7 +584,7 @@ class SolverCheck(DecisionCheck):
             if not deciding or any("decisive" in o.first for o in observed):
                 continue
             if not all(o.complete for o in observed):
-                self.notes.append(f"{self.spec.name}: influence of {cid}: unknown within budget")
+                self.notes.append(say("lint.note.influence_unknown", decision=self.spec.name, clause=cid))
                 continue
             fired = [k for k in deciding if self.observed[k].fired]
             run: Run | bool | None

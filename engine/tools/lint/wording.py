@@ -148,7 +148,7 @@ def scan_text(catalogue: Catalogue, lang: str, text: str) -> list[tuple[Entry, r
 
 def wording_findings(
     act: Any, edition: Any, catalogue: Catalogue, root: Path | None = None
-) -> tuple[list[Finding], list[str]]:
+) -> tuple[list[Finding], list[Message]]:
     findings: list[Finding] = []
     unscanned: set[str] = set()
     positions: dict[str, Any] = {}
@@ -203,7 +203,7 @@ def wording_findings(
                     )
                 )
     notes = (
-        [f"no phrase list for language(s) {', '.join(sorted(unscanned))}: those texts were not scanned"]
+        [say("lint.note.no_phrase_list", langs=", ".join(sorted(unscanned)))]
         if unscanned
         else []
     )
