@@ -7,7 +7,7 @@ the schema (`engine.errors.CaseProblem.params`). Each is said here through the c
 language (`engine.fieldtexts`), never by rewording jsonschema's English message. The machine
 members of each item, `pointer` and `kind`, are the same in every language.
 
-One home for both shells: the service's problem documents (`web.caseerrors`) and the command
+One home for both shells: the service's problem documents (`web.problems.case_problem`) and the command
 line's `ereje decide` say a refused case the same way.
 """
 

@@ -150,9 +150,10 @@ def under(name: str, prefix: str) -> bool:
 
 
 def cycles(graph: dict[str, Module]) -> list[list[str]]:
-    """Strongly connected components of more than one module over the top-level imports."""
+    """Strongly connected components of more than one module over all imports: at the top of a
+    module or inside a function (an import deferred into a function still ties the two modules)."""
     edges = {
-        m: sorted({i.target for i in mod.imports if i.top_level and i.target in graph and i.target != m})
+        m: sorted({i.target for i in mod.imports if i.target in graph and i.target != m})
         for m, mod in graph.items()
     }
     index: dict[str, int] = {}
@@ -207,7 +208,7 @@ def _cycle_report(component: list[str]) -> str:
         f"  {i.where()} {i.source} -> {i.target}"
         for m in component
         for i in GRAPH[m].imports
-        if i.top_level and i.target in members and i.target != m
+        if i.target in members and i.target != m
     ]
     return "import cycle among " + ", ".join(component) + ":\n" + "\n".join(sorted(set(lines)))
 

@@ -21,11 +21,10 @@ import datetime as _dt
 from typing import Any
 
 from engine.errors import CaseError
-from web.caseerrors import case_problem
 from web.ids import new_id
 from web.params import Params
 from web.policies import PolicySnapshot
-from web.problems import Problem, quoted, say
+from web.problems import Problem, case_problem, quoted, say
 from web.store import DecisionRecord, case_digest, utcnow
 
 # Answer members stored as columns of the log, in the order the answer shows them.

@@ -41,7 +41,7 @@ def _database_url() -> str:
 def cmd_serve(args: argparse.Namespace) -> int:
     from web import serve
     from web.store import StoreError
-    from web.store.logwriter import WriterError
+    from web.store.writerclient import WriterError
 
     if args.policies:
         os.environ["EREJE_POLICIES"] = str(Path(args.policies).resolve())

@@ -24,8 +24,11 @@ from flask import Flask, Response, g, has_request_context, request
 from werkzeug.exceptions import HTTPException
 
 from engine import errors as ee
+from engine.casemessages import CaseErrorItem, detail_key, namer_for
+from engine.errors import CaseError
 from engine.i18n import DEFAULT_LANG, LANGS, N_, Message, say
 from web.jsonio import dumps
+from web.store.base import StoreError
 
 PROBLEM_MIMETYPE = "application/problem+json"
 PROBLEM_BASE = "https://ereje.kz/problems/"
@@ -113,7 +116,7 @@ class Problem(Exception):
 
     `detail` is a `Message` (`say(key, **fields)`), said in the caller's language when the
     document is written. `errors` carries the items of a refused case, each a mapping or an
-    object with `to_dict(lang)` (`web.caseerrors`); any other keyword becomes an extension member
+    object with `to_dict(lang)` (`case_problem`); any other keyword becomes an extension member
     of the document (RFC 9457 §3.2), e.g. `known=[...]` for an unknown act.
     """
 
@@ -201,11 +204,9 @@ def from_engine_error(exc: Exception) -> Problem | None:
     """Map the engine's error taxonomy onto the catalogue; `None` when `exc` is not one of ours.
 
     A refused case found outside a decision endpoint (no schema at hand to name its fields) is
-    said with its pointers as the field names (`web.caseerrors`).
+    said with its pointers as the field names (`case_problem`).
     """
     if isinstance(exc, ee.CaseError):
-        from web.caseerrors import case_problem
-
         return case_problem(exc, None, None)
     if isinstance(exc, ee.UnknownQuestion):
         return Problem(
@@ -248,8 +249,6 @@ def problem_for(exc: BaseException) -> Problem:
         return exc
     if isinstance(exc, HTTPException):
         return from_http_exception(exc)
-    from web.store import StoreError
-
     if isinstance(exc, StoreError):
         log.error("decision log unavailable: %s", exc)
         return Problem("store-unavailable", say("problem.detail.store_unavailable"))
@@ -268,3 +267,13 @@ def init_app(app: Flask) -> None:
 
     app.register_error_handler(Exception, handle)
     app.register_error_handler(HTTPException, handle)
+
+
+def case_problem(exc: CaseError, library: Any, question: str | None, act_id: str | None = None) -> Problem:
+    """The 422 `invalid-case` problem of a refused case, its errors said in the caller's language."""
+    namer = namer_for(library, question, act_id)
+    return Problem(
+        "invalid-case",
+        say(detail_key(exc.problems), count=len(exc.problems)),
+        errors=[CaseErrorItem(p, namer) for p in exc.problems],
+    )

@@ -212,7 +212,7 @@ def _start_watcher(path: Path, interval: float) -> Callable[[Any], None]:
 
 def build_app() -> Any:
     """The preloaded app for the master; refuses to start without a loadable policy."""
-    from web import create_app
+    from web.app import create_app
     from web.policies import get_holder
     from web.store import get_store
 
@@ -346,7 +346,7 @@ class LogWriterProcess:
     def start(self) -> None:
         import threading
 
-        from web.store.logwriter import wait_ready
+        from web.store.writerclient import wait_ready
 
         self._spawn()
         wait_ready(self.socket, self.proc)
@@ -355,7 +355,7 @@ class LogWriterProcess:
     def _watch(self) -> None:
         import time
 
-        from web.store.logwriter import WriterError, wait_ready
+        from web.store.writerclient import WriterError, wait_ready
 
         while not self._stopping:
             time.sleep(0.5)

@@ -5,7 +5,7 @@ No browser is ever downloaded (`playwright install` is not used): Chromium is /u
 the reason, except under CI=true, where a missing browser fails the run. The pytest-playwright
 plugin is not used; `playwright.sync_api` is driven from session fixtures here.
 
-The app is the real service (`web.create_app`, shipped policies, real engine) served by werkzeug
+The app is the real service (`web.app.create_app`, shipped policies, real engine) served by werkzeug
 in a thread on 127.0.0.1 and an ephemeral port. Every page is checked to load nothing from
 another origin. Screenshots go to test-output/screenshots/ (gitignored) for a reviewer.
 """
@@ -54,7 +54,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from werkzeug.serving import make_server
 
     from engine.tools.trace import RESULTS_FORMAT
-    from web import create_app
+    from web.app import create_app
 
     tmp = tmp_path_factory.mktemp("pages-server")
     # The traceability page reads the features' results; the features run after these tests in

@@ -53,7 +53,8 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Any]:
     import threading
 
     from web.store import open_store
-    from web.store.logwriter import serve, wait_ready
+    from web.store.logwriter import serve
+    from web.store.writerclient import wait_ready
 
     if request.param == "postgresql":
         url = request.getfixturevalue("pg_cluster").create_database(
@@ -98,7 +99,7 @@ def shipped_policies() -> Path:
 
 @pytest.fixture
 def make_app(tmp_path: Path, shipped_policies: Path) -> Iterator[Callable[..., Any]]:
-    from web import create_app
+    from web.app import create_app
 
     apps: list[Any] = []
 

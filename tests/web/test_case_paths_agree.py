@@ -146,7 +146,7 @@ def _by_http(client: Any, question: str, as_of: str, text: str) -> tuple[str, An
 def module_app(policies: Path, tmp_path_factory: pytest.TempPathFactory) -> Any:
     from webfixtures import write_tokens_file
 
-    from web import create_app
+    from web.app import create_app
 
     tmp = tmp_path_factory.mktemp("app")
     app = create_app(

@@ -108,7 +108,7 @@ def test_parse_corners_agree(data: bytes) -> None:
 
 
 def test_no_page_route_lies_under_the_api_prefix(app) -> None:
-    from web.pages import API_PREFIX
+    from web.pages.site import API_PREFIX
 
     pages = app.extensions["ereje.pages"]
     rules = [r.rule for r in pages.url_map.iter_rules()]

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from webfixtures import AUTH, CASE, cached_loader, write_tokens_file
 
-from web import create_app
+from web.app import create_app
 
 SETTINGS = settings(
     max_examples=250,

@@ -32,7 +32,7 @@ def cached_loader(path: Path) -> Any:
 
 @pytest.fixture
 def make_app(tmp_path: Path) -> Iterator[Callable[..., Any]]:
-    from web import create_app
+    from web.app import create_app
 
     apps: list[Any] = []
 

@@ -101,7 +101,7 @@ def pending(applied: set[int]) -> list[Migration]:
 
 def check_not_newer(applied: set[int]) -> None:
     """Refuse a log written by newer code: this code would misread it."""
-    from web.store import StoreError
+    from web.store.base import StoreError
 
     newer = sorted(v for v in applied if v > LATEST)
     if newer:

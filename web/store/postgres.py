@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from engine import casecodec
-from web.store import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
+from web.store.base import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
 
 _COLUMNS = (

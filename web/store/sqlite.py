@@ -26,10 +26,10 @@ from pathlib import Path
 from typing import Any
 
 from engine import casecodec
-from web.store import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
+from web.store.base import BatchLog, DecisionQuery, DecisionRecord, StoreError, store_json, utcnow
 from web.store.groupcommit import GroupCommitter
-from web.store.logwriter import WriterClient, WriterError, WriterPipeline
 from web.store.migrations import SCHEMA_MIGRATIONS_TABLE, check_not_newer, pending
+from web.store.writerclient import WriterClient, WriterError, WriterPipeline
 
 _COLUMNS = (
     "decision_id, recorded_at, caller, question, act_id, as_of, lang, explain, outcome, edition,"
