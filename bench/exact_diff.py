@@ -55,8 +55,8 @@ def policies_with_drafts(into: Path, policies: Path = POLICIES) -> Path:
 
 def main() -> int:
     from engine import load_library
+    from engine.tools.comparer import Comparer, Side
     from engine.tools.diff import diff_editions
-    from engine.tools.impact import Comparer, Side
     from engine.tools.selection import select_edition
     from engine.tools.symbolic.exact import exact_diff
     from engine.tools.symbolic.problem import workday_table

@@ -39,7 +39,8 @@ def corpus_path() -> Path:
 def main() -> int:
     from engine import load_library
     from engine.tools.casegen import corpus_for, write_corpus
-    from engine.tools.impact import Comparer, Setup, Side, run_impact
+    from engine.tools.comparer import Comparer, Side
+    from engine.tools.impact import Setup, run_impact
     from engine.tools.selection import select_edition
 
     cores = os.cpu_count() or 1

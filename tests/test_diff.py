@@ -18,8 +18,8 @@ from engine.cli.edition_cli import register
 from engine.dsl import ast
 from engine.dsl.parser import parse_rule
 from engine.dsl.printer import unparse
+from engine.tools.comparer import Comparer, Side
 from engine.tools.diff import EditionDiff, diff_editions
-from engine.tools.impact import Comparer, Side
 from engine.tools.rulediff import block_changes, expr_changes
 from engine.tools.selection import SelectionError, select_edition
 from engine.tools.symbolic.exact import exact_diff

@@ -14,8 +14,9 @@ import shutil
 from pathlib import Path
 
 from engine import load_library
+from engine.tools.comparer import Comparer, Side
 from engine.tools.diff import diff_editions
-from engine.tools.impact import Comparer, Setup, Side, run_impact
+from engine.tools.impact import Setup, run_impact
 from engine.tools.selection import select_edition
 from engine.tools.symbolic.exact import exact_diff
 

@@ -20,9 +20,9 @@ import pytest
 from bench.exact_diff import policies_with_drafts
 from engine import load_library
 from engine.timecalc import add_months
+from engine.tools.comparer import Comparer, Side
 from engine.tools.diff import diff_editions
 from engine.tools.difftext import render_text
-from engine.tools.impact import Comparer, Side
 from engine.tools.selection import select_edition
 from engine.tools.symbolic.exact import ExactResult, exact_decision, exact_diff
 

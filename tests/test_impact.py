@@ -33,15 +33,9 @@ from engine.cli.cli import main as engine_main
 from engine.cli.edition_cli import register
 from engine.edition import decision_specs
 from engine.tools.casegen import corpus_for, from_pattern, write_corpus
-from engine.tools.impact import (
-    Comparer,
-    ImpactReport,
-    Setup,
-    Side,
-    render_text,
-    run_impact,
-    terminal_progress,
-)
+from engine.tools.comparer import Comparer, Side
+from engine.tools.impact import ImpactReport, Setup, run_impact
+from engine.tools.impacttext import render_text, terminal_progress
 from engine.tools.rulediff import reached_definitions
 from engine.tools.selection import select_edition
 from engine.tools.stability import WindowError, parse_window, stability

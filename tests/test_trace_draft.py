@@ -19,9 +19,9 @@ import pytest
 from engine.cli.cli import main
 from engine.decide import jsonable
 from engine.library import Library, load_library
+from engine.tools.comparer import Comparer, Side
 from engine.tools.draftgate import build_draft_trace, render_draft_text
 from engine.tools.features import sha256_hex
-from engine.tools.impact import Comparer, Side
 from engine.tools.selection import select_edition
 from engine.tools.trace import RESULTS_FORMAT
 

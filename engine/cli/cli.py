@@ -283,7 +283,7 @@ def cmd_trace(args: argparse.Namespace) -> int:
 def _trace_draft(library: Library, args: argparse.Namespace, act_id: str | None, results: dict) -> int:
     """`ereje trace --edition draft:<id>`: the gate of a draft (engine.tools.draftgate.build_draft_trace)."""
     from ..tools import draftgate
-    from ..tools.impact import Comparer, Side
+    from ..tools.comparer import Comparer, Side
     from ..tools.selection import select_edition
     act = which_act(library, act_id, args.edition)
     draft = select_edition(library, act, args.edition)

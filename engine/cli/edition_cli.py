@@ -51,7 +51,7 @@ def _diff_pair(
     new_label: str,
     witnesses: bool,
 ) -> EditionDiff:
-    from ..tools.impact import Comparer, Side
+    from ..tools.comparer import Comparer, Side
 
     act_old, act_new = old_lib.act(old.act), new_lib.act(new.act)
     d = diff_editions(act_old, old, act_new, new, old_label, new_label)
@@ -171,7 +171,9 @@ def cmd_diff(args: argparse.Namespace) -> int:
 
 
 def cmd_impact(args: argparse.Namespace) -> int:
-    from ..tools.impact import Comparer, Setup, Side, render_text, run_impact
+    from ..tools.comparer import Comparer, Side
+    from ..tools.impact import Setup, run_impact
+    from ..tools.impacttext import render_text
 
     if args.jobs is not None and args.jobs < 1:
         raise UsageError("--jobs is a number of processes, 1 or more")

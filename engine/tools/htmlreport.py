@@ -208,7 +208,7 @@ def diff_page(d: dict[str, Any]) -> str:
 
 
 def impact_sections(r: dict[str, Any], heading_level: int = 2) -> str:
-    from .impact import headline
+    from .impacttext import headline
 
     h, h2 = f"h{heading_level}", f"h{heading_level + 1}"
     out = [f"<{h}>Impact on {esc(r['corpus'])}</{h}>"]

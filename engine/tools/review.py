@@ -39,9 +39,10 @@ from ..edition import Edition
 from ..errors import ErejeError
 from ..library import Library
 from ..policy import Act, Amendment
+from .comparer import Comparer, Side
 from .diff import EditionDiff, diff_editions
 from .htmlreport import diff_sections, esc, impact_sections, json_block, page, tag
-from .impact import Comparer, Setup, Side, run_impact
+from .impact import Setup, run_impact
 from .symbolic.exact import exact_diff
 
 

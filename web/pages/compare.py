@@ -22,6 +22,7 @@ from flask import Blueprint, render_template, request
 from engine.casecodec import case_text
 from engine.errors import EditionError
 from engine.tools import diff, impact, selection
+from engine.tools.comparer import Comparer, Side
 from web.pages import model
 from web.pages.common import get_act, snapshot
 from web.pages.i18n import parse_user_date
@@ -44,7 +45,7 @@ def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
     from engine.tools.casegen import example_cases
 
     d = diff.diff_editions(act, old, act, new, model.edition_select(old), model.edition_select(new))
-    comparer = impact.Comparer(impact.Side(root, lib, act, old), impact.Side(root, lib, act, new))
+    comparer = Comparer(Side(root, lib, act, old), Side(root, lib, act, new))
     from engine.tools.symbolic.exact import exact_diff
 
     exact_diff(d, comparer)
