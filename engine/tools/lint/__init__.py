@@ -23,6 +23,7 @@ from typing import Any
 from ...edition import decision_specs
 from ...i18n import Message, say
 from ...loader import rule_position
+from ..symbolic.session import solver_session
 from ..symbolic.values import Unsupported
 from .analysis import Analyser, definitions_of, used_definitions
 from .checks import DecisionCheck
@@ -87,17 +88,19 @@ def lint_library(
         specs = decision_specs(act, ce.edition)
         for name, spec in specs.items():
             summary.decisions.append(name)
-            check = (
-                DecisionCheck(library, act, ce, spec, as_of, budget)
-                if method == "enumeration"
-                else decision_check(library, act, ce, spec, as_of, budget, seconds)
-            )
-            check.run()
-            findings.extend(check.findings)
-            summary.notes.extend(check.notes)
-            summary.searches += check.searches
-            if getattr(check, "ev", None) is not None:
-                summary.evaluations += check.ev.evaluations
+            with solver_session():  # the service lints in threads: one solver at a time
+                check = (
+                    DecisionCheck(library, act, ce, spec, as_of, budget)
+                    if method == "enumeration"
+                    else decision_check(library, act, ce, spec, as_of, budget, seconds)
+                )
+                check.run()
+                findings.extend(check.findings)
+                summary.notes.extend(check.notes)
+                summary.searches += check.searches
+                if getattr(check, "ev", None) is not None:
+                    summary.evaluations += check.ev.evaluations
+                del check  # its solver terms are freed while the session is held
         findings.extend(_unused_definitions(act, ce))
         wf, wnotes = wording_findings(act, ce.edition, catalogue, library.root)
         findings.extend(wf)

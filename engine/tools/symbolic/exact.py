@@ -34,6 +34,7 @@ from ..selection import missing_clauses
 from .decision import REFUSED, SymbolicAnswer
 from .expressions import equal
 from .problem import DEFAULT_K, EditionView, Problem
+from .session import solver_session
 from .values import Unsupported
 
 DEFAULT_BUDGET = 20.0  # seconds per decision
@@ -351,7 +352,15 @@ def exact_diff(
     decisions: list[str] | None = None,
 ) -> dict[str, ExactResult]:
     """Run the exact diff on the decisions of an `EditionDiff` whose logic changed (or those
-    named), attach each result (and its confirmed witnesses) to the diff, and return them."""
+    named), attach each result (and its confirmed witnesses) to the diff, and return them.
+    One solver at a time in a process (`solver_session`)."""
+    with solver_session():
+        return _exact_diff(d, comparer, k, budget, decisions)
+
+
+def _exact_diff(
+    d: Any, comparer: Any, k: int, budget: float, decisions: list[str] | None
+) -> dict[str, ExactResult]:
     from ..diff import Witness
 
     results: dict[str, ExactResult] = {}
