@@ -6,7 +6,9 @@ run side by side in threads must finish, each with the answer a lone run gives."
 from __future__ import annotations
 
 import datetime as dt
+import os
 import threading
+import time
 from pathlib import Path
 
 from engine import load_library
@@ -65,3 +67,30 @@ def test_a_session_is_held_by_one_thread_at_a_time() -> None:
     for t in threads:
         t.join()
     assert most == 1
+
+
+def test_a_fork_waits_for_the_session_and_the_child_can_solve() -> None:
+    held = threading.Event()
+
+    def hold() -> None:
+        with solver_session():
+            held.set()
+            time.sleep(0.3)
+
+    holder = threading.Thread(target=hold)
+    holder.start()
+    held.wait()
+    started = time.monotonic()
+    pid = os.fork()
+    if pid == 0:  # the child: one thread, a session of its own
+        import signal
+
+        signal.alarm(10)
+        with solver_session():
+            pass
+        os._exit(0)
+    waited = time.monotonic() - started
+    _, status = os.waitpid(pid, 0)
+    holder.join()
+    assert os.waitstatus_to_exitcode(status) == 0
+    assert waited >= 0.2  # the fork waited for the solving thread's session to end

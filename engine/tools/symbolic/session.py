@@ -7,16 +7,37 @@ page's exact diff in a worker's request threads — so every use of the solver r
 `solver_session()`, which holds a process-wide lock for its whole duration and, before letting
 the next one in, collects the garbage the session left, so that no z3 term is freed by the
 cyclic collector in another thread while that thread is solving.
+
+A fork waits for the session too: gunicorn's master forks workers while its lint thread may be
+solving, and a child forked mid-solve would inherit z3's half-updated state and a lock no thread
+of its own will ever release. The wait is bounded by one decision's solver budget.
 """
 
 from __future__ import annotations
 
 import gc
+import os
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 
 _LOCK = threading.RLock()
+
+
+def _before_fork() -> None:
+    _LOCK.acquire()
+
+
+def _after_fork_in_parent() -> None:
+    _LOCK.release()
+
+
+def _after_fork_in_child() -> None:
+    global _LOCK
+    _LOCK = threading.RLock()  # the parent's is held by the thread that forked, not here
+
+
+os.register_at_fork(before=_before_fork, after_in_parent=_after_fork_in_parent, after_in_child=_after_fork_in_child)
 
 
 @contextmanager
