@@ -71,8 +71,13 @@ def compute(library: Any, budget: int) -> LintSpans:
     starts = edition_spans(library)
     days = [starts[0] - dt.timedelta(days=1)] if starts else [dt.date(2000, 1, 1)]
     days += starts
+    # The enumeration, not the solver: the service lints in a thread of a threaded process, and
+    # z3 terms freed by the garbage collector in another thread while one solves crash libz3
+    # (seen as the gunicorn master dying mid-reload). `ereje lint` and the review run the solver
+    # in a process of their own; on the shipped acts both methods give the same findings
+    # (`python -m bench.lint_solver`).
     reports = tuple(
-        lint.lint_library(library, None, as_of=day, budget=budget, stability=False)
+        lint.lint_library(library, None, as_of=day, budget=budget, stability=False, method="enumeration")
         for day in days
     )
     return LintSpans(tuple(starts), reports)
