@@ -20,9 +20,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from engine import casecodec
 from engine.errors import CaseProblem
 from engine.fieldtexts import FieldTexts, FieldTextsError, key_at, load_field_texts
-from engine.i18n import N_, text
+from engine.i18n import N_, Message, say, text
 
 # The message of each kind of problem (keys of the `ereje` catalogue).
 KIND_MESSAGES = {
@@ -168,3 +169,19 @@ def namer_for(library: Any, question: str | None, act_id: str | None) -> FieldNa
     if spec is None:
         return FieldNamer()
     return FieldNamer(spec.case_schema, field_texts(library, act))
+
+
+def unreadable(exc: casecodec.CaseDecodeError, not_utf8: str, other: str) -> Message:
+    """Why the case's JSON could not be read, from the codec's structured reason (`exc.reason`,
+    `exc.params`): one wording for the service's body and the command line's file. `not_utf8`
+    and `other` name the two sentences that say "the body" or "the file"."""
+    where = dict(exc.params)
+    if exc.reason == "syntax":
+        return say("problem.detail.json_syntax", line=where.get("line"), column=where.get("column"))
+    if exc.reason == "utf8":
+        return say(not_utf8, byte=where.get("byte"))
+    if exc.reason == "surrogate":
+        return say("problem.detail.json_surrogate")
+    if exc.reason == "number":
+        return say("problem.detail.json_number")
+    return say(other)

@@ -14,7 +14,9 @@ from typing import Any
 from flask import Request
 
 from engine import casecodec
-from web.problems import Message, Problem, quoted, say
+from engine.casemessages import unreadable
+from engine.i18n import N_
+from web.problems import Problem, quoted, say
 
 JSON_MIMETYPES = ("application/json",)
 JSONL_MIMETYPES = ("application/x-ndjson", "application/jsonl", "application/jsonlines")
@@ -41,21 +43,9 @@ def problem_of(exc: casecodec.CaseDecodeError) -> Problem:
             return Problem("json-too-deep", say("problem.detail.json_nested", limit=exc.max_depth),
                            max_depth=exc.max_depth)
         return Problem("json-too-deep", say("problem.detail.json_too_deep"))
-    return Problem("malformed-json", _malformed(exc))
-
-
-def _malformed(exc: casecodec.CaseDecodeError) -> Message:
-    """What is wrong with the body, from the codec's structured reason (`exc.reason`)."""
-    where = dict(exc.params)
-    if exc.reason == "syntax":
-        return say("problem.detail.json_syntax", line=where.get("line"), column=where.get("column"))
-    if exc.reason == "utf8":
-        return say("problem.detail.not_utf8", byte=where.get("byte"))
-    if exc.reason == "surrogate":
-        return say("problem.detail.json_surrogate")
-    if exc.reason == "number":
-        return say("problem.detail.json_number")
-    return say("problem.detail.json_other")
+    return Problem(
+        "malformed-json", unreadable(exc, N_("problem.detail.not_utf8"), N_("problem.detail.json_other"))
+    )
 
 
 def check_depth(value: Any, max_depth: int) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import casecodec, jsonio
-from ..casemessages import CaseErrorItem, detail_key, namer_for
+from ..casemessages import CaseErrorItem, detail_key, namer_for, unreadable
 from ..errors import CaseError, EditionError, ErejeError, PolicyError, UnknownAct, UnknownQuestion
 from ..i18n import DEFAULT_LANG, N_, Message, check_lang, say, text
 from ..library import Library, check_library, load_library
@@ -117,22 +117,13 @@ def read_case(source: str) -> object:
 def unread_case(exc: casecodec.CaseDecodeError) -> Message:
     """Why the case could not be read, from the codec's structured reason (`exc.kind`,
     `exc.reason`, `exc.params`): the service's own sentences where they fit a file too."""
-    where = dict(exc.params)
     if exc.kind == casecodec.TOO_LARGE:
         why = say("cli.case_too_large", limit=casecodec.MAX_CASE_BYTES)
     elif exc.kind == casecodec.TOO_DEEP:
         why = (say("problem.detail.json_nested", limit=exc.max_depth) if exc.max_depth is not None
                else say("problem.detail.json_too_deep"))
-    elif exc.reason == "syntax":
-        why = say("problem.detail.json_syntax", line=where.get("line"), column=where.get("column"))
-    elif exc.reason == "utf8":
-        why = say("cli.case_not_utf8", byte=where.get("byte"))
-    elif exc.reason == "surrogate":
-        why = say("problem.detail.json_surrogate")
-    elif exc.reason == "number":
-        why = say("problem.detail.json_number")
     else:
-        why = say("cli.case_not_json")
+        why = unreadable(exc, N_("cli.case_not_utf8"), N_("cli.case_not_json"))
     return say("cli.case_not_read", why=why)
 
 
