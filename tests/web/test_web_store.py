@@ -56,6 +56,58 @@ def test_record_then_get_round_trips_every_field(store) -> None:
         assert getattr(got, name) == getattr(rec, name), name
 
 
+@pytest.mark.parametrize("store", ["sqlite", "sqlite+log-writer"], indirect=True)
+def test_json_columns_are_stored_as_text(store) -> None:
+    """The rows reach SQLite as UTF-8 bytes; the log must still hold text (a BLOB would read
+    back as bytes and compare differently in any SQL an operator writes)."""
+    import sqlite3
+
+    rec = make_record()
+    store.record([rec])
+    with sqlite3.connect(store.path) as conn:
+        types = conn.execute(
+            "SELECT typeof(edition), typeof(citations), typeof(case_body), typeof(answer),"
+            " typeof(client), typeof(recorded_at) FROM decisions WHERE decision_id = ?",
+            (rec.decision_id,),
+        ).fetchone()
+        stored = conn.execute(
+            "SELECT case_body FROM decisions WHERE decision_id = ?", (rec.decision_id,)
+        ).fetchone()[0]
+    assert types == ("text",) * 6
+    assert "Әлия Сәрсенова" in stored
+
+
+def test_ids_are_ulids_of_the_time_and_the_random_bits(monkeypatch) -> None:
+    """Each of the 26 characters is 5 bits of (48-bit milliseconds, 80 random bits), high
+    first, in Crockford's alphabet: checked against the definition, one character at a time."""
+    import os
+    import random
+
+    from web import ids
+
+    alphabet = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+    rng = random.Random(853)
+    for _ in range(2000):
+        ms, bits = rng.getrandbits(48), rng.getrandbits(80)
+        monkeypatch.setattr(os, "urandom", lambda n, b=bits: b.to_bytes(n, "big"))
+        value = (ms << 80) | bits
+        expected = "".join(alphabet[(value >> shift) & 31] for shift in range(125, -1, -5))
+        assert ids.new_id(ms) == expected and ids.is_id(expected)
+
+
+def test_timestamps_keep_their_fixed_width_form() -> None:
+    from web.store.sqlite import _parse_ts, _ts
+
+    for moment in (
+        dt.datetime(2026, 12, 3, 16, 7, 13, 992000, tzinfo=dt.UTC),
+        dt.datetime(2026, 1, 2, 3, 4, 5, tzinfo=dt.UTC),  # no microseconds: still six digits
+        dt.datetime(2026, 1, 2, 9, 4, 5, tzinfo=dt.timezone(dt.timedelta(hours=5))),
+    ):
+        text = _ts(moment)
+        assert text == moment.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+        assert _parse_ts(text) == moment
+
+
 def test_get_unknown_is_none(store) -> None:
     assert store.get(new_id()) is None
 

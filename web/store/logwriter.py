@@ -12,8 +12,8 @@ wait up to `EREJE_LOG_COMMIT_DELAY_MS` for the rows of other busy workers (see `
 batch sends its rows in several frames without waiting in between (`WriterPipeline`).
 
 Protocol (local): a frame is a 4-byte big-endian length and a `marshal`-encoded list of rows
-(tuples of str, int and None: the column values, JSON already rendered). `marshal` because it
-copies strings instead of escaping them again, and it can build only plain values, never run
+(tuples of str, bytes, int and None: the column values, JSON already rendered as UTF-8 bytes).
+`marshal` because it copies strings and bytes instead of escaping them again, and it can build only plain values, never run
 code; the peer is the server's own worker, on a socket of mode 0600 in a private directory.
 The answer is one byte, 0 for committed, or 1 followed by a 4-byte length and a UTF-8 error
 message. An empty list asks "can you write now?" (`/readyz`).
