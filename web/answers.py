@@ -52,6 +52,21 @@ def view_of(args: Any) -> str:
     )
 
 
+_VIEW_OF_QUERY: dict[bytes, str] = {}
+
+
+def view_of_query(query_string: bytes, parsed: Any) -> str:
+    """`view_of(parsed())`, remembered per query string: a decision's query is cached whole
+    (`web.params.resolve_query`), and parsing it again only to read `view` cost as much."""
+    view = _VIEW_OF_QUERY.get(query_string)
+    if view is None:
+        view = view_of(parsed())  # a bad view raises here and is never remembered
+        if len(_VIEW_OF_QUERY) >= 1024:
+            _VIEW_OF_QUERY.clear()
+        _VIEW_OF_QUERY[query_string] = view
+    return view
+
+
 def shaped(answer: dict[str, Any] | None, view: str) -> dict[str, Any] | None:
     """The answer in `view`: itself when full, its compact members otherwise."""
     if answer is None or view == "full":

@@ -16,7 +16,7 @@ from flask import Blueprint, Response, current_app, g, request
 
 from web import batchio
 from web import params as P
-from web.answers import build, decide, shaped, stored_view, view_of
+from web.answers import build, decide, shaped, stored_view, view_of, view_of_query
 from web.auth import require_token
 from web.bodies import (
     JSON_MIMETYPES,
@@ -37,10 +37,11 @@ bp = Blueprint("decisions", __name__, url_prefix="/v1/decisions")
 
 def _client() -> dict[str, Any]:
     """The caller's connection details kept with the decision (redacted by the purge)."""
+    environ = request.environ  # read directly: werkzeug's header lookups cost a decision ~10 µs
     info = {
-        "remote_addr": request.remote_addr,
-        "user_agent": request.headers.get("User-Agent"),
-        "request_id": request.headers.get("X-Request-ID"),
+        "remote_addr": environ.get("REMOTE_ADDR"),
+        "user_agent": environ.get("HTTP_USER_AGENT"),
+        "request_id": environ.get("HTTP_X_REQUEST_ID"),
     }
     return {k: v[:200] for k, v in info.items() if isinstance(v, str) and v}
 
@@ -53,7 +54,7 @@ def _zone() -> str:
 @require_token
 def decide_one(question: str) -> Response:
     snap = get_holder().snapshot  # this request's policy, whatever reloads happen meanwhile
-    view = view_of(request.args)
+    view = view_of_query(request.query_string, lambda: request.args)
     body = read_json(request, current_app.config["EREJE_MAX_JSON_DEPTH"])
     case, fields = P.split_envelope(body)
     if fields:

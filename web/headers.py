@@ -21,6 +21,10 @@ API_HEADERS = {
 def init_app(app: Flask) -> None:
     @app.after_request
     def _api_headers(response: Response) -> Response:
+        # One pass over the names instead of `setdefault`: werkzeug's header lookup builds
+        # and raises an exception for every name it does not find, i.e. twice per answer.
+        present = {name.lower() for name, _ in response.headers}  # (name, value) pairs
         for name, value in API_HEADERS.items():
-            response.headers.setdefault(name, value)
+            if name.lower() not in present:
+                response.headers.add(name, value)
         return response
