@@ -6,7 +6,9 @@ workload once over the corpus to warm its caches, then runs each again between t
 `os.getloadavg()`, which nothing else here calls: callgrind is told to dump its counters when
 that C function is entered (`--dump-before=getloadavg`), so each workload's pass lands in a
 file of its own. A pass of a no-op function over the same cases is taken off every figure
-(the loop and the call, ~1% of the smallest workload).
+(the loop and the call, ~1% of the smallest workload). The same run counts one request of the
+service beside one of the minimal Flask endpoint, in process (`bench.requests_inprocess`): the
+load bench's decision/minimal ratio without the machine's noise and without gunicorn.
 
 Skipped, with a message, when valgrind is not installed (`apt-get install -y valgrind`).
 """
@@ -78,18 +80,22 @@ def workloads() -> list[tuple[str, Callable[[Any], Any]]]:
 def worker() -> None:
     """Under callgrind: print the workload names, one per counted pass, in order."""
     from bench.corpus import enrollment_corpus
+    from bench.requests_inprocess import bodies, request_workloads
 
     cases = enrollment_corpus(CASES)
-    chosen = workloads()
-    for _, fn in chosen:  # warm: imports, compiled validators, remembered explanations
-        for case in cases:
-            fn(case)
-    mark = os.getloadavg
-    for _, fn in chosen:
+    with request_workloads(AS_OF.isoformat()) as requests:
+        chosen = workloads()
+        inputs = [cases] * len(chosen) + [bodies(cases)] * len(requests)
+        chosen += requests
+        for (_, fn), given in zip(chosen, inputs, strict=True):  # warm: imports, caches
+            for case in given:
+                fn(case)
+        mark = os.getloadavg
+        for (_, fn), given in zip(chosen, inputs, strict=True):
+            mark()
+            for case in given:
+                fn(case)
         mark()
-        for case in cases:
-            fn(case)
-    mark()
     for name, _ in chosen:
         print(name)
 
@@ -132,7 +138,15 @@ def main() -> int:
     for name, n in figures.items():
         target = TARGETS.get(name)
         note = f"  [target ≤ {target:g}×: {'met' if n / hand <= target else 'NOT met'}]" if target else ""
+        if name.startswith("request: "):
+            continue
         print(f"  {name:<40}{n:>12,.0f}  {n / hand:6.2f}× hand-written{note}")
+    minimal = figures.get("request: minimal Flask endpoint")
+    if minimal:
+        print("one request in process (no gunicorn; the log writer, another process, not counted):")
+        for name, n in figures.items():
+            if name.startswith("request: "):
+                print(f"  {name[9:]:<40}{n:>12,.0f}  minimal/this {minimal / n:5.2f}")
     return 0
 
 
