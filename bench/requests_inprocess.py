@@ -53,9 +53,7 @@ def _caller(app: Any, path: str, query: str, expect: str) -> Callable[[bytes], b
 def request_workloads(as_of: str) -> Iterator[list[tuple[str, Callable[[bytes], Any]]]]:
     """(name, one request per case body) for the minimal endpoint and the decision endpoint,
     with a log writer running meanwhile."""
-    sys.path.insert(0, str(ROOT / "bench" / "load"))
-    from minimal_app import create_minimal_app
-
+    from bench.load.minimal_app import create_minimal_app
     from web.app import create_app
     from web.store.writerclient import wait_ready
 
