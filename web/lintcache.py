@@ -74,14 +74,15 @@ class LintSpans:
         return self.reports[0 if k is None else k + 1]
 
 
-def compute(snapshot: Any, budget: int, timeout: float = LINT_TIMEOUT) -> LintSpans:
+def compute(snapshot: Any, budget: int, timeout: float | None = None) -> LintSpans:
     """Lint every span of the snapshot's version, in a solver child (`web.solving`); raises
     `solving.SolverJobError` when that child brings back no report."""
     starts = edition_spans(snapshot.library)
     days = [starts[0] - dt.timedelta(days=1)] if starts else [dt.date(2000, 1, 1)]
     days += starts
     root = Path(str(snapshot.library.root))
-    reports = solving.run(lint_days, root, snapshot.version, (days, budget), timeout=timeout)
+    seconds = LINT_TIMEOUT if timeout is None else timeout
+    reports = solving.run(lint_days, root, snapshot.version, (days, budget), timeout=seconds)
     return LintSpans(tuple(starts), tuple(reports))
 
 
