@@ -15,9 +15,10 @@ run`, tests) the first page that asks lints, once.
 
 How: on the solver, as `ereje lint` does (one set of findings, whoever asks), and so never in
 this process: the run is a job of `web.solving`, in a spawned child that loads the live version's
-files itself (z3 in a threaded process crashes it). A run that fails (deadline, a crash, files
-changed since the version went live) is kept as that failure, so /monitoring says why it has no
-findings instead of starting another run of LINT_TIMEOUT seconds on every request.
+files itself (z3 in a threaded process crashes it). A run that fails (deadline, a crash) is kept as
+that failure, so /monitoring says why it has no findings instead of starting another run of
+LINT_TIMEOUT seconds on every request; one refused because the files changed since the version
+went live is not kept (undoing the edit makes the version linted again).
 
 Reports are kept per (policy version, budget) for the last few versions, so a reload back to a
 version already linted (or a test app on the same tree) does not lint again.
@@ -113,12 +114,13 @@ os.register_at_fork(after_in_child=_fresh_locks)
 
 
 def cached(snapshot: Any, budget: int) -> tuple[bool, LintSpans | None]:
-    """(whether the spans of this snapshot are computed, the spans), never computing; raises
-    the run's `solving.SolverJobError` if it failed."""
+    """(whether this snapshot has been linted, its spans: None if that run failed), never
+    computing, never raising (the master's reload hook asks)."""
     key = (snapshot.version, budget)
     with _cache_lock:
         if key in _cache:
-            return True, _kept(_cache[key])
+            entry = _cache[key]
+            return True, None if isinstance(entry, solving.SolverJobError) else entry
     return False, None
 
 
@@ -134,7 +136,9 @@ def for_page(snapshot: Any, config: Mapping[str, Any]) -> LintSpans | None:
     `solving.SolverJobError` if the run for this version failed."""
     budget = budget_of(config)
     if config.get("EREJE_LINT_IN_BACKGROUND"):
-        return cached(snapshot, budget)[1]
+        with _cache_lock:
+            entry = _cache.get((snapshot.version, budget))
+        return None if entry is None else _kept(entry)
     return spans_for(snapshot, budget)
 
 
@@ -142,7 +146,9 @@ def spans_for(
     snapshot: Any, budget: int, wanted: Callable[[], bool] | None = None
 ) -> LintSpans | None:
     """The lint spans of this policy snapshot, computed on first use and then kept (a failed
-    run too: its `solving.SolverJobError` is raised again to every later asker).
+    run too: its `solving.SolverJobError` is raised again to every later asker; but not a run
+    refused because the files on disk are no longer this version, which an edit undone makes
+    true again).
 
     `wanted`, asked once this call's turn to lint has come: False skips the work (the master's
     thread for a version a newer reload has replaced meanwhile) and returns None."""
@@ -161,6 +167,8 @@ def spans_for(
         try:
             entry = compute(snapshot, budget)
         except solving.SolverJobError as exc:
+            if exc.reason == "changed":
+                raise  # about the files on disk, not the version: a later run may find them back
             entry = exc
         with _cache_lock:
             _cache[key] = entry

@@ -290,8 +290,11 @@ class BackgroundLint:
                     log.info("lint of policy version %s skipped: no longer live",
                              snap.version[:12])
                     return
-            except solving.SolverJobError as exc:  # kept: fresh workers show /monitoring why
+            except solving.SolverJobError as exc:
                 log.error("lint of policy version %s failed: %s", snap.version[:12], exc)
+                if exc.reason == "changed":
+                    return  # not kept: the next reload lints again (`web.lintcache.spans_for`)
+                # kept: fresh workers show /monitoring why there are no findings
             except Exception:  # /monitoring then shows no findings; decisions do not need it
                 log.exception("lint of policy version %s failed", snap.version[:12])
                 return

@@ -134,6 +134,11 @@ def test_compare_says_the_exact_diff_is_unavailable_when_the_files_changed(
     kk.set_cookie("ereje_lang", "kk")
     html = kk.get("/compare", query_string={"act": ACT, "from": CURRENT, "to": DRAFT}).get_data(as_text=True)
     assert "Дәл салыстыру қолжетімсіз: жұмыс істеп тұрған нұсқа жүктелгеннен кейін" in html
+    # The edit undone, the live version's exact diff is shown (the refusal was not kept).
+    act_yaml = policy_copy / ACT / "act.yaml"
+    act_yaml.write_text(act_yaml.read_text(encoding="utf-8").replace("\n# edited\n", ""), encoding="utf-8")
+    html = client.get("/compare", query_string={"act": ACT, "from": CURRENT, "to": DRAFT}).get_data(as_text=True)
+    assert "distinct change(s)" in html and "Exact diff unavailable" not in html
 
 
 def test_compare_says_the_exact_diff_is_unavailable_past_its_deadline(
@@ -166,6 +171,24 @@ def test_monitoring_says_why_it_has_no_findings_when_the_lint_failed(
         assert "The static checks could not be run: the solver did not finish in time and was stopped" in html
         assert '<tr class="sev-row-' not in html
     assert time.monotonic() - started < 0.5
+    snap = app.extensions["ereje.policies"].snapshot
+    assert lintcache.cached(snap, 2_001) == (True, None)  # asked by the master's reload hook: never raises
+
+
+def test_monitoring_lints_again_once_an_edit_not_reloaded_is_undone(make_app: Any, policy_copy: Path) -> None:
+    app = make_app(EREJE_POLICIES=str(policy_copy), EREJE_LINT_BUDGET=2_002)
+    client = app.test_client()
+    client.set_cookie("ereje_lang", "en")
+    assert app.extensions["ereje.policies"].snapshot
+    act_yaml = policy_copy / ACT / "act.yaml"
+    original = act_yaml.read_text(encoding="utf-8")
+    act_yaml.write_text(original + "\n# edited\n", encoding="utf-8")
+    html = client.get("/monitoring", query_string={"as_of": "2025-06-01"}).get_data(as_text=True)
+    assert ("The static checks could not be run: the policy files changed since the live version "
+            "was loaded; reload first") in html
+    act_yaml.write_text(original, encoding="utf-8")
+    html = client.get("/monitoring", query_string={"as_of": "2025-06-01"}).get_data(as_text=True)
+    assert '<tr class="sev-row-' in html and "could not be run" not in html
 
 
 SERVICE_NEVER_SOLVES = """

@@ -13,7 +13,8 @@ The exact diff is a solver job (`web.solving`): it runs in a spawned child, neve
 thread (z3 in a threaded process crashes it), on the live version's files loaded there; the child
 sends back what `exact_diff` attaches to each decision, and this page attaches it to its own diff.
 When the job fails (deadline, a crash, files changed since the version went live) every decision
-whose logic changed says that its exact diff is unavailable and why — never "no change".
+whose logic changed says that its exact diff is unavailable and why — never "no change". A failure
+is cached like a result, except the refusal of changed files (undoing the edit makes it wrong).
 """
 
 from __future__ import annotations
@@ -153,6 +154,8 @@ def compare() -> str:
         root = Path(str(snap.library.root))
         key = (snap.version, act.id, old.id, new.id)
         result = _CACHE.get(key, lambda: _compute(lib, root, snap.version, act, old, new))
+        if result.exact_error is not None and result.exact_error.reason == "changed":
+            _CACHE.forget(key)  # about the files on disk, not the version: an undone edit clears it
     return render_template(
         "compare.html",
         acts=[lib.acts[a] for a in sorted(lib.acts)],
