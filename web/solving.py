@@ -17,8 +17,11 @@ job — the compare page's exact diff, the monitoring lint — runs here, in a p
   An end of file before a result means the child died.
 - Bounds: a deadline (`timeout`, seconds of wall time; the child is killed when it passes), a CPU
   limit a little above it (RLIMIT_CPU, so a child orphaned by a killed worker still stops), and
-  MEMORY_LIMIT bytes of address space (RLIMIT_AS): the shipped acts' lint and exact diffs use well
-  under a tenth of it, and a runaway solve fails on its own instead of pushing the server into swap.
+  MEMORY_LIMIT bytes of address space (RLIMIT_AS): the shipped acts' lint and exact diff peak near
+  110 MiB resident, and a runaway solve fails on its own instead of pushing the server into swap.
+- A spawned child imports the parent's main module again, as multiprocessing does (`ereje`,
+  `gunicorn` and `python -m web.commands` guard theirs with `if __name__ == "__main__"`); its
+  job is named by module and function, so jobs live at module level in the service's modules.
 - At most one solver child per process at a time (a semaphore; a second job waits its turn, the
   wait counting towards its deadline): each one is a whole interpreter with the library and z3.
 
@@ -63,10 +66,9 @@ os.register_at_fork(after_in_child=_after_fork_in_child)
 class SolverJobError(Exception):
     """A solver job brought back no result; `reason` is one of REASONS, the message says why."""
 
-    def __init__(self, reason: str, message: str, seconds: float | None = None) -> None:
+    def __init__(self, reason: str, message: str) -> None:
         super().__init__(message)
         self.reason = reason
-        self.seconds = seconds
 
 
 class PolicyChanged(Exception):
@@ -86,7 +88,7 @@ def run(
     started = time.monotonic()
     deadline = started + timeout
     if not _SLOTS.acquire(timeout=timeout):
-        raise SolverJobError("timeout", f"no solver was free within {timeout:g} s", timeout)
+        raise SolverJobError("timeout", f"no solver was free within {timeout:g} s")
     try:
         return _run_child(job, root, version, args, deadline, timeout)
     finally:
@@ -113,7 +115,7 @@ def _run_child(
         if not receive.poll(max(0.0, deadline - time.monotonic())):
             child.kill()
             raise SolverJobError(
-                "timeout", f"the solver did not finish within {timeout:g} s and was stopped", timeout
+                "timeout", f"the solver did not finish within {timeout:g} s and was stopped"
             )
         try:
             kind, payload = receive.recv()
