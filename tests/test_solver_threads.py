@@ -1,7 +1,7 @@
-"""The service solves in threads (the master lints each policy version in the background, the
-compare page runs exact diffs in request threads). z3 shares one context across threads and
-crashes the process when two threads solve at once, so every use holds `solver_session`: lints
-run side by side in threads must finish, each with the answer a lone run gives."""
+"""A program may solve from several threads (the service no longer does: its solver jobs run in
+child processes, `web.solving`). z3 shares one context across threads and crashes the process
+when two threads solve at once, so every use holds `solver_session`: lints run side by side in
+threads must finish, each with the answer a lone run gives."""
 
 from __future__ import annotations
 

@@ -235,14 +235,19 @@ def _import_lint() -> None:
     while that thread was importing would inherit a half-initialised module."""
     import importlib
 
-    for name in ("engine.tools.lint", "engine.tools.lint.report", "engine.tools.stability"):
+    names = (
+        "engine.tools.lint", "engine.tools.lint.report", "engine.tools.stability", "web.lintcache",
+        "web.solving", "multiprocessing.popen_spawn_posix", "multiprocessing.resource_tracker",
+    )  # the lint runs in a spawned child (`web.solving`): what starting one imports, too
+    for name in names:
         importlib.import_module(name)  # a real import error must show, not turn monitoring off
 
 
 class BackgroundLint:
     """The lint findings behind /monitoring, computed in the master without holding it up.
 
-    Linting every edition costs seconds of CPU (minutes on a loaded machine). Done inside the
+    Linting every edition costs seconds of CPU (minutes on a loaded machine), in a solver child
+    (`web.lintcache`, `web.solving`) that this thread waits for. Done inside the
     SIGHUP handler it held gunicorn's arbiter: new versions went live minutes late, signals
     queued, killed workers were not replaced. So a start or a reload puts the version live at
     once, workers answer /monitoring without findings meanwhile, and this thread lints; when
@@ -259,7 +264,7 @@ class BackgroundLint:
     def start(self, app: Any) -> None:
         import threading
 
-        from web import lintcache
+        from web import lintcache, solving
         from web.policies import get_holder
 
         holder = get_holder(app)
@@ -285,14 +290,20 @@ class BackgroundLint:
                     log.info("lint of policy version %s skipped: no longer live",
                              snap.version[:12])
                     return
+            except solving.SolverJobError as exc:
+                log.error("lint of policy version %s failed: %s", snap.version[:12], exc)
+                if exc.reason == "changed":
+                    return  # not kept: the next reload lints again (`web.lintcache.spans_for`)
+                # kept: fresh workers show /monitoring why there are no findings
             except Exception:  # /monitoring then shows no findings; decisions do not need it
                 log.exception("lint of policy version %s failed", snap.version[:12])
                 return
+            else:
+                log.info("lint findings of policy version %s ready in %.1fs",
+                         snap.version[:12], time.monotonic() - started)
             finally:
                 with self._lock:
                     self._running.discard(snap.version)
-            log.info("lint findings of policy version %s ready in %.1fs",
-                     snap.version[:12], time.monotonic() - started)
             if holder.snapshot is snap:
                 os.kill(os.getpid(), signal.SIGHUP)  # fresh workers, forked with the findings
 

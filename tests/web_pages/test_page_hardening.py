@@ -34,17 +34,17 @@ def test_monitoring_lints_each_edition_once_whatever_the_dates_asked(
     make_app: Any, monkeypatch: Any
 ) -> None:
     """Lint runs per policy version and edition span, never per requested date."""
-    from engine.tools import lint
-    from web import lintcache
+    from web import lintcache, solving
 
     runs: list[Any] = []
-    real = lint.lint_library
+    real = solving.run
 
-    def counted(*args: Any, **kwargs: Any) -> Any:
-        runs.append(kwargs.get("as_of"))
-        return real(*args, **kwargs)
+    def counted(job: Any, root: Any, version: Any, args: Any = (), **kwargs: Any) -> Any:
+        if job is lintcache.lint_days:
+            runs.extend(args[0])  # the days linted, in the solver child
+        return real(job, root, version, args, **kwargs)
 
-    monkeypatch.setattr(lint, "lint_library", counted)
+    monkeypatch.setattr(solving, "run", counted)
     app = make_app(EREJE_LINT_BUDGET=2_000)  # a budget no other test uses: a fresh cache entry
     client = app.test_client()
     client.set_cookie("ereje_lang", "en")

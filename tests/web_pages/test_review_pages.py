@@ -166,8 +166,8 @@ def test_monitoring_stability_and_findings(app: Any, en_client: Any) -> None:
         row = html[html.index(f'<th scope="row"><a href="/acts/{a["act"]}">') :]
         row = row[: row.index("</tr>")]
         assert f"<td>{a['clause_changes']}</td>" in row
-    findings = lint_library(  # the method the service runs (web.lintcache)
-        lib, None, as_of=day, budget=20_000, stability=False, method="enumeration"
+    findings = lint_library(  # the method the service runs (web.lintcache), that of `ereje lint`
+        lib, None, as_of=day, budget=20_000, stability=False, method="solver"
     ).findings
     assert findings
     counts = {s: sum(1 for f in findings if f.severity == s) for s in ("error", "warning", "info")}

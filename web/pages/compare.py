@@ -8,6 +8,13 @@ Editions are named as `engine.tools.selection.select_edition` reads them (an edi
 id, a date YYYY-MM-DD, `draft:<id>`); the comparison itself is `engine.tools.diff` (`diff_editions`),
 `engine.tools.symbolic.exact` (`exact_diff`) and `engine.tools.impact` (`run_impact`), exactly what
 `ereje diff` / `ereje impact` / `ereje review` print. A comparison is cached per policy version and pair of editions.
+
+The exact diff is a solver job (`web.solving`): it runs in a spawned child, never in a request
+thread (z3 in a threaded process crashes it), on the live version's files loaded there; the child
+sends back what `exact_diff` attaches to each decision, and this page attaches it to its own diff.
+When the job fails (deadline, a crash, files changed since the version went live) every decision
+whose logic changed says that its exact diff is unavailable and why — never "no change". A failure
+is cached like a result, except the refusal of changed files (undoing the edit makes it wrong).
 """
 
 from __future__ import annotations
@@ -23,6 +30,7 @@ from engine.casecodec import case_text
 from engine.errors import EditionError
 from engine.tools import diff, impact, selection
 from engine.tools.comparer import Comparer, Side
+from web import solving
 from web.pages import model
 from web.pages.common import get_act, snapshot
 from web.pages.i18n import parse_user_date
@@ -31,6 +39,7 @@ from web.pages.model import LRU
 bp = Blueprint("compare", __name__)
 
 _CACHE = LRU(16)
+EXACT_TIMEOUT = 60.0  # seconds for the exact diff of one pair of editions (the CLI's budget: 20 s a decision)
 
 
 @dataclass
@@ -39,16 +48,39 @@ class Comparison:
     impact: dict[str, Any] | None  # ImpactReport.to_dict() on the example corpus
     examples: dict[int, str]  # corpus line -> example file
     impact_note: str | None
+    exact_error: solving.SolverJobError | None = None  # why no decision has its exact diff
 
 
-def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
-    from engine.tools.casegen import example_cases
-
-    d = diff.diff_editions(act, old, act, new, model.edition_select(old), model.edition_select(new))
-    comparer = Comparer(Side(root, lib, act, old), Side(root, lib, act, new))
+def exact_job(library: Any, act_id: str, frm: str, to: str) -> dict[str, tuple[Any, list[Any]]]:
+    """The job run in the solver child: the exact diff of `act_id` from edition `frm` to `to`
+    (as `select_edition` reads them), as what `exact_diff` attaches to each decision:
+    decision -> (its `exact` dict, its witnesses)."""
     from engine.tools.symbolic.exact import exact_diff
 
-    exact_diff(d, comparer)
+    act = library.act(act_id)
+    old = selection.select_edition(library, act_id, frm)
+    new = selection.select_edition(library, act_id, to)
+    d = diff.diff_editions(act, old, act, new, frm, to)
+    root = Path(str(library.root))
+    exact_diff(d, Comparer(Side(root, library, act, old), Side(root, library, act, new)))
+    return {dc.decision: (dc.exact, dc.witnesses) for dc in d.decisions if dc.exact is not None}
+
+
+def _compute(lib: Any, root: Path, version: str, act: Any, old: Any, new: Any) -> Comparison:
+    from engine.tools.casegen import example_cases
+
+    frm, to = model.edition_select(old), model.edition_select(new)
+    d = diff.diff_editions(act, old, act, new, frm, to)
+    comparer = Comparer(Side(root, lib, act, old), Side(root, lib, act, new))
+    exact_error = None
+    try:
+        exact = solving.run(exact_job, root, version, (act.id, frm, to), timeout=EXACT_TIMEOUT)
+    except solving.SolverJobError as exc:
+        exact_error = exc
+    else:
+        for dc in d.decisions:
+            if dc.decision in exact:
+                dc.exact, dc.witnesses = exact[dc.decision]
     examples = example_cases(act)
     report = None
     note = None
@@ -65,7 +97,7 @@ def _compute(lib: Any, root: Path, act: Any, old: Any, new: Any) -> Comparison:
             report = impact.run_impact(comparer, setup, corpus, jobs=1).to_dict()
     else:
         note = "none"
-    return Comparison(d, report, lines, note)
+    return Comparison(d, report, lines, note, exact_error)
 
 
 def _defaults(lib: Any, act_id: str) -> tuple[str, str]:
@@ -121,7 +153,9 @@ def compare() -> str:
     if old is not None and new is not None:
         root = Path(str(snap.library.root))
         key = (snap.version, act.id, old.id, new.id)
-        result = _CACHE.get(key, lambda: _compute(lib, root, act, old, new))
+        result = _CACHE.get(key, lambda: _compute(lib, root, snap.version, act, old, new))
+        if result.exact_error is not None and result.exact_error.reason == "changed":
+            _CACHE.forget(key)  # about the files on disk, not the version: an undone edit clears it
     return render_template(
         "compare.html",
         acts=[lib.acts[a] for a in sorted(lib.acts)],

@@ -113,4 +113,9 @@ DYNAMIC_MESSAGES = (
     N_("type.number"),
     N_("type.object"),
     N_("type.string"),
+    # solver.* (why a solver job of `web.solving` brought back nothing: SolverJobError.reason)
+    N_("solver.changed"),
+    N_("solver.died"),
+    N_("solver.failed"),
+    N_("solver.timeout"),
 )

@@ -43,6 +43,11 @@ class LRU:
                 self._data.popitem(last=False)
         return value
 
+    def forget(self, key: Hashable) -> None:
+        """Drop a value that no longer holds (computing it again may give another)."""
+        with self._lock:
+            self._data.pop(key, None)
+
     def clear(self) -> None:
         with self._lock:
             self._data.clear()

@@ -5,7 +5,8 @@ report them.
     /monitoring?as_of=YYYY-MM-DD&act=<act>&severity=error|warning|info
 
 The findings are computed once per policy version and edition span (`web.lintcache`, budget
-`EREJE_LINT_BUDGET`, default that of `ereje lint`); a date only selects the editions in force. A date outside FIRST_DAY..LAST_DAY is answered as an unreadable one.
+`EREJE_LINT_BUDGET`, default that of `ereje lint`), on the solver as `ereje lint` finds them, in a
+solver child (`web.solving`); a date only selects the editions in force. A date outside FIRST_DAY..LAST_DAY is answered as an unreadable one.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Any
 from flask import Blueprint, render_template, request
 
 from engine.tools import lint, stability
-from web import lintcache
+from web import lintcache, solving
 from web.pages import model
 from web.pages.common import api, asked_date, get_act, snapshot, today
 
@@ -41,7 +42,11 @@ def monitoring() -> str:
     ids = [act.id] if act is not None else sorted(lib.acts)
 
     figures = stability.stability([lib.acts[a] for a in ids], WINDOWS, day, 10)
-    spans = lintcache.for_page(snap, api().config)
+    lint_error = None
+    try:
+        spans = lintcache.for_page(snap, api().config)
+    except solving.SolverJobError as exc:  # the run for this version failed: the page says why
+        spans, lint_error = None, exc
     report = spans.on(day) if spans is not None else None
     kinds = dict(lint.KINDS)
     findings = []
@@ -63,7 +68,8 @@ def monitoring() -> str:
         severity=severity,
         stability=figures,
         report=report,
-        lint_missing=report is None,  # the master is still linting
+        lint_missing=report is None,  # the master is still linting, or its run failed
+        lint_error=lint_error,
         findings=findings,
         counts=counts,
         kinds=kinds,
