@@ -193,12 +193,14 @@ def _proc_stat(pid: int) -> tuple[int, float, bytes] | None:
 
 
 def workers_of(master: int) -> list[int]:
-    """The gunicorn workers of `master` (its children but the log writer), by pid."""
+    """The gunicorn workers of `master`, by pid: its children forked with its own command line
+    (not the log writer, nor multiprocessing's resource tracker or a solver child)."""
+    own = _proc_stat(master)
     found = []
-    for entry in Path("/proc").iterdir() if Path("/proc/self/stat").exists() else []:
+    for entry in Path("/proc").iterdir() if own and Path("/proc/self/stat").exists() else []:
         if entry.name.isdigit():
             info = _proc_stat(int(entry.name))
-            if info and info[0] == master and b"web.store.logwriter" not in info[2]:
+            if info and own and info[0] == master and info[2] == own[2]:
                 found.append(int(entry.name))
     return sorted(found)
 
