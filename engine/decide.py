@@ -333,13 +333,15 @@ def facts_used(
             cached = plans[key] = _fact_plan(statements)
         plan = cached
     out = []
+    append = out.append
+    plain = _PLAIN
     for pointer, path in plan:
         value: Any = case
         for part in path:
             if type(value) is not dict:
                 break
             value = value.get(part)
-        out.append({"pointer": pointer, "value": value if type(value) in _PLAIN else jsonable(value)})
+        append({"pointer": pointer, "value": value if type(value) in plain else jsonable(value)})
     return out
 
 
