@@ -332,7 +332,7 @@ def facts_used(
         if cached is None:
             cached = plans[key] = _fact_plan(statements)
         plan = cached
-    out = []
+    out: list[dict[str, Any]] = []
     append = out.append
     plain = _PLAIN
     for pointer, path in plan:
