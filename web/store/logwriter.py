@@ -13,8 +13,9 @@ batch sends its rows in several frames without waiting in between (`WriterPipeli
 
 Protocol (local): a frame is a 4-byte big-endian length and a `marshal`-encoded list of rows
 (tuples of str, bytes, int and None: the column values, JSON already rendered as UTF-8 bytes).
-`marshal` because it copies strings and bytes instead of escaping them again, and it can build only plain values, never run
-code; the peer is the server's own worker, on a socket of mode 0600 in a private directory.
+`marshal` because it copies strings and bytes instead of escaping them again, and it can build
+only plain values, never run code; the peer is the server's own worker, on a socket of mode
+0600 in a private directory.
 The answer is one byte, 0 for committed, or 1 followed by a 4-byte length and a UTF-8 error
 message. An empty list asks "can you write now?" (`/readyz`).
 """
