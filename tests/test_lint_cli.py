@@ -288,13 +288,28 @@ def test_html_frame_is_said_in_the_language_asked(capsys, lang: str) -> None:
     assert "hierarchy_conflict" in out and "C:art.39.3" in out  # kinds and clause ids as they are
 
 
-@pytest.mark.parametrize("lang", LANGS)
-def test_per_act_notes_are_said_in_the_language_asked(capsys, lang: str) -> None:
-    root = Path(__file__).resolve().parent.parent / "policies"
+@pytest.fixture(scope="module")
+def draft_json() -> dict[str, str]:
+    """`ereje lint` of the main act's draft, JSON in each language: one lint (the solver's
+    seconds), written three times, as `ereje lint --format json --lang L` writes it."""
+    import datetime as dt
+
+    from engine import load_library
+    from engine.tools.lint import lint_library
+    from engine.tools.lint.report import render_json
+
+    library = load_library(Path(__file__).resolve().parent.parent / "policies")
     edition = "U1300000624@draft-hypothetical-reserve-terms"
-    engine_main(["lint", "--act", "U1300000624", "--edition", "draft:draft-hypothetical-reserve-terms",
-                 "--policies", str(root), "--format", "json", "--lang", lang], extra=[register])
-    data = json.loads(capsys.readouterr().out)
+    report = lint_library(library, ["U1300000624"], as_of=dt.date(2026, 1, 1),
+                          editions={"U1300000624": edition})
+    return {lang: render_json(report, lang=lang) for lang in LANGS}
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_per_act_notes_are_said_in_the_language_asked(draft_json: dict[str, str], lang: str) -> None:
+    edition = "U1300000624@draft-hypothetical-reserve-terms"
+    data = json.loads(draft_json[lang])
+    assert data["acts"][0]["edition"] == edition
     assert i18n.text("lint.note.draft", lang, edition=edition) in data["acts"][0]["notes"]
 
 

@@ -30,6 +30,9 @@ def test_try_json_with_a_lone_surrogate_is_a_form_error(en_client: Any) -> None:
     assert "lone UTF-16 surrogate" in resp.get_data(as_text=True)
 
 
+SMALL_ACT = Path(__file__).resolve().parents[1] / "fixtures" / "enrollment"
+
+
 def test_monitoring_lints_each_edition_once_whatever_the_dates_asked(
     make_app: Any, monkeypatch: Any
 ) -> None:
@@ -45,7 +48,9 @@ def test_monitoring_lints_each_edition_once_whatever_the_dates_asked(
         return real(job, root, version, args, **kwargs)
 
     monkeypatch.setattr(solving, "run", counted)
-    app = make_app(EREJE_LINT_BUDGET=2_000)  # a budget no other test uses: a fresh cache entry
+    # The small enrollment act (two editions): what is counted is how often a span is linted,
+    # not what lint finds, and a budget no other test uses makes a fresh cache entry.
+    app = make_app(EREJE_LINT_BUDGET=2_000, EREJE_POLICIES=str(SMALL_ACT))
     client = app.test_client()
     client.set_cookie("ereje_lang", "en")
     spans = lintcache.edition_spans(app.extensions["ereje.policies"].snapshot.library)
