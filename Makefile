@@ -31,7 +31,7 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/mypy
 	$(BIN)/ereje check policies
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --maxprocesses 4
 	$(BIN)/ereje trace
 
 lint: install
