@@ -22,7 +22,7 @@ from typing import Any
 
 from engine.errors import CaseError
 from web.ids import new_id
-from web.params import Params
+from web.params import Params, QueryMemo
 from web.policies import PolicySnapshot
 from web.problems import Problem, case_problem, quoted, say
 from web.store import DecisionRecord, case_digest, utcnow
@@ -52,18 +52,16 @@ def view_of(args: Any) -> str:
     )
 
 
-_VIEW_OF_QUERY: dict[bytes, str] = {}
+_VIEWS = QueryMemo(256)
 
 
 def view_of_query(query_string: bytes, parsed: Any) -> str:
-    """`view_of(parsed())`, remembered per query string: a decision's query is cached whole
-    (`web.params.resolve_query`), and parsing it again only to read `view` cost as much."""
-    view = _VIEW_OF_QUERY.get(query_string)
+    """`view_of(parsed())`, remembered per query string as the decision's other parameters are
+    (`web.params.resolve_query`): parsing the query again only to read `view` cost as much."""
+    view: str | None = _VIEWS.get(query_string)
     if view is None:
         view = view_of(parsed())  # a bad view raises here and is never remembered
-        if len(_VIEW_OF_QUERY) >= 1024:
-            _VIEW_OF_QUERY.clear()
-        _VIEW_OF_QUERY[query_string] = view
+        _VIEWS.keep(query_string, view)
     return view
 
 

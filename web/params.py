@@ -128,10 +128,26 @@ def resolve(
     )
 
 
-# Parsed query strings that name their date (so the result does not depend on the day),
-# for requests without envelope fields; bounded, since callers choose the strings.
-_QUERY_CACHE: dict[bytes, Params] = {}
-_QUERY_CACHE_MAX = 256
+class QueryMemo:
+    """Answers worked out from a query string, remembered per string. Bounded: callers choose
+    the strings, so a full memo is emptied rather than grown. Parsing a decision's query is
+    most of the work of reading its parameters, and every caller sends the same few."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._known: dict[bytes, Any] = {}
+
+    def get(self, query_string: bytes) -> Any:
+        return self._known.get(query_string)
+
+    def keep(self, query_string: bytes, value: Any) -> None:
+        if len(self._known) >= self.limit:
+            self._known.clear()
+        self._known[query_string] = value
+
+
+# Only query strings that name their date: the result must not depend on the day.
+_PARAMS = QueryMemo(256)
 
 
 def resolve_query(
@@ -139,14 +155,12 @@ def resolve_query(
 ) -> Params:
     """`resolve(parsed(), {}, zone)`, remembered per query string once it has parsed
     (`parsed` is called only on a miss: parsing the query is most of the work)."""
-    params = _QUERY_CACHE.get(query_string)
+    params: Params | None = _PARAMS.get(query_string)
     if params is None:
         query = parsed()
         params = resolve(query, {}, zone)
         if query.get("as_of") is not None:
-            if len(_QUERY_CACHE) >= _QUERY_CACHE_MAX:
-                _QUERY_CACHE.clear()
-            _QUERY_CACHE[query_string] = params
+            _PARAMS.keep(query_string, params)
     return params
 
 

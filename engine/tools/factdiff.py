@@ -3,12 +3,18 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from ..policy import DecisionSpec
 
 # ---- schema of the case: the facts a decision reads ------------------------------------------
 
+
+
+def _added_removed(old: Sequence[str], new: Sequence[str]) -> tuple[list[str], list[str]]:
+    """What `new` has that `old` has not, and the other way round, each in its own order."""
+    return [x for x in new if x not in old], [x for x in old if x not in new]
 
 def schema_facts(schema: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Every fact path of a case schema ("employee.sanctions[].kind") with its type and constraints."""
@@ -72,8 +78,7 @@ def spec_changes(old: DecisionSpec | None, new: DecisionSpec | None) -> list[str
     assert old is not None and new is not None
     out: list[str] = []
     if old.outcome_ids != new.outcome_ids:
-        added = [o for o in new.outcome_ids if o not in old.outcome_ids]
-        removed = [o for o in old.outcome_ids if o not in new.outcome_ids]
+        added, removed = _added_removed(old.outcome_ids, new.outcome_ids)
         if added:
             out.append("outcome(s) added: " + ", ".join(added))
         if removed:
@@ -84,8 +89,7 @@ def spec_changes(old: DecisionSpec | None, new: DecisionSpec | None) -> list[str
             )
     if old.default != new.default:
         out.append(f"default outcome changed from {old.default} to {new.default}")
-    added_c = [c for c in new.clauses if c not in old.clauses]
-    removed_c = [c for c in old.clauses if c not in new.clauses]
+    added_c, removed_c = _added_removed(old.clauses, new.clauses)
     if added_c:
         out.append("clause(s) added: " + ", ".join(added_c))
     if removed_c:

@@ -56,6 +56,29 @@ def _flatten(node: ast.Node, op: str) -> list[ast.Node]:
     return [node]
 
 
+def _joined(
+    where: str, whole: ast.Node, part: ast.Node, part_s: str, *, added: bool
+) -> list[RuleChange] | None:
+    """The conditions (`and`) or alternatives (`or`) of `whole` beside `part`, as added to it
+    (`added`) or removed from it; None when `whole` is not such a join holding `part`."""
+    if not (
+        isinstance(whole, ast.Binary)
+        and whole.op in ("and", "or")
+        and not isinstance(part, ast.Binary | ast.Quantifier)
+    ):
+        return None
+    operands = [unparse(p) for p in _flatten(whole, whole.op)]
+    if part_s not in operands:
+        return None
+    noun = "condition" if whole.op == "and" else "alternative"
+    kind, said = (f"{noun}_added", "added") if added else (f"{noun}_removed", "removed")
+    return [
+        RuleChange(where, kind, f"{noun} {said}: {o}", None if added else o, o if added else None)
+        for o in operands
+        if o != part_s
+    ]
+
+
 def _same_shape(a: ast.Node, b: ast.Node) -> bool:
     if type(a) is not type(b):
         return False
@@ -167,33 +190,13 @@ def expr_changes(old: ast.Node, new: ast.Node, where: str, anchor: str | None = 
         note = _BOUNDARY.get((old.op, new.op))
         message = f"the comparison '{COMPARISON_WORDS[old.op]}' changed to '{COMPARISON_WORDS[new.op]}' in {new_s}"
         return [RuleChange(where, "operator", message + (f" ({note})" if note else ""), old_s, new_s)]
-    if (
-        isinstance(new, ast.Binary)
-        and new.op in ("and", "or")
-        and not isinstance(old, ast.Binary | ast.Quantifier)
-    ):
-        # `C` became `C and D` (or `C or D`): a condition or alternative was added around it.
-        operands = _flatten(new, new.op)
-        if any(unparse(p) == old_s for p in operands):
-            noun = "condition" if new.op == "and" else "alternative"
-            return [
-                RuleChange(where, f"{noun}_added", f"{noun} added: {unparse(p)}", None, unparse(p))
-                for p in operands
-                if unparse(p) != old_s
-            ]
-    if (
-        isinstance(old, ast.Binary)
-        and old.op in ("and", "or")
-        and not isinstance(new, ast.Binary | ast.Quantifier)
-    ):
-        operands = _flatten(old, old.op)
-        if any(unparse(p) == new_s for p in operands):
-            noun = "condition" if old.op == "and" else "alternative"
-            return [
-                RuleChange(where, f"{noun}_removed", f"{noun} removed: {unparse(p)}", unparse(p), None)
-                for p in operands
-                if unparse(p) != new_s
-            ]
+    # `C` became `C and D` (or `C or D`): a condition or alternative was added around it; or
+    # the other way round, removed.
+    joined = _joined(where, new, old, old_s, added=True)
+    if joined is None:
+        joined = _joined(where, old, new, new_s, added=False)
+    if joined is not None:
+        return joined
     if _same_shape(old, new):
         out = []
         old_kids, new_kids = ast.children(old), ast.children(new)
