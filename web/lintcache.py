@@ -116,12 +116,16 @@ os.register_at_fork(after_in_child=_fresh_locks)
 def cached(snapshot: Any, budget: int) -> tuple[bool, LintSpans | None]:
     """(whether this snapshot has been linted, its spans: None if that run failed), never
     computing, never raising (the master's reload hook asks)."""
-    key = (snapshot.version, budget)
+    entry = _entry(snapshot, budget)
+    if entry is None:
+        return False, None
+    return True, None if isinstance(entry, solving.SolverJobError) else entry
+
+
+def _entry(snapshot: Any, budget: int) -> LintSpans | solving.SolverJobError | None:
+    """What the cache holds for this snapshot and budget (None: not linted yet)."""
     with _cache_lock:
-        if key in _cache:
-            entry = _cache[key]
-            return True, None if isinstance(entry, solving.SolverJobError) else entry
-    return False, None
+        return _cache.get((snapshot.version, budget))
 
 
 def _kept(entry: LintSpans | solving.SolverJobError) -> LintSpans:
@@ -136,8 +140,7 @@ def for_page(snapshot: Any, config: Mapping[str, Any]) -> LintSpans | None:
     `solving.SolverJobError` if the run for this version failed."""
     budget = budget_of(config)
     if config.get("EREJE_LINT_IN_BACKGROUND"):
-        with _cache_lock:
-            entry = _cache.get((snapshot.version, budget))
+        entry = _entry(snapshot, budget)
         return None if entry is None else _kept(entry)
     return spans_for(snapshot, budget)
 
