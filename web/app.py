@@ -26,6 +26,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         auth,
         bodylimit,
         config,
+        fastlane,
         headers,
         health,
         openapi,
@@ -53,6 +54,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(openapi.bp)
     site.init_app(app)  # HTML pages for people, beside the API (web/pages/site.py)
     auth.guard_pages(app.extensions["ereje.pages"], app)  # EREJE_PROTECTED_PAGES
+    fastlane.init_app(app)  # a plain decision request skips Flask's per-request work
     # Outermost: a chunked body over its limit is refused before anything reads it.
     app.wsgi_app = bodylimit.BodyLimit(app.wsgi_app, app.config)  # type: ignore[method-assign]
     return app

@@ -108,6 +108,8 @@ SETTINGS = [
             "pages that need a token (HTTP Basic, the token as password): monitoring,try,…|all"),
     Setting("EREJE_BATCH_CONCURRENCY", "EREJE_BATCH_CONCURRENCY", lambda: 2, _positive_int,
             "batches one caller may have in progress at once, across all workers (then 429)"),
+    Setting("EREJE_FAST_LANE", "EREJE_FAST_LANE", lambda: True, _bool,
+            "0: every decision request takes Flask's full path (web/fastlane.py; same answers)"),
     Setting("EREJE_LOG_WRITER", "EREJE_LOG_WRITER", lambda: None, str,
             "socket of the SQLite log writer process (set by `ereje serve`, not by hand)"),
 ]
