@@ -14,7 +14,7 @@ one large batch took a worker to half a gigabyte and eight of them to gigabytes.
 
 A worker's memory for one batch is then at most about twice the body (its bytes while it is
 decoded, then its text: ≤ 2 × `EREJE_BATCH_MAX_BYTES`), plus one chunk of decided cases and
-their records (256) and SPOOL_MEMORY, whatever the size of the answers.
+their records (256), SPOOL_MEMORY and one WRITE_BLOCK, whatever the size of the answers.
 
 How many batches one caller may have in progress at once, across every worker of the server,
 is `EREJE_BATCH_CONCURRENCY` (`BatchSlots`); one more is answered 429 with `Retry-After`.
@@ -37,6 +37,10 @@ from web.problems import Problem, say
 
 SPOOL_MEMORY = 1024 * 1024
 STREAM_BLOCK = 64 * 1024
+# Answers are gathered into blocks this large before they reach the spool: once the spool is
+# a file, writing each ~10 KB answer (and each comma) on its own was a system call apiece,
+# about a tenth of a 10,000-case batch's time.
+WRITE_BLOCK = 256 * 1024
 RETRY_AFTER_S = 2
 
 _WS = re.compile(r"[ \t\n\r]*")
@@ -137,22 +141,37 @@ class Spool:
 
     def __init__(self) -> None:
         self._file = tempfile.SpooledTemporaryFile(max_size=SPOOL_MEMORY)  # noqa: SIM115
-        self.size = 0
+        self._block: list[bytes] = []
+        self._block_size = 0
+        self._written = 0
         self.count = 0
+
+    @property
+    def size(self) -> int:
+        """Bytes of results so far (the commas between them included)."""
+        return self._written + self._block_size
 
     def add(self, part: bytes) -> None:
         if self.count:
-            self._file.write(b",")
-            self.size += 1
-        self._file.write(part)
-        self.size += len(part)
+            self._block.append(b",")
+            self._block_size += 1
+        self._block.append(part)
+        self._block_size += len(part)
         self.count += 1
+        if self._block_size >= WRITE_BLOCK:
+            self._write_block()
+
+    def _write_block(self) -> None:
+        self._file.write(b"".join(self._block))
+        self._written += self._block_size
+        self._block, self._block_size = [], 0
 
     def stream(self, head: bytes, tail: bytes) -> Iterator[bytes]:
         """`head`, the results, `tail`; the spool is closed when the stream ends (or is
         abandoned by a client that went away)."""
         try:
             yield head
+            self._write_block()
             self._file.seek(0)
             while block := self._file.read(STREAM_BLOCK):
                 yield block

@@ -218,6 +218,23 @@ def test_a_large_batch_is_answered_in_bounded_memory(app, client, case) -> None:
     assert peak < 3 * len(body) + 2_000_000 < size / 2, (peak, len(body), size)
 
 
+def test_the_spool_gives_back_every_answer_in_order_across_its_blocks() -> None:
+    """Answers are written to the spool in blocks (`WRITE_BLOCK`), and the spool moves to a
+    file past `SPOOL_MEMORY`: what streams out is still every answer, in order, comma-separated,
+    and `size` (the response's Content-Length) counts it exactly."""
+    from web import batchio
+
+    parts = [json.dumps({"index": i, "pad": "ә" * (i % 5000)}).encode() for i in range(1200)]
+    assert sum(map(len, parts)) > batchio.SPOOL_MEMORY + 2 * batchio.WRITE_BLOCK
+    spool = batchio.Spool()
+    for part in parts:
+        spool.add(part)
+    out = b"".join(spool.stream(b"[", b"]"))
+    assert out == b"[" + b",".join(parts) + b"]"
+    assert spool.size == len(out) - 2
+    assert [d["index"] for d in json.loads(out)] == list(range(1200))
+
+
 def test_batches_in_progress_are_limited_per_caller(make_app, case) -> None:
     """The slots are flocks in the instance folder: held here as two other workers' batches
     of the same caller would hold them."""
