@@ -89,10 +89,15 @@ class FastLane:
         if environ.get("REQUEST_METHOD") != "POST":
             return self.flask_wsgi(environ, start_response)
         match = _DECISION_PATH.fullmatch(environ.get("PATH_INFO", ""))
-        caller = self._caller(environ) if match is not None else None
-        if caller is None or not self._plain_body(environ):
+        if match is None:
             return self.flask_wsgi(environ, start_response)
-        return self._decide(environ, start_response, match.group(1), caller)  # type: ignore[union-attr]
+        try:
+            caller = self._caller(environ) if self._plain_body(environ) else None
+        except Exception:  # whatever is odd about the request, Flask has the answer to it
+            caller = None
+        if caller is None:
+            return self.flask_wsgi(environ, start_response)
+        return self._decide(environ, start_response, match.group(1), caller)
 
     def _caller(self, environ: dict[str, Any]) -> str | None:
         """The caller of a valid bearer token, else None (Flask words the 401)."""
@@ -110,7 +115,8 @@ class FastLane:
         length = environ.get("CONTENT_LENGTH", "")
         if not (length.isascii() and length.isdigit()):
             return False
-        if int(length) > int(self.app.config["MAX_CONTENT_LENGTH"]):
+        limit = self.app.config.get("MAX_CONTENT_LENGTH")  # None: no limit, as for Flask
+        if limit is not None and int(length) > int(limit):
             return False
         if "HTTP_TRANSFER_ENCODING" in environ:
             return False

@@ -223,3 +223,25 @@ def test_chunked_and_oversized_bodies_go_to_flask(apps: tuple[Any, Any], flask_c
         chunked.append((response.status_code, response.get_json()))
     assert chunked[0] == chunked[1] and chunked[0][0] == 413
     assert len(flask_calls) == 2
+
+
+def test_a_request_the_lane_cannot_read_goes_to_flask(
+    apps: tuple[Any, Any], flask_calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A failure while the lane looks at a request (here the token registry) is not a 500
+    from the lane: Flask answers, as it would have without the lane."""
+    lane = apps[0]
+    for app in apps:
+        app.config["MAX_CONTENT_LENGTH"] = None  # Flask's "no limit"
+    status, _, _ = _answer(lane, ENDPOINT, f"as_of={AS_OF}", None, _json(CASE))
+    assert status == 201 and flask_calls == []
+
+    def broken(token: str) -> Any:
+        raise RuntimeError("registry unreadable")
+
+    answers = []
+    for app in apps:
+        monkeypatch.setattr(app.extensions["ereje.tokens"], "authenticate", broken)
+        answers.append(_comparable(*_answer(app, ENDPOINT, f"as_of={AS_OF}", None, _json(CASE))))
+    assert answers[0] == answers[1] and answers[0][0] == 500
+    assert flask_calls == [ENDPOINT]
