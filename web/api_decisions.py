@@ -42,7 +42,7 @@ def _client() -> dict[str, Any]:
 
 
 def _zone() -> str:
-    return current_app.config.get("EREJE_TIMEZONE") or "Asia/Almaty"
+    return P.zone_of(current_app.config)
 
 
 @bp.post("/<question>")
@@ -51,11 +51,7 @@ def decide_one(question: str) -> Response:
     snap = get_holder().snapshot  # this request's policy, whatever reloads happen meanwhile
     view = view_of_query(request.query_string, lambda: request.args)
     body = read_json(request, current_app.config["EREJE_MAX_JSON_DEPTH"])
-    case, fields = P.split_envelope(body)
-    if fields:
-        params = P.resolve(request.args, fields, _zone())
-    else:
-        params = P.resolve_query(request.query_string, lambda: request.args, _zone())
+    case, params = P.case_and_params(body, request.query_string, lambda: request.args, _zone())
     g.answer_lang = params.lang  # this request's problems speak the answer's language
     P.check_question(snap.library, question, params)
     record, answer = build(snap, question, case, params, g.caller, _client())

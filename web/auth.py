@@ -138,6 +138,11 @@ class TokenRegistry:
         except TokenConfigError as exc:
             log.error("token configuration not reloaded, keeping the previous one: %s", exc)
 
+    def caller_of(self, token: str) -> str | None:
+        """The caller whose valid, unrevoked token this is; else None."""
+        entry = self.authenticate(token)
+        return None if entry is None or entry.revoked else entry.caller
+
     def authenticate(self, token: str) -> TokenEntry | None:
         """The entry whose hash matches `token`, revoked or not; every entry is compared."""
         digest = hash_token(token).encode("ascii")
@@ -155,14 +160,21 @@ def _unauthorized(detail: Message, error: str | None) -> Problem:
     return Problem("unauthorized", detail, headers={"WWW-Authenticate": challenge})
 
 
+def bearer_token(header: str) -> str | None:
+    """The token of an `Authorization: Bearer <token>` header (scheme in any case); None for
+    any other scheme or an empty token."""
+    scheme, _, token = header.partition(" ")
+    token = token.strip()
+    return token if scheme.lower() == "bearer" and token else None
+
+
 def current_caller() -> str:
     """Authenticate this request; return the caller's name or raise a 401 problem."""
     header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
     if not header:
         raise _unauthorized(say("problem.detail.no_token"), None)
-    token = token.strip()
-    if scheme.lower() != "bearer" or not token:
+    token = bearer_token(header)
+    if token is None:
         raise _unauthorized(say("problem.detail.not_bearer"), "invalid_request")
     registry: TokenRegistry = current_app.extensions["ereje.tokens"]
     entry = registry.authenticate(token)
@@ -245,12 +257,7 @@ def page_caller(registry: TokenRegistry) -> str | None:
         token = auth.token
     elif auth is not None and auth.type == "basic":
         token = auth.password
-    if not token:
-        return None
-    entry = registry.authenticate(token)
-    if entry is None or entry.revoked:
-        return None
-    return entry.caller
+    return registry.caller_of(token) if token else None
 
 
 def guard_pages(pages: Flask, api: Flask) -> None:

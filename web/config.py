@@ -16,6 +16,7 @@ from typing import Any
 from flask import Flask
 
 from engine import casecodec
+from web.params import DEFAULT_ZONE
 
 
 def _bool(text: str) -> bool:
@@ -91,7 +92,7 @@ SETTINGS = [
             _positive_int, "largest batch body in bytes"),
     Setting("EREJE_RETENTION_DAYS", "EREJE_RETENTION_DAYS", lambda: 1825, _positive_int,
             "days a decision keeps its case and caller details before `ereje purge` redacts them"),
-    Setting("EREJE_TIMEZONE", "EREJE_TIMEZONE", lambda: "Asia/Almaty", str,
+    Setting("EREJE_TIMEZONE", "EREJE_TIMEZONE", lambda: DEFAULT_ZONE, str,
             "zone whose calendar date is the default as_of"),
     Setting("EREJE_WATCH", "EREJE_WATCH", lambda: False, _bool,
             "1: poll the policies directory and reload on change (development)"),

@@ -35,6 +35,7 @@ from flask import Flask, Request, g, request
 
 from web import params as P
 from web.answers import build, shaped, view_of_query
+from web.auth import bearer_token
 from web.bodies import parse
 from web.headers import API_HEADERS
 from web.jsonio import dumps
@@ -71,10 +72,6 @@ def raise_in_place() -> None:
         raise exc
 
 
-class _Pass(Exception):
-    """This request is not the lane's: Flask answers it (with the body read so far)."""
-
-
 class FastLane:
     """WSGI middleware in front of the API's Flask app (see the module docstring)."""
 
@@ -92,43 +89,36 @@ class FastLane:
         if match is None:
             return self.flask_wsgi(environ, start_response)
         try:
-            caller = self._caller(environ) if self._plain_body(environ) else None
+            length = self._plain_body(environ)
+            token = bearer_token(environ.get("HTTP_AUTHORIZATION", ""))
+            caller = self.app.extensions["ereje.tokens"].caller_of(token) if token else None
         except Exception:  # whatever is odd about the request, Flask has the answer to it
-            caller = None
-        if caller is None:
+            length = caller = None
+        if length is None or caller is None:  # Flask words the 401, 413 or 415
             return self.flask_wsgi(environ, start_response)
-        return self._decide(environ, start_response, match.group(1), caller)
+        return self._decide(environ, start_response, match.group(1), caller, length)
 
-    def _caller(self, environ: dict[str, Any]) -> str | None:
-        """The caller of a valid bearer token, else None (Flask words the 401)."""
-        scheme, _, token = environ.get("HTTP_AUTHORIZATION", "").partition(" ")
-        token = token.strip()
-        if scheme.lower() != "bearer" or not token:
-            return None
-        entry = self.app.extensions["ereje.tokens"].authenticate(token)
-        if entry is None or entry.revoked:
-            return None
-        return str(entry.caller)
-
-    def _plain_body(self, environ: dict[str, Any]) -> bool:
-        """A JSON body with a length within the limit, not chunked."""
+    def _plain_body(self, environ: dict[str, Any]) -> int | None:
+        """The length of a JSON body within the limit, not chunked; else None."""
         length = environ.get("CONTENT_LENGTH", "")
-        if not (length.isascii() and length.isdigit()):
-            return False
+        if not (length.isascii() and length.isdigit()) or "HTTP_TRANSFER_ENCODING" in environ:
+            return None
         limit = self.app.config.get("MAX_CONTENT_LENGTH")  # None: no limit, as for Flask
         if limit is not None and int(length) > int(limit):
-            return False
-        if "HTTP_TRANSFER_ENCODING" in environ:
-            return False
+            return None
         kind = environ.get("CONTENT_TYPE", "").partition(";")[0].strip().lower()
-        return _JSON_TYPE.fullmatch(kind) is not None
+        return int(length) if _JSON_TYPE.fullmatch(kind) else None
 
     def _decide(
-        self, environ: dict[str, Any], start_response: Callable[..., Any], question: str, caller: str
+        self,
+        environ: dict[str, Any],
+        start_response: Callable[..., Any],
+        question: str,
+        caller: str,
+        length: int,
     ) -> Iterable[bytes]:
         app = self.app
         config = app.config
-        zone = config.get("EREJE_TIMEZONE") or "Asia/Almaty"
         query_string = environ.get("QUERY_STRING", "").encode("latin-1")
         args = _LazyArgs(environ)
         try:
@@ -137,21 +127,19 @@ class FastLane:
         except Exception:
             return self.flask_wsgi(environ, start_response)
         try:
-            body = _read(environ["wsgi.input"], int(environ["CONTENT_LENGTH"]))
+            body = _read(environ["wsgi.input"], length)
         except Exception as exc:
             return self._in_place(environ, start_response, exc, None)
+        environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it from here if it must answer
+        if len(body) < length:  # the client stopped sending: werkzeug words that
+            return self.flask_wsgi(environ, start_response)
         try:
-            if len(body) < int(environ["CONTENT_LENGTH"]):
-                raise _Pass  # the client stopped sending: werkzeug words that
-            case, fields = P.split_envelope(parse(body, config["EREJE_MAX_JSON_DEPTH"]))
-            params = (
-                P.resolve(args(), fields, zone) if fields
-                else P.resolve_query(query_string, args, zone)
+            case, params = P.case_and_params(
+                parse(body, config["EREJE_MAX_JSON_DEPTH"]), query_string, args, P.zone_of(config)
             )
             P.check_question(snap.library, question, params)
             record, answer = build(snap, question, case, params, caller, client_of(environ))
         except Exception:
-            environ["wsgi.input"] = io.BytesIO(body)
             return self.flask_wsgi(environ, start_response)
         try:
             get_store(app).record([record])  # durable before the answer leaves

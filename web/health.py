@@ -14,7 +14,7 @@ from flask import Blueprint, Response, current_app, request
 from engine.i18n import LANGS
 from web.auth import authenticated_caller
 from web.jsonio import json_response
-from web.params import today
+from web.params import today, zone_of
 from web.policies import get_holder
 from web.problems import Problem, caller_lang, quoted, say
 from web.store import StoreError, get_store
@@ -55,7 +55,7 @@ def token_status(policies: dict[str, object], lang: str) -> dict[str, object]:
 @bp.get("/readyz")
 def readyz() -> Response:
     holder = get_holder()
-    policies = holder.status(today(current_app.config.get("EREJE_TIMEZONE") or "Asia/Almaty"))
+    policies = holder.status(today(zone_of(current_app.config)))
     asked = request.args.get("lang")
     if asked is not None and asked not in LANGS:  # refused, never silently replaced
         raise Problem(

@@ -19,6 +19,7 @@ from typing import Any
 from engine.casecodec import parse_date
 from web.problems import Problem, quoted, say
 
+DEFAULT_ZONE = "Asia/Almaty"
 ENVELOPE_KEYS = frozenset({"case", "as_of", "act", "lang", "explain"})
 _LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{1,8})*$")
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
@@ -32,6 +33,11 @@ class Params:
     act: str | None
     lang: str | None
     explain: bool
+
+
+def zone_of(config: Mapping[str, Any]) -> str:
+    """The zone whose calendar date is the default `as_of` (`EREJE_TIMEZONE`)."""
+    return config.get("EREJE_TIMEZONE") or DEFAULT_ZONE
 
 
 def today(zone: str) -> _dt.date:
@@ -101,6 +107,17 @@ def split_envelope(body: Any) -> tuple[Any, dict[str, Any]]:
     if isinstance(body, dict) and "case" in body and body.keys() <= ENVELOPE_KEYS:
         return body["case"], {k: v for k, v in body.items() if k != "case"}
     return body, {}
+
+
+def case_and_params(
+    body: Any, query_string: bytes, parsed: Callable[[], Mapping[str, str]], zone: str
+) -> tuple[Any, Params]:
+    """A single decision's case and parameters, from its body (the case, or an envelope
+    around it) and its query (`parsed` is called only when the query must be read again)."""
+    case, fields = split_envelope(body)
+    if fields:
+        return case, resolve(parsed(), fields, zone)
+    return case, resolve_query(query_string, parsed, zone)
 
 
 def resolve(

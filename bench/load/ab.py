@@ -15,9 +15,7 @@ server's processes used per request. Not part of `make bench`: a tool for trying
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
-import os
 import secrets
 import shlex
 import shutil
@@ -35,6 +33,7 @@ from bench.load.run import (
     free_port,
     run_wrk,
     server_cpu,
+    server_env,
     stop,
     wait_for_lint,
     wait_until,
@@ -53,19 +52,11 @@ def _start(spec: str, token: str, tmp: Path) -> tuple[subprocess.Popen, int, Pat
     env, options = _setting(spec)
     port = free_port()
     log = tmp / "server.log"
-    full_env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-        "EREJE_TOKENS": "bench:" + hashlib.sha256(token.encode()).hexdigest(),
-        "EREJE_DATABASE_URL": f"sqlite:///{tmp}/log.sqlite3",
-        "EREJE_INSTANCE_PATH": str(tmp),
-        **env,
-    }
     with open(log, "w") as out:
         proc = subprocess.Popen(
             [sys.executable, "-m", "web.commands", "serve", "--port", str(port),
              "--log-level", "info", *options],
-            cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=out,
+            cwd=ROOT, env=server_env(token, tmp, **env), stdout=subprocess.DEVNULL, stderr=out,
         )
     return proc, port, log
 

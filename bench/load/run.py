@@ -113,6 +113,19 @@ def wait_for_lint(log: Path, proc: subprocess.Popen, deadline_s: float) -> float
     sys.exit(f"bench: the background lint did not finish within {deadline_s}s")
 
 
+def server_env(token: str, tmp: Path, **settings: str) -> dict[str, str]:
+    """The environment of a bench server: this checkout, one caller with `token`, its SQLite
+    log and instance folder in `tmp`, and `settings` (`EREJE_*` variables) on top."""
+    return {
+        **os.environ,
+        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
+        "EREJE_TOKENS": "bench:" + hashlib.sha256(token.encode()).hexdigest(),
+        "EREJE_DATABASE_URL": f"sqlite:///{tmp / 'bench.sqlite3'}",
+        "EREJE_INSTANCE_PATH": str(tmp),
+        **settings,
+    }
+
+
 def stop(proc: subprocess.Popen) -> None:
     if proc.poll() is None:
         proc.send_signal(signal.SIGTERM)
@@ -284,14 +297,7 @@ def main(argv: list[str] | None = None) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="ereje-bench-"))
     token = secrets.token_urlsafe(24)
     db = tmp / "bench.sqlite3"
-    env = {
-        **os.environ,
-        "PYTHONPATH": str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
-        "EREJE_TOKENS": "bench:" + hashlib.sha256(token.encode()).hexdigest(),
-        "EREJE_DATABASE_URL": f"sqlite:///{db}",
-        "EREJE_INSTANCE_PATH": str(tmp),
-        "EREJE_BATCH_MAX_CASES": str(max(args.batch, 10_000)),
-    }
+    env = server_env(token, tmp, EREJE_BATCH_MAX_CASES=str(max(args.batch, 10_000)))
     body_file = tmp / "case.json"
     body_file.write_text(json.dumps(CASE))
     p_dec, p_min = free_port(), free_port()

@@ -54,8 +54,9 @@ def library() -> Any:
 
 def today() -> dt.date:
     from web.params import today as zone_today
+    from web.params import zone_of
 
-    return zone_today(api().config.get("EREJE_TIMEZONE") or "Asia/Almaty")
+    return zone_today(zone_of(api().config))
 
 
 def asked_date(name: str = "as_of") -> tuple[dt.date, str | None]:
