@@ -10,6 +10,7 @@ one transaction and then acknowledges each sender. A decision is still answered 
 row is durable; the fsyncs are shared by all the workers' requests. Under load a commit may
 wait up to `EREJE_LOG_COMMIT_DELAY_MS` for the rows of other busy workers (see `_linger`); a
 batch sends its rows in several frames without waiting in between (`WriterPipeline`).
+Checkpoints run beside the commits, never inside one (`web.store.checkpoints`).
 
 Protocol (local): a frame is a 4-byte big-endian length and a `marshal`-encoded list of rows
 (tuples of str, bytes, int and None: the column values, JSON already rendered as UTF-8 bytes).
@@ -35,6 +36,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from web.store.checkpoints import CHECKPOINT_ROWS, Checkpointer, checkpoint
 from web.store.writerclient import FRAME_HEADER, MAX_FRAME
 
 log = logging.getLogger("ereje.web")
@@ -60,10 +62,12 @@ def serve(
     sock_path: Path,
     stop: threading.Event | None = None,
     commit_delay: float = 0.0,
+    checkpoint_rows: int = CHECKPOINT_ROWS,
 ) -> None:
     """Accept workers on `sock_path` and commit their rows in shared transactions until
     SIGTERM (or `stop`). `commit_delay` (seconds) is how long a commit may wait for the
-    frames of other busy workers."""
+    frames of other busy workers; the log is checkpointed beside the commits every
+    `checkpoint_rows` rows."""
     stop = stop or threading.Event()
     parent = os.getppid()
     if sock_path.exists():
@@ -75,6 +79,9 @@ def serve(
     listener.setblocking(False)
     sel = selectors.DefaultSelector()
     sel.register(listener, selectors.EVENT_READ, None)
+    store.defer_checkpoints()
+    checkpointer = Checkpointer(store)
+    rows_since_checkpoint = 0
     try:
         while not stop.is_set():
             events = sel.select(timeout=0.5)
@@ -87,7 +94,13 @@ def serve(
                 _linger(listener, sel, ready, commit_delay)
             if ready:
                 _commit(store, ready)
+                rows_since_checkpoint += sum(len(rows) for _, rows in ready)
+                if checkpointer.catch_up_due():
+                    checkpoint(store)  # the replies went out first
+                elif rows_since_checkpoint >= checkpoint_rows and checkpointer.start():
+                    rows_since_checkpoint = 0
     finally:
+        checkpointer.stop()
         for key in list(sel.get_map().values()):
             key.fileobj.close()  # type: ignore[union-attr]
         sel.close()
@@ -212,7 +225,6 @@ def _commit(store: Any, ready: list[tuple[_Peer, list[Any]]]) -> None:
         _reply(peer, reply)
 
 
-# -- the workers' side ---------------------------------------------------------------------
 # -- running it ----------------------------------------------------------------------------
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m web.store.logwriter", description=__doc__)

@@ -129,6 +129,7 @@ class SQLiteStore:
         self._opened: list[tuple[int, sqlite3.Connection, int]] = []  # for close()
         self._opened_lock = threading.Lock()
         self._generation = 0  # bumped by close(): threads then reconnect
+        self._deferred_checkpoints = False  # see defer_checkpoints()
 
     @classmethod
     def from_url(cls, url: str, writer_socket: Path | None = None) -> SQLiteStore:
@@ -171,6 +172,8 @@ class SQLiteStore:
             if str(mode).lower() != "wal":
                 raise StoreError(f"{self.path}: cannot switch the log to WAL mode (got {mode})")
             conn.execute("PRAGMA synchronous=FULL")
+            if self._deferred_checkpoints:
+                conn.execute("PRAGMA wal_autocheckpoint=0")
         except sqlite3.Error as exc:
             os.close(lock)
             raise StoreError(f"cannot open the decision log {self.path}: {exc}") from exc
@@ -276,6 +279,20 @@ class SQLiteStore:
                 raise StoreError(str(exc)) from None
         else:
             self._committer.commit(rows)
+
+    def defer_checkpoints(self) -> None:
+        """No checkpoint inside this store's commits from now on: its owner calls `checkpoint`
+        (the log writer, see web.store.checkpoints). Other processes' connections keep
+        SQLite's own."""
+        self._deferred_checkpoints = True
+        self._conn().execute("PRAGMA wal_autocheckpoint=0")
+
+    def checkpoint(self) -> None:
+        """Copy the WAL's committed pages into the log file (PASSIVE: waits for nobody)."""
+        try:
+            self._conn().execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot checkpoint the decision log {self.path}: {exc}") from exc
 
     def insert_rows(self, rows: list[Any]) -> None:
         """One transaction inserting `rows` (the group committer's and the log writer's)."""
