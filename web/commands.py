@@ -189,7 +189,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                    or default_workers())
     p.add_argument("--threads", type=int, default=int(os.environ.get("EREJE_THREADS", "0"))
                    or default_threads(), help="threads per worker (gthread if > 1)")
-    p.add_argument("--timeout", type=int, default=30, help="seconds before a stuck worker dies")
+    p.add_argument("--timeout", type=int, default=30,
+                   help="seconds before a stuck worker dies (with --threads 1 at least 75: the"
+                   " compare page's exact diff may take 60)")
     p.add_argument("--policies", help="policies directory (EREJE_POLICIES)")
     p.add_argument("--database-url", help="decision log URL (EREJE_DATABASE_URL)")
     p.add_argument("--pidfile", default=_default_pidfile())

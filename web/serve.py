@@ -66,6 +66,49 @@ def default_threads() -> int:
     return 8
 
 
+# Seconds above the longest request a sync worker is given before gunicorn kills it.
+SYNC_TIMEOUT_MARGIN = 15
+
+
+def worker_timeout(options: ServeOptions) -> int:
+    """gunicorn's worker timeout for `options`: a sync worker (one thread) is at least given
+    the time of the longest request, the compare page's exact diff, plus a margin.
+
+    gunicorn kills a worker that has not reported in `timeout` seconds. A gthread worker
+    reports from its main loop while its threads answer, however long they take; a sync worker
+    reports only between requests, so with the default 30 s it was killed half-way through an
+    exact diff that the compare page allows 60 s, and the caller got a reset instead of the page
+    saying the diff was unavailable.
+    """
+    if options.threads > 1:
+        return options.timeout
+    from web.pages.compare import EXACT_TIMEOUT
+
+    return max(options.timeout, int(EXACT_TIMEOUT) + SYNC_TIMEOUT_MARGIN)
+
+
+def gunicorn_settings(options: ServeOptions) -> dict[str, Any]:
+    """gunicorn's settings for `options`, before the hooks `run` adds."""
+    return {
+        "bind": f"{options.host}:{options.port}",
+        "workers": options.workers,
+        "threads": options.threads,
+        # gthread, taking only its share of a burst of connections (web/workers.py)
+        "worker_class": "web.workers.FairThreadWorker" if options.threads > 1 else "sync",
+        "timeout": worker_timeout(options),
+        "graceful_timeout": options.graceful_timeout,
+        "preload_app": True,
+        "pidfile": options.pidfile,
+        "accesslog": options.access_log,
+        "loglevel": options.log_level,
+        "proc_name": "ereje",
+        # gunicorn ≥ 25 opens a control socket in $HOME shared by every instance;
+        # reloads go through SIGHUP and the pidfile instead.
+        "control_socket_disable": True,
+        **options.extra,
+    }
+
+
 def configure_logging(level: str = "info") -> None:
     """Our `ereje.*` loggers to stderr beside gunicorn's, one line per event."""
     logger = logging.getLogger("ereje")
@@ -90,26 +133,15 @@ def run(
     runs in the master once gunicorn handles its signals, `on_reload(app)` at each SIGHUP."""
     from gunicorn.app.base import BaseApplication
 
+    settings = gunicorn_settings(options)
+    if settings["timeout"] != options.timeout:
+        log.warning(
+            "sync workers (--threads 1): worker timeout raised from %d s to %d s, above the"
+            " compare page's exact diff", options.timeout, settings["timeout"],
+        )
+
     class Server(BaseApplication):
         def load_config(self) -> None:
-            settings: dict[str, Any] = {
-                "bind": f"{options.host}:{options.port}",
-                "workers": options.workers,
-                "threads": options.threads,
-                # gthread, taking only its share of a burst of connections (web/workers.py)
-                "worker_class": "web.workers.FairThreadWorker" if options.threads > 1 else "sync",
-                "timeout": options.timeout,
-                "graceful_timeout": options.graceful_timeout,
-                "preload_app": True,
-                "pidfile": options.pidfile,
-                "accesslog": options.access_log,
-                "loglevel": options.log_level,
-                "proc_name": "ereje",
-                # gunicorn ≥ 25 opens a control socket in $HOME shared by every instance;
-                # reloads go through SIGHUP and the pidfile instead.
-                "control_socket_disable": True,
-                **options.extra,
-            }
             settings["pre_fork"] = _freeze_before_fork
             if on_reload is not None:
                 settings["on_reload"] = lambda arbiter: on_reload(self.wsgi())

@@ -341,6 +341,23 @@ def test_purge_command(tmp_path: Path) -> None:
     store.close()
 
 
+@pytest.mark.parametrize(
+    ("threads", "timeout", "expected"),
+    [(1, 30, 75), (1, 120, 120), (8, 30, 30), (8, 5, 5)],
+)
+def test_a_sync_worker_outlives_the_longest_request(
+    threads: int, timeout: int, expected: int
+) -> None:
+    from web.pages.compare import EXACT_TIMEOUT
+    from web.serve import ServeOptions, gunicorn_settings
+
+    settings = gunicorn_settings(ServeOptions(threads=threads, timeout=timeout))
+    assert settings["timeout"] == expected
+    assert settings["worker_class"] == ("sync" if threads == 1 else "web.workers.FairThreadWorker")
+    if threads == 1:  # gunicorn kills a sync worker mid-request: never inside an exact diff
+        assert settings["timeout"] > EXACT_TIMEOUT
+
+
 def test_commands_are_part_of_the_ereje_script() -> None:
     """`ereje` (engine.cli) is the engine's CLI with the service's commands added."""
     out = subprocess.run(
